@@ -1,0 +1,3 @@
+export * from "./isoDate.ts";
+export * from "./holidayCalendar.ts";
+export * from "./workingDays.ts";
