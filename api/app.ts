@@ -1,0 +1,130 @@
+/**
+ * `buildApp({ store })`: the fastify application, without listening. `api/main.ts` serves it;
+ * tests call `app.inject()`.
+ *
+ * Cross-cutting concerns live here, once: request ids, structured logs, the one error shape
+ * (`api/errors.ts`), security headers, body-size limits, rate limiting (opt-in per route),
+ * bearer-token authentication and per-route roles (`api/auth.ts`), OpenAPI at `/docs`.
+ * Every route group is a plugin under `api/routes/` that declares its TypeBox schemas next to
+ * its handlers; this file is the one place where they are registered.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from "fastify";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { ErrorBody, registerErrorHandling } from "./errors.ts";
+import { registerAuth, type TokenLookup } from "./auth.ts";
+import type { ApiStore } from "./storeTypes.ts";
+import healthRoutes from "./routes/health.ts";
+import { findTokenForAuth } from "../src/store/repos/users.ts";
+import apiRoutes from "./routes/index.ts";
+
+export interface RateLimitSettings {
+  /** Requests per window per client address. */
+  max: number;
+  /** Window, e.g. "1 minute" or milliseconds. */
+  timeWindow: string | number;
+}
+
+export interface BuildAppOptions {
+  store: ApiStore;
+  /** `false` (default, quiet tests), `true`, or pino options. */
+  logger?: FastifyServerOptions["logger"];
+  /** Limit for routes that opt in with `config: { rateLimit: app.ssj.publicRateLimit }`. */
+  publicRateLimit?: RateLimitSettings;
+  /** Maximum JSON body size in bytes (default 1 MiB). Uploads have their own limit. */
+  bodyLimit?: number;
+  /** Maximum uploaded file size in bytes (default 20 MiB). */
+  uploadLimit?: number;
+  /** Override the token lookup (tests). Defaults to the users repository over `store`. */
+  tokenLookup?: TokenLookup;
+}
+
+/** Settings shared with route plugins, including the public engineer's (`app.ssj`). */
+export interface SsjAppContext {
+  store: ApiStore;
+  publicRateLimit: RateLimitSettings;
+  uploadLimit: number;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ssj: SsjAppContext;
+  }
+}
+
+export type App = FastifyInstance;
+
+const PUBLIC_PLUGIN = fileURLToPath(new URL("./public/index.ts", import.meta.url));
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    trustProxy: process.env.TRUST_PROXY === "1",
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx: SsjAppContext = {
+    store: options.store,
+    publicRateLimit: options.publicRateLimit ?? { max: 300, timeWindow: "1 minute" },
+    uploadLimit: options.uploadLimit ?? 20 * 1024 * 1024,
+  };
+  app.decorate("ssj", ctx);
+
+  // Request id: accept a sane incoming X-Request-Id, always echo it back.
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  registerErrorHandling(app);
+  app.addSchema(ErrorBody);
+
+  await app.register(helmet, {
+    // The API answers JSON; pages (swagger-ui, the public 公示 page) set their own CSP.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: "same-site" },
+  });
+  await app.register(rateLimit, {
+    global: false, // opt in per route: `config: { rateLimit: app.ssj.publicRateLimit }`
+    max: ctx.publicRateLimit.max,
+    timeWindow: ctx.publicRateLimit.timeWindow,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "ssj — 双随机、一公开 API",
+        version: "0.1.0",
+        description:
+          "Random inspection draws, joint checks and publication. Errors always have the shape " +
+          "`{ statusCode, code, message, field? }`. Send `Authorization: Bearer <token>` (tokens come from `ssj user create`).",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  registerAuth(app, options.tokenLookup ?? ((tokenId) => findTokenForAuth(options.store, tokenId)));
+
+  await app.register(healthRoutes);
+  await app.register(apiRoutes);
+
+  // ─── Public read path (another engineer): api/public/index.ts, `export default` plugin ───
+  if (existsSync(PUBLIC_PLUGIN)) {
+    const mod = (await import(pathToFileURL(PUBLIC_PLUGIN).href)) as { default?: FastifyPluginAsync };
+    if (typeof mod.default === "function") await app.register(mod.default);
+  }
+  // ─────────────────────────────────────────────────────────────────────────────────────────
+
+  return app;
+}

@@ -1,0 +1,131 @@
+/**
+ * Authentication (bearer tokens) and authorization (roles) for the HTTP API.
+ *
+ * Roles:
+ *   admin    directories, users, configuration (and everything an officer may do, any department)
+ *   officer  only their own department's items, plans, batches, draws, results
+ *   auditor  reads everything, verifies draws, reads the audit log; changes nothing
+ *   public   no token: published data only
+ *
+ * Each route declares who may call it in `config.access` (see `access()` below); an `onRoute`
+ * hook turns that into a preHandler, so a route cannot forget its check. The declaration is also
+ * what the role-matrix test and the OpenAPI description read.
+ *
+ * Missing/invalid token on a protected route → 401; valid token, wrong role → 403. Department
+ * scoping (an officer touching another department's data) is checked in the handlers with
+ * `assertDepartment` and answers 403 as well — never a silently empty list.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
+import { ApiError, forbidden, unauthorized } from "./errors.ts";
+
+export type Role = "admin" | "officer" | "auditor";
+export const ROLES: readonly Role[] = ["admin", "officer", "auditor"];
+
+export interface Principal {
+  userId: string;
+  name: string;
+  role: Role;
+  /** Department the user belongs to (officers always have one). */
+  departmentId: string | null;
+}
+
+/** Who may call a route: `"public"` (anyone, no token needed) or a list of roles. */
+export type Access = "public" | readonly Role[];
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call this route. Routes without it are public (framework routes, docs, health). */
+    access?: Access;
+  }
+}
+
+/** Tokens look like `ssj_<tokenId>_<secret>`: the id finds the row, the hash of the whole token is compared. */
+export const TOKEN_PATTERN = /^ssj_([A-Za-z0-9]{8,40})_([A-Za-z0-9_-]{20,100})$/;
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** Constant-time comparison of two hex SHA-256 digests. */
+export function sameHash(a: string, b: string): boolean {
+  const ba = Buffer.from(a, "hex");
+  const bb = Buffer.from(b, "hex");
+  if (ba.length !== 32 || bb.length !== 32) {
+    // still do the work so that timing does not depend on the malformed input
+    timingSafeEqual(Buffer.alloc(32), Buffer.alloc(32));
+    return false;
+  }
+  return timingSafeEqual(ba, bb);
+}
+
+/** What the auth layer needs from the store: the stored token row by token id. */
+export interface TokenLookup {
+  (tokenId: string): Promise<{ tokenHash: string; principal: Principal; revoked: boolean } | null>;
+}
+
+export async function authenticate(header: string | undefined, lookup: TokenLookup): Promise<Principal | null> {
+  if (header === undefined) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw unauthorized("malformed Authorization header: expected 'Bearer <token>'");
+  const token = m[1]!;
+  const parts = TOKEN_PATTERN.exec(token);
+  if (!parts) throw unauthorized("invalid token");
+  const row = await lookup(parts[1]!);
+  const presented = hashToken(token);
+  if (!row) {
+    sameHash(presented, presented); // equalise work
+    throw unauthorized("invalid token");
+  }
+  if (!sameHash(presented, row.tokenHash) || row.revoked) throw unauthorized("invalid token");
+  return row.principal;
+}
+
+export function access(a: Access): { access: Access } {
+  return { access: a };
+}
+
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}
+
+/**
+ * An officer may only touch their own department; admins any department; auditors read any
+ * department (write routes never list auditors in their access, so this is about reads).
+ */
+export function assertDepartment(principal: Principal, departmentId: string, what = "this resource"): void {
+  if (principal.role === "officer" && principal.departmentId !== departmentId) {
+    throw forbidden(`officers may only access their own department's data; ${what} belongs to another department`);
+  }
+}
+
+/** Register the authentication hook and the per-route access check. Call before route plugins. */
+export function registerAuth(app: FastifyInstance, lookup: TokenLookup): void {
+  app.decorateRequest("principal", null);
+  app.addHook("onRequest", async (request) => {
+    request.principal = await authenticate(request.headers.authorization, lookup);
+  });
+  app.addHook("onRoute", (route: RouteOptions) => {
+    const acc = (route.config as { access?: Access } | undefined)?.access;
+    if (acc === undefined || acc === "public") return;
+    const allowed = new Set<Role>(acc);
+    const check = async (request: FastifyRequest) => {
+      const p = request.principal;
+      if (!p) throw unauthorized();
+      if (!allowed.has(p.role)) {
+        throw new ApiError(403, "FORBIDDEN", `role '${p.role}' may not ${request.method} this resource (allowed: ${[...allowed].join(", ")})`);
+      }
+    };
+    const existing = route.preHandler;
+    route.preHandler = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])];
+    // Document it in OpenAPI.
+    const schema = (route.schema ??= {}) as Record<string, unknown>;
+    schema.security = [{ bearer: [] }];
+    const desc = typeof schema.description === "string" ? `${schema.description}\n\n` : "";
+    schema.description = `${desc}Roles: ${[...allowed].join(", ")}.`;
+  });
+}
