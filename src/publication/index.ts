@@ -1,0 +1,3 @@
+export * from "./categories.ts";
+export * from "./results.ts";
+export * from "./deadlines.ts";

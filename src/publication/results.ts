@@ -1,0 +1,184 @@
+/**
+ * Recording and publishing a check's result: validation of the recorded result, the public
+ * record (what 一公开 shows, and nothing else), and publication-deadline status.
+ */
+import { isIsoDate } from "../calendar/isoDate.ts";
+import { DEFAULT_RESULT_CATEGORIES, resultLabels, type ResultCategory } from "./categories.ts";
+
+export interface ResultInput {
+  categories?: unknown;
+  checkDate?: unknown;
+}
+
+/** A validated result: category codes (a selected sub-kind implies its parent, which is added). */
+export interface InspectionResult {
+  categories: string[];
+  checkDate: string;
+}
+
+export type ResultRule =
+  | "required"
+  | "unknownCategory"
+  | "duplicate"
+  | "contradictory"
+  | "subkindRequired"
+  | "invalidDate"
+  | "future"
+  | "beforeTask";
+
+export interface ResultError {
+  field: "categories" | "checkDate";
+  rule: ResultRule;
+  message: string;
+}
+
+export type ResultValidation = { ok: true; value: InspectionResult } | { ok: false; errors: ResultError[] };
+
+export interface ValidateResultOptions {
+  /** The current date (YYYY-MM-DD): a check date after it is refused. */
+  today: string;
+  /** Optional earliest allowed check date (e.g. the task's start). */
+  notBefore?: string;
+}
+
+/**
+ * Validates a recorded result. Every problem is reported with its field and rule:
+ * categories required (at least one), known codes only, no duplicates, 未发现问题 never together
+ * with a problem category, 发现问题待后续处理 needs at least one sub-kind; check date required, a
+ * real YYYY-MM-DD date, not after `today`, not before `notBefore`.
+ */
+export function validateResult(
+  input: ResultInput,
+  categories: readonly ResultCategory[] = DEFAULT_RESULT_CATEGORIES,
+  options: ValidateResultOptions,
+): ResultValidation {
+  if (!isIsoDate(options.today)) throw new RangeError(`options.today must be YYYY-MM-DD, got ${JSON.stringify(options.today)}`);
+  const errors: ResultError[] = [];
+  const byCode = new Map(categories.map((c) => [c.code, c]));
+  const codes: string[] = [];
+
+  const raw = input.categories;
+  if (!Array.isArray(raw) || raw.length === 0) {
+    errors.push({ field: "categories", rule: "required", message: "select at least one result category" });
+  } else {
+    const seen = new Set<string>();
+    for (const c of raw) {
+      if (typeof c !== "string" || !byCode.has(c)) {
+        errors.push({ field: "categories", rule: "unknownCategory", message: `unknown result category ${JSON.stringify(c)}` });
+      } else if (seen.has(c)) {
+        errors.push({ field: "categories", rule: "duplicate", message: `result category ${c} selected twice` });
+      } else {
+        seen.add(c);
+        codes.push(c);
+      }
+    }
+    // a sub-kind implies its parent
+    for (const c of [...codes]) {
+      const parent = byCode.get(c)!.parent;
+      if (parent !== undefined && !seen.has(parent)) {
+        seen.add(parent);
+        codes.push(parent);
+      }
+    }
+    for (const c of codes) {
+      const hasSubkinds = categories.some((s) => s.parent === c);
+      if (hasSubkinds && !codes.some((s) => byCode.get(s)!.parent === c)) {
+        errors.push({
+          field: "categories",
+          rule: "subkindRequired",
+          message: `"${byCode.get(c)!.label}" needs at least one sub-kind: ${categories.filter((s) => s.parent === c).map((s) => s.label).join(" / ")}`,
+        });
+      }
+    }
+    const clean = codes.filter((c) => byCode.get(c)!.group === "clean");
+    const problems = codes.filter((c) => byCode.get(c)!.group === "problem" && byCode.get(c)!.parent === undefined);
+    if (clean.length > 0 && problems.length > 0) {
+      errors.push({
+        field: "categories",
+        rule: "contradictory",
+        message: `"${byCode.get(clean[0]!)!.label}" contradicts "${problems.map((p) => byCode.get(p)!.label).join("、")}"`,
+      });
+    }
+  }
+
+  const d = input.checkDate;
+  let checkDate = "";
+  if (d === undefined || d === null || d === "") {
+    errors.push({ field: "checkDate", rule: "required", message: "check date is required" });
+  } else if (!isIsoDate(d)) {
+    errors.push({ field: "checkDate", rule: "invalidDate", message: `check date must be a real date written YYYY-MM-DD, got ${JSON.stringify(d)}` });
+  } else if (d > options.today) {
+    errors.push({ field: "checkDate", rule: "future", message: `check date ${d} is after today (${options.today})` });
+  } else if (options.notBefore !== undefined && d < options.notBefore) {
+    errors.push({ field: "checkDate", rule: "beforeTask", message: `check date ${d} is before the task starts (${options.notBefore})` });
+  } else {
+    checkDate = d;
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  const order = new Map(categories.map((c, i) => [c.code, i]));
+  codes.sort((a, b) => order.get(a)! - order.get(b)!);
+  return { ok: true, value: { categories: codes, checkDate } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public record
+
+/** Exactly what is published about one check. Never inspector data, never the risk class. */
+export interface PublicRecord {
+  entityName: string;
+  /** 统一社会信用代码 (or the 注册号 of an entity that has no credit code). */
+  entityCode: string;
+  taskNumber: string;
+  taskName: string;
+  checkDate: string;
+  department: string;
+  results: string[];
+}
+
+export const PUBLIC_RECORD_FIELDS: readonly (keyof PublicRecord)[] = Object.freeze([
+  "entityName",
+  "entityCode",
+  "taskNumber",
+  "taskName",
+  "checkDate",
+  "department",
+  "results",
+]);
+
+export interface PublicTask {
+  number: string;
+  name: string;
+}
+export interface PublicEntity {
+  name: string;
+  code: string;
+}
+export interface PublicDepartment {
+  name: string;
+}
+
+/**
+ * Builds the published record from internal objects, copying only the allowed fields (whatever
+ * else the inputs carry — inspectors, risk class, notes — is never read). Labels come from the
+ * configured categories. Throws on an unknown category code.
+ */
+export function publicRecord(
+  result: Pick<InspectionResult, "categories" | "checkDate">,
+  task: PublicTask,
+  entity: PublicEntity,
+  department: PublicDepartment,
+  categories: readonly ResultCategory[] = DEFAULT_RESULT_CATEGORIES,
+): PublicRecord {
+  const known = new Set(categories.map((c) => c.code));
+  for (const c of result.categories) if (!known.has(c)) throw new RangeError(`unknown result category ${JSON.stringify(c)}`);
+  return {
+    entityName: String(entity.name),
+    entityCode: String(entity.code),
+    taskNumber: String(task.number),
+    taskName: String(task.name),
+    checkDate: String(result.checkDate),
+    department: String(department.name),
+    results: resultLabels(result.categories, categories),
+  };
+}
