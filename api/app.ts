@@ -114,7 +114,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  registerAuth(app, options.tokenLookup ?? ((tokenId) => findTokenForAuth(options.store, tokenId)));
+  registerAuth(app, options.tokenLookup ?? ((tokenHash) => findTokenForAuth(options.store, tokenHash)));
 
   await app.register(healthRoutes);
   await app.register(apiRoutes);

@@ -15,7 +15,7 @@
  * scoping (an officer touching another department's data) is checked in the handlers with
  * `assertDepartment` and answers 403 as well — never a silently empty list.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { ApiError, forbidden, unauthorized } from "./errors.ts";
 
@@ -23,11 +23,11 @@ export type Role = "admin" | "officer" | "auditor";
 export const ROLES: readonly Role[] = ["admin", "officer", "auditor"];
 
 export interface Principal {
-  userId: string;
+  userId: number;
   name: string;
   role: Role;
   /** Department the user belongs to (officers always have one). */
-  departmentId: string | null;
+  departmentId: number | null;
 }
 
 /** Who may call a route: `"public"` (anyone, no token needed) or a list of roles. */
@@ -43,8 +43,12 @@ declare module "fastify" {
   }
 }
 
-/** Tokens look like `ssj_<tokenId>_<secret>`: the id finds the row, the hash of the whole token is compared. */
-export const TOKEN_PATTERN = /^ssj_([A-Za-z0-9]{8,40})_([A-Za-z0-9_-]{20,100})$/;
+/** Tokens look like `ssj_<43 base64url characters>` (32 random bytes); only their SHA-256 is stored. */
+export const TOKEN_PATTERN = /^ssj_[A-Za-z0-9_-]{43}$/;
+
+export function newToken(): string {
+  return `ssj_${randomBytes(32).toString("base64url")}`;
+}
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -54,17 +58,13 @@ export function hashToken(token: string): string {
 export function sameHash(a: string, b: string): boolean {
   const ba = Buffer.from(a, "hex");
   const bb = Buffer.from(b, "hex");
-  if (ba.length !== 32 || bb.length !== 32) {
-    // still do the work so that timing does not depend on the malformed input
-    timingSafeEqual(Buffer.alloc(32), Buffer.alloc(32));
-    return false;
-  }
+  if (ba.length !== 32 || bb.length !== 32) return false;
   return timingSafeEqual(ba, bb);
 }
 
-/** What the auth layer needs from the store: the stored token row by token id. */
+/** What the auth layer needs from the store: the user holding a token hash, if any. */
 export interface TokenLookup {
-  (tokenId: string): Promise<{ tokenHash: string; principal: Principal; revoked: boolean } | null>;
+  (tokenHash: string): Promise<{ tokenHash: string; principal: Principal; revoked: boolean } | null>;
 }
 
 export async function authenticate(header: string | undefined, lookup: TokenLookup): Promise<Principal | null> {
@@ -72,15 +72,11 @@ export async function authenticate(header: string | undefined, lookup: TokenLook
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw unauthorized("malformed Authorization header: expected 'Bearer <token>'");
   const token = m[1]!;
-  const parts = TOKEN_PATTERN.exec(token);
-  if (!parts) throw unauthorized("invalid token");
-  const row = await lookup(parts[1]!);
+  if (!TOKEN_PATTERN.test(token)) throw unauthorized("invalid token");
   const presented = hashToken(token);
-  if (!row) {
-    sameHash(presented, presented); // equalise work
-    throw unauthorized("invalid token");
-  }
-  if (!sameHash(presented, row.tokenHash) || row.revoked) throw unauthorized("invalid token");
+  const row = await lookup(presented);
+  // The row was found by its hash; compare again in constant time before trusting it.
+  if (!row || !sameHash(presented, row.tokenHash) || row.revoked) throw unauthorized("invalid or revoked token");
   return row.principal;
 }
 
@@ -97,7 +93,7 @@ export function requirePrincipal(request: FastifyRequest): Principal {
  * An officer may only touch their own department; admins any department; auditors read any
  * department (write routes never list auditors in their access, so this is about reads).
  */
-export function assertDepartment(principal: Principal, departmentId: string, what = "this resource"): void {
+export function assertDepartment(principal: Principal, departmentId: number, what = "this resource"): void {
   if (principal.role === "officer" && principal.departmentId !== departmentId) {
     throw forbidden(`officers may only access their own department's data; ${what} belongs to another department`);
   }

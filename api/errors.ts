@@ -10,6 +10,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
+import { RepoError } from "../src/store/repos/db.ts";
 
 export const ErrorBody = Type.Object(
   {
@@ -75,6 +76,12 @@ function ruleText(e: AjvLikeError): string {
 
 /** Map any thrown error to the response body. Exposed for tests. */
 export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof RepoError) return toErrorBody(new ApiError(err.statusCode, err.code, err.message, err.field, err.details));
+  const name = (err as { name?: unknown })?.name;
+  if (name === "UnknownHolidayYearError") {
+    return { statusCode: 422, code: "HOLIDAY_DATA_MISSING", message: (err as Error).message };
+  }
+  if (name === "InvalidDateError") return { statusCode: 400, code: "INVALID_DATE", message: (err as Error).message };
   if (err instanceof ApiError) {
     const body: ErrorBody = { statusCode: err.statusCode, code: err.code, message: err.message };
     if (err.field !== undefined) body.field = err.field;
@@ -93,6 +100,11 @@ export function toErrorBody(err: unknown): ErrorBody {
       details: fe.validation.map((e) => ({ field: fieldOf(fe.validationContext, e), rule: e.keyword, message: ruleText(e) })),
     };
   }
+  // Database constraint violations that reach here are client conflicts, not faults.
+  const prismaCode = (err as { code?: unknown })?.code;
+  if (prismaCode === "P2002") return { statusCode: 409, code: "CONFLICT", message: "conflicts with an existing record (unique constraint)" };
+  if (prismaCode === "P2025") return { statusCode: 404, code: "NOT_FOUND", message: "record not found" };
+  if (prismaCode === "P2003") return { statusCode: 409, code: "CONFLICT", message: "refers to a missing record or is still referenced (foreign key)" };
   const status = typeof fe?.statusCode === "number" ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     // Framework-raised client errors (bad JSON, body too large, unsupported media type, 429 …).

@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { userCommand } from "./user.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [];
+export const commands: Command[] = [userCommand];

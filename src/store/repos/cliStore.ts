@@ -1,0 +1,52 @@
+/** Opening the store from the command line: DATABASE_URL, default embedded SQLite (as `npm start`). */
+import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { RepoStore } from "./db.ts";
+
+export const DEFAULT_DATABASE_URL = "file:data/ssj.db";
+
+export type CliStore = RepoStore & { close(): Promise<void>; migrate(): Promise<unknown> };
+
+export async function openCliStore(): Promise<CliStore> {
+  const path = fileURLToPath(new URL("../index.ts", import.meta.url));
+  if (!existsSync(path)) throw new Error("the persistence layer (src/store/index.ts) is missing");
+  const mod = (await import(pathToFileURL(path).href)) as { openStore(o: { databaseUrl: string }): Promise<CliStore> };
+  const store = await mod.openStore({ databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL });
+  await store.migrate();
+  return store;
+}
+
+export function cliActor(): string {
+  let login = "unknown";
+  try {
+    login = userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
+  return `cli:${login}`;
+}
+
+/** Parse `--name value` / `--name=value` flags and positionals. */
+export function parseFlags(args: string[], known: readonly string[]): { flags: Record<string, string>; positionals: string[] } {
+  const flags: Record<string, string> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+      if (!known.includes(key)) throw new Error(`unknown option --${key}`);
+      if (eq >= 0) flags[key] = a.slice(eq + 1);
+      else {
+        const v = args[i + 1];
+        if (v === undefined || v.startsWith("--")) flags[key] = "true";
+        else {
+          flags[key] = v;
+          i++;
+        }
+      }
+    } else positionals.push(a);
+  }
+  return { flags, positionals };
+}
