@@ -1,0 +1,227 @@
+/**
+ * The 公示 page: server-rendered HTML, no JavaScript, every value escaped with `esc`.
+ * Accessible: lang="zh-CN", a skip link, labelled form controls, a search landmark, a table with
+ * caption and column headers, pagination in a labelled <nav>, visible focus.
+ */
+import type { DepartmentCount, PublicDrawRecord, PublicPlanRecord, PublicResultRecord } from "../../src/store/readModel/index.ts";
+
+const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+export const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (c) => ESC[c]!);
+
+export const PAGE_PATH = "/public";
+export const API_PATH = "/api/public";
+export const STYLE_PATH = "/public/style.css";
+
+export const manifestUrl = (drawId: string) => `${API_PATH}/draws/${encodeURIComponent(drawId)}/manifest.json`;
+export const manifestFileName = (drawId: string) => `manifest-${drawId.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+export const verifyCommand = (drawId: string) => `ssj verify ${manifestFileName(drawId)}`;
+export const drawPageUrl = (drawId: string) => `${PAGE_PATH}/draws/${encodeURIComponent(drawId)}`;
+
+export type DrawDoc = Omit<PublicDrawRecord, "manifest">;
+
+export interface SearchForm {
+  q: string;
+  department: string;
+  from: string;
+  to: string;
+}
+
+export interface PageModel {
+  form: SearchForm;
+  /** How `q` was understood. */
+  searchedBy: "code" | "name" | null;
+  departments: DepartmentCount[];
+  results: PublicResultRecord[];
+  nextCursor: number | null;
+  firstPage: boolean;
+  error: string | null;
+  plans: PublicPlanRecord[];
+  draws: DrawDoc[];
+}
+
+function layout(title: string, main: string): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<link rel="stylesheet" href="${STYLE_PATH}">
+</head>
+<body>
+<a class="skip" href="#main">跳到主要内容</a>
+<header><p class="brand"><a href="${PAGE_PATH}">“双随机、一公开”抽查结果公示</a></p></header>
+<main id="main" tabindex="-1">
+${main}
+</main>
+<footer><p>本页公示已发布的抽查计划、抽取过程和检查结果。数据接口：<a href="/docs">API 文档</a>（<code>${API_PATH}/…</code>）。</p></footer>
+</body>
+</html>
+`;
+}
+
+function query(form: SearchForm, cursor?: number): string {
+  const p = new URLSearchParams();
+  if (form.q) p.set("q", form.q);
+  if (form.department) p.set("department", form.department);
+  if (form.from) p.set("from", form.from);
+  if (form.to) p.set("to", form.to);
+  if (cursor !== undefined) p.set("cursor", String(cursor));
+  const s = p.toString();
+  return s ? `${PAGE_PATH}?${s}` : PAGE_PATH;
+}
+
+function drawDetails(d: DrawDoc, headingLevel: 2 | 3): string {
+  const h = `h${headingLevel}`;
+  return `<article class="draw" aria-labelledby="draw-${esc(d.id)}">
+<${h} id="draw-${esc(d.id)}">${esc(d.planName)}${d.batchName ? ` · ${esc(d.batchName)}` : ""}</${h}>
+<dl>
+<dt>抽取编号</dt><dd><a href="${esc(drawPageUrl(d.id))}">${esc(d.id)}</a></dd>
+<dt>抽取部门</dt><dd>${esc(d.department)}</dd>
+${d.subject ? `<dt>抽取内容</dt><dd>${esc(d.subject)}</dd>` : ""}
+<dt>抽取时间</dt><dd>${esc(d.drawnAt)}</dd>
+${d.populationCount !== undefined ? `<dt>名录数量</dt><dd>${esc(d.populationCount)}</dd>` : ""}
+${d.selectedCount !== undefined ? `<dt>抽中数量</dt><dd>${esc(d.selectedCount)}</dd>` : ""}
+<dt>承诺值（抽取前公布）</dt><dd><code class="hash">${esc(d.commitment)}</code></dd>
+<dt>随机种子</dt><dd><code class="hash">${esc(d.seed)}</code></dd>
+<dt>种子来源</dt><dd>${esc(d.seedProvenance)}</dd>
+<dt>抽取算法</dt><dd>${esc(d.algorithm)}</dd>
+<dt>抽取清单</dt><dd><a href="${esc(manifestUrl(d.id))}" download="${esc(manifestFileName(d.id))}">下载 ${esc(manifestFileName(d.id))}</a></dd>
+</dl>
+<p class="verify">自行核验：下载抽取清单后运行 <code>${esc(verifyCommand(d.id))}</code>。该命令用公布的种子和算法离线重新计算抽取结果，并核对承诺值：结果一致，说明名录和抽取结果在种子公布前已固定，未被更改或重抽。</p>
+</article>`;
+}
+
+export function renderPage(m: PageModel): string {
+  const f = m.form;
+  const deptOptions = [`<option value="">全部部门</option>`]
+    .concat(m.departments.map((d) => `<option value="${esc(d.name)}"${d.name === f.department ? " selected" : ""}>${esc(d.name)}</option>`))
+    .join("");
+  const searched = f.q || f.department || f.from || f.to;
+  const caption = m.searchedBy === "code"
+    ? `统一社会信用代码为 ${esc(f.q)} 的抽查结果`
+    : m.searchedBy === "name"
+      ? `名称含“${esc(f.q)}”的抽查结果`
+      : searched
+        ? "符合条件的抽查结果"
+        : "最新公示的抽查结果";
+  const rows = m.results
+    .map(
+      (r) => `<tr>
+<td>${esc(r.entityName)}</td>
+<td><code>${esc(r.entityCode)}</code></td>
+<td>${esc(r.taskNumber)}</td>
+<td>${esc(r.taskName)}</td>
+<td>${esc(r.checkDate)}</td>
+<td>${esc(r.department)}</td>
+<td>${r.results.map((x) => esc(x)).join("；")}</td>
+<td>${esc(r.publishedAt.slice(0, 10))}</td>
+</tr>`,
+    )
+    .join("\n");
+  const table = m.results.length
+    ? `<table>
+<caption>${caption}（本页 ${m.results.length} 条，按公示时间由新到旧）</caption>
+<thead><tr><th scope="col">市场主体名称</th><th scope="col">统一社会信用代码</th><th scope="col">抽查任务编号</th><th scope="col">抽查任务名称</th><th scope="col">检查日期</th><th scope="col">检查部门</th><th scope="col">检查结果</th><th scope="col">公示日期</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`
+    : `<p class="empty" role="status">${m.error ? "" : "没有找到符合条件的已公示抽查结果。"}</p>`;
+  const nav =
+    m.nextCursor !== null || !m.firstPage
+      ? `<nav class="pager" aria-label="分页">${!m.firstPage ? `<a href="${esc(query(f))}">返回第一页</a>` : ""}${
+          m.nextCursor !== null ? `<a href="${esc(query(f, m.nextCursor))}" rel="next">下一页</a>` : ""
+        }</nav>`
+      : "";
+  const plans = m.plans.length
+    ? `<ul>${m.plans
+        .map(
+          (p) =>
+            `<li><strong>${esc(p.name)}</strong>（${esc(p.year)} 年，发起部门：${esc(p.leadDepartment)}${
+              p.departments.length > 1 ? `；参与部门：${p.departments.map(esc).join("、")}` : ""
+            }）${p.description ? `：${esc(p.description)}` : ""}</li>`,
+        )
+        .join("")}</ul>`
+    : "<p>暂无已公示的抽查计划。</p>";
+  const draws = m.draws.length ? m.draws.map((d) => drawDetails(d, 3)).join("\n") : "<p>暂无已公示的抽取记录。</p>";
+
+  return layout(
+    "双随机、一公开抽查结果公示",
+    `<h1>“双随机、一公开”抽查结果公示</h1>
+<section aria-labelledby="search-title">
+<h2 id="search-title">查询抽查结果</h2>
+<form method="get" action="${PAGE_PATH}" role="search" class="search">
+<div class="field wide"><label for="q">统一社会信用代码或市场主体名称</label>
+<input id="q" name="q" type="search" value="${esc(f.q)}" maxlength="50" autocomplete="off" placeholder="如 91350100M000100Y43 或 餐饮" aria-describedby="q-help">
+<small id="q-help">输入 18 位统一社会信用代码（或 15 位注册号）精确查询，输入名称中的任意连续文字模糊查询。</small></div>
+<div class="field"><label for="department">检查部门</label>
+<select id="department" name="department">${deptOptions}</select></div>
+<div class="field"><label for="from">检查日期自</label>
+<input id="from" name="from" type="date" value="${esc(f.from)}"></div>
+<div class="field"><label for="to">检查日期至</label>
+<input id="to" name="to" type="date" value="${esc(f.to)}"></div>
+<div class="actions"><button type="submit">查询</button> <a href="${PAGE_PATH}">清除条件</a></div>
+</form>
+</section>
+<section aria-labelledby="results-title" id="results">
+<h2 id="results-title">抽查结果</h2>
+${m.error ? `<p class="error" role="alert">${esc(m.error)}</p>` : ""}
+${table}
+${nav}
+</section>
+<section aria-labelledby="draws-title">
+<h2 id="draws-title">抽取公示（最新）</h2>
+<p>每次抽取前先公布“承诺值”（抽取名录等输入的哈希），抽取时使用事先约定来源的公开随机种子；任何人都可以下载抽取清单，用 <code>ssj verify</code> 离线复核。</p>
+${draws}
+</section>
+<section aria-labelledby="plans-title">
+<h2 id="plans-title">抽查计划（最新）</h2>
+${plans}
+</section>`,
+  );
+}
+
+export function renderDrawPage(d: DrawDoc): string {
+  return layout(`抽取公示 ${d.id}`, `<h1>抽取公示</h1>\n${drawDetails(d, 2)}\n<p><a href="${PAGE_PATH}">返回公示首页</a></p>`);
+}
+
+export function renderNotFound(what: string): string {
+  return layout("未找到", `<h1>未找到</h1><p>${esc(what)}</p><p><a href="${PAGE_PATH}">返回公示首页</a></p>`);
+}
+
+export const STYLE = `:root{color-scheme:light;--fg:#1a1a1a;--muted:#555;--accent:#a8071a;--line:#d9d9d9;--bg:#fff;--zebra:#f7f7f7}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.6 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:var(--fg);background:var(--bg)}
+header{background:var(--accent);color:#fff;padding:.5rem 1rem}
+header a{color:#fff;text-decoration:none;font-weight:600}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+footer{max-width:72rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.9rem}
+h1{font-size:1.6rem;margin:.5rem 0 1rem}
+h2{font-size:1.25rem;border-bottom:2px solid var(--accent);padding-bottom:.25rem;margin-top:2rem}
+h3{font-size:1.05rem;margin:.5rem 0}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
+.skip:focus{left:.5rem;z-index:1}
+:focus-visible{outline:3px solid #1677ff;outline-offset:2px}
+.search{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}
+.field{display:flex;flex-direction:column;min-width:10rem}
+.field.wide{flex:1 1 24rem}
+.field small{color:var(--muted);font-size:.8rem}
+label{font-weight:600}
+input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #8c8c8c;border-radius:4px}
+button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer;padding:.35rem 1.25rem}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+caption{text-align:left;font-weight:600;padding:.5rem 0}
+th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
+thead th{background:#fafafa}
+tbody tr:nth-child(even){background:var(--zebra)}
+.pager{display:flex;gap:1.5rem;margin:1rem 0}
+.error{color:var(--accent);font-weight:600}
+.draw{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+.draw dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
+.draw dt{color:var(--muted)}
+.draw dd{margin:0;min-width:0}
+code.hash{word-break:break-all;font-size:.85rem}
+.verify{background:#fffbe6;border:1px solid #ffe58f;padding:.5rem;border-radius:4px}
+@media (max-width:48rem){table{display:block;overflow-x:auto}}
+`;

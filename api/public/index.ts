@@ -1,0 +1,310 @@
+/**
+ * The public read path (no login): JSON search endpoints under /api/public and the 公示 page at
+ * /public. Registered by api/app.ts (`export default`).
+ *
+ * Everything is served from the read model (src/store/readModel): stored public JSON documents,
+ * prepared statements, no ORM. Only published data exists there, so nothing unpublished or
+ * internal (tasks in progress, inspectors, recusals, risk classes) can leak through these routes.
+ * Responses carry a strong ETag (304 on If-None-Match) and Cache-Control; every route is rate
+ * limited per client (`app.ssj.publicRateLimit`).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type, type Static } from "@sinclair/typebox";
+import { ApiError, badRequest, notFound } from "../errors.ts";
+import {
+  MAX_PAGE_SIZE,
+  openReadModel,
+  type DocPage,
+  type PublicPlanRecord,
+  type PublicResultRecord,
+  type ReadModel,
+  type ReadModelStore,
+} from "../../src/store/readModel/index.ts";
+import { CACHE_ASSET, CACHE_MANIFEST, CACHE_SHORT, HTML_TYPE, JSON_TYPE, etagOf, sendCached } from "./http.ts";
+import {
+  API_PATH,
+  PAGE_PATH,
+  STYLE,
+  STYLE_PATH,
+  manifestFileName,
+  manifestUrl,
+  renderDrawPage,
+  renderNotFound,
+  renderPage,
+  verifyCommand,
+  type DrawDoc,
+  type SearchForm,
+} from "./html.ts";
+import {
+  Departments,
+  DrawListQuery,
+  DrawPage,
+  DrawIdParam,
+  PlanIdParam,
+  ListQuery,
+  PageQuery,
+  PlanDetail,
+  PlanPage,
+  PublishedDraw,
+  ResultPage,
+  ResultQuery,
+} from "./schemas.ts";
+
+export interface PublicOptions {
+  /** Defaults to `app.ssj.store`. */
+  store?: ReadModelStore;
+  /** An already opened read model (benchmarks, tests). */
+  readModel?: ReadModel;
+  /** Per-client limit; defaults to `app.ssj.publicRateLimit`; `false` disables it. */
+  rateLimit?: { max: number; timeWindow: string | number } | false;
+}
+
+const CODE = /^(?:[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{15})$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const errorRef = Type.Ref("Error");
+const errors = { 400: errorRef, 404: errorRef, 429: errorRef, 503: errorRef };
+
+/** True when `s` is a real calendar date written YYYY-MM-DD. */
+function isDay(s: string): boolean {
+  if (!DAY.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+function pageJson(p: DocPage, pageSize: number, map?: (doc: string) => string): string {
+  const items = map ? p.docs.map(map) : p.docs;
+  return `{"items":[${items.join(",")}],"pageSize":${pageSize},"nextCursor":${p.nextCursor === null ? "null" : p.nextCursor}}`;
+}
+
+/** A stored draw document plus its download link and verification command. */
+function drawJson(doc: string): string {
+  const id = (JSON.parse(doc) as { id: string }).id;
+  return `${doc.slice(0, -1)},"manifestUrl":${JSON.stringify(manifestUrl(id))},"verify":${JSON.stringify(verifyCommand(id))}}`;
+}
+
+const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const ctx = app.hasDecorator("ssj") ? app.ssj : undefined;
+  const store = opts.store ?? (ctx?.store as ReadModelStore | undefined);
+  const rateLimit = opts.rateLimit ?? ctx?.publicRateLimit ?? false;
+
+  // Open (and create) the read model at startup when the store has a driver handle; otherwise on
+  // first use, answering 503 until it can.
+  let opened: Promise<ReadModel> | null = opts.readModel ? Promise.resolve(opts.readModel) : null;
+  const rm = async (): Promise<ReadModel> => {
+    if (!opened) {
+      if (!store?.raw) throw new ApiError(503, "UNAVAILABLE", "the public read model is not available");
+      opened = openReadModel(store);
+    }
+    try {
+      return await opened;
+    } catch (e) {
+      opened = null;
+      fastify.log.error({ err: e }, "read model unavailable");
+      throw new ApiError(503, "UNAVAILABLE", "the public read model is not available");
+    }
+  };
+  if (!opened && store?.raw) await rm();
+
+  const config = { access: "public" as const, ...(rateLimit ? { rateLimit } : {}) };
+  const tags = ["public"];
+
+  // ─── JSON API ──────────────────────────────────────────────────────────────────────────────
+  app.get(
+    `${API_PATH}/results`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Search published inspection results (公示的抽查结果)",
+        description:
+          "Filters combine with AND: `code` (统一社会信用代码/注册号, exact), `name` (substring of the entity name, " +
+          "Chinese included, any length), `department` (exact), `from`/`to` (check date, inclusive). Newest publication " +
+          "first; page with `cursor` = the previous page's `nextCursor`.",
+        querystring: ResultQuery,
+        response: { 200: ResultPage, 304: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      if (q.from && !isDay(q.from)) throw badRequest("from is not a real date (YYYY-MM-DD)", "query.from", "VALIDATION_FAILED");
+      if (q.to && !isDay(q.to)) throw badRequest("to is not a real date (YYYY-MM-DD)", "query.to", "VALIDATION_FAILED");
+      if (q.from && q.to && q.from > q.to) throw badRequest("from is after to", "query.to", "VALIDATION_FAILED");
+      const name = q.name?.trim();
+      const pageSize = q.pageSize ?? 20;
+      const page = await (await rm()).searchResults({
+        code: q.code?.toUpperCase(),
+        name: name || undefined,
+        department: q.department,
+        from: q.from,
+        to: q.to,
+        pageSize,
+        cursor: q.cursor,
+      });
+      return sendCached(request, reply, pageJson(page, pageSize), JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(
+    `${API_PATH}/departments`,
+    {
+      config,
+      schema: { tags, summary: "Departments that have published results", response: { 200: Departments, 304: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      const items = await (await rm()).departments();
+      return sendCached(request, reply, JSON.stringify({ items }), JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(
+    `${API_PATH}/plans`,
+    {
+      config,
+      schema: { tags, summary: "Published inspection plans (抽查计划)", querystring: ListQuery, response: { 200: PlanPage, 304: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      const pageSize = request.query.pageSize ?? 20;
+      const page = await (await rm()).listPlans(pageSize, request.query.cursor);
+      return sendCached(request, reply, pageJson(page, pageSize), JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(
+    `${API_PATH}/plans/:planId`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "One published plan with its published draws",
+        params: PlanIdParam,
+        response: { 200: PlanDetail, 304: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const m = await rm();
+      const plan = await m.getPlan(request.params.planId);
+      if (!plan) throw notFound(`published plan '${request.params.planId}'`);
+      const draws = await m.listDraws({ planId: request.params.planId, pageSize: MAX_PAGE_SIZE });
+      return sendCached(request, reply, `{"plan":${plan},"draws":[${draws.docs.map(drawJson).join(",")}]}`, JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(
+    `${API_PATH}/draws`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Published draws (抽取): commitment, seed, provenance, manifest link",
+        querystring: DrawListQuery,
+        response: { 200: DrawPage, 304: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const pageSize = request.query.pageSize ?? 20;
+      const page = await (await rm()).listDraws({ planId: request.query.planId, pageSize, cursor: request.query.cursor });
+      return sendCached(request, reply, pageJson(page, pageSize, drawJson), JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(
+    `${API_PATH}/draws/:drawId`,
+    {
+      config,
+      schema: { tags, summary: "One published draw", params: DrawIdParam, response: { 200: PublishedDraw, 304: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      const doc = await (await rm()).getDraw(request.params.drawId);
+      if (!doc) throw notFound(`published draw '${request.params.drawId}'`);
+      return sendCached(request, reply, drawJson(doc), JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(
+    `${API_PATH}/draws/:drawId/manifest.json`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Download a published draw's manifest (verify offline with `ssj verify <file>`)",
+        params: DrawIdParam,
+        response: { 200: Type.Any({ description: "the manifest, byte for byte as published" }), 304: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.drawId;
+      const m = await (await rm()).getManifest(id);
+      if (!m) throw notFound(`published draw '${id}'`);
+      reply.header("content-disposition", `attachment; filename="${manifestFileName(id)}"`);
+      return sendCached(request, reply, m.text, JSON_TYPE, CACHE_MANIFEST, m.etag);
+    },
+  );
+
+  // ─── 公示 page ─────────────────────────────────────────────────────────────────────────────
+  const hidden = { hide: true };
+
+  app.get(STYLE_PATH, { config, schema: hidden }, async (request, reply) =>
+    sendCached(request, reply, STYLE, "text/css; charset=utf-8", CACHE_ASSET, etagOf(STYLE)),
+  );
+
+  app.get(
+    PAGE_PATH,
+    { config, schema: { ...hidden, querystring: PageQuery } },
+    async (request: FastifyRequest<{ Querystring: Static<typeof PageQuery> }>, reply: FastifyReply) => {
+      const raw = request.query;
+      const form: SearchForm = {
+        q: (raw.q ?? "").trim(),
+        department: (raw.department ?? "").trim(),
+        from: (raw.from ?? "").trim(),
+        to: (raw.to ?? "").trim(),
+      };
+      const m = await rm();
+      let error: string | null = null;
+      if (form.from && !isDay(form.from)) error = "“检查日期自”不是有效日期，请按 年-月-日 填写。";
+      else if (form.to && !isDay(form.to)) error = "“检查日期至”不是有效日期，请按 年-月-日 填写。";
+      else if (form.from && form.to && form.from > form.to) error = "“检查日期自”晚于“检查日期至”。";
+      const cursor = raw.cursor && /^\d{1,15}$/.test(raw.cursor) ? Number(raw.cursor) : undefined;
+      const upper = form.q.toUpperCase();
+      const searchedBy = !form.q ? null : CODE.test(upper) ? "code" : "name";
+      const [departments, page, plans, draws] = await Promise.all([
+        m.departments(),
+        error
+          ? Promise.resolve<DocPage>({ docs: [], nextCursor: null })
+          : m.searchResults({
+              code: searchedBy === "code" ? upper : undefined,
+              name: searchedBy === "name" ? form.q : undefined,
+              department: form.department || undefined,
+              from: form.from || undefined,
+              to: form.to || undefined,
+              pageSize: 20,
+              cursor,
+            }),
+        m.listPlans(5),
+        m.listDraws({ pageSize: 5 }),
+      ]);
+      const html = renderPage({
+        form,
+        searchedBy,
+        departments,
+        results: page.docs.map((d) => JSON.parse(d) as PublicResultRecord),
+        nextCursor: page.nextCursor,
+        firstPage: cursor === undefined,
+        error,
+        plans: plans.docs.map((d) => JSON.parse(d) as PublicPlanRecord),
+        draws: draws.docs.map((d) => JSON.parse(d) as DrawDoc),
+      });
+      if (error) return reply.code(400).type(HTML_TYPE).header("cache-control", "no-store").send(html);
+      return sendCached(request, reply, html, HTML_TYPE, CACHE_SHORT);
+    },
+  );
+
+  app.get(`${PAGE_PATH}/draws/:drawId`, { config, schema: { ...hidden, params: DrawIdParam } }, async (request, reply) => {
+    const doc = await (await rm()).getDraw(request.params.drawId);
+    if (!doc) return reply.code(404).type(HTML_TYPE).send(renderNotFound(`没有编号为 ${request.params.drawId} 的已公示抽取。`));
+    return sendCached(request, reply, renderDrawPage(JSON.parse(doc) as DrawDoc), HTML_TYPE, CACHE_SHORT);
+  });
+};
+
+export default publicRoutes;
