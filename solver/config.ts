@@ -1,0 +1,34 @@
+/**
+ * Solver configuration, kept apart from the model and the constraints.
+ *
+ * Every limit here is deterministic (a count, never a clock): the same instance and the same
+ * configuration always give the same schedule, on any machine and under any load.
+ */
+import type { Rules } from "./model.ts";
+
+/** The rules an instance gets when it leaves a field out (行政处罚法 art. 42: at least two officers). */
+export const DEFAULT_RULES: Readonly<Rules> = Object.freeze({
+  minTeam: 2,
+  minPerDepartment: 1,
+  minSoloDepartment: 2,
+  assignmentCap: 0.5,
+});
+
+export interface SolverConfig {
+  /** Rounds of the capacity repair (move a visit to another day, split it, finally unschedule). */
+  maxRepairRounds: number;
+  /**
+   * A team component whose closed-form marginals break a capacity is re-solved as an LP with
+   * javascript-lp-solver when it has at most this many assignment variables; larger ones blend
+   * the closed form with an integral max-flow solution (see docs/optimizer.md).
+   */
+  lpMaxVariables: number;
+  /** Values this close to an integer are that integer in the rounding. */
+  epsilon: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<SolverConfig> = Object.freeze({
+  maxRepairRounds: 25,
+  lpMaxVariables: 1500,
+  epsilon: 1e-7,
+});

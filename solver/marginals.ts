@@ -1,0 +1,170 @@
+/**
+ * Marginal assignment probabilities for the seats of one department component (step 5).
+ *
+ * A seat is one department's share of one visit: `k` officers drawn from `pool` (eligible and
+ * available that day), at least one of them from `qualified`. x[j][r] is the probability that
+ * pool member r sits on seat j. Feasible marginals satisfy, for every seat, Σ x = k and
+ * Σ_qualified x ≥ 1, 0 ≤ x ≤ 1, and for every inspector Σ x over a day ≤ dailyCapacity and
+ * Σ x over the horizon ≤ totalCapacity: exactly the fractional flows of the component's
+ * network, so dependent rounding turns them into a feasible integral assignment.
+ *
+ * Closed form (capacities slack): per seat, every pool member gets k/|P|, except that when the
+ * qualified members would then hold less than one seat in expectation they get 1/|Q| each and
+ * the others share the rest equally. This is the unique most-uniform point and minimises the
+ * largest assignment probability (Jecmen et al.'s objective), so P(i on seat) ≤ cap whenever any
+ * feasible point allows it; equally eligible members get equal probability.
+ *
+ * When capacities bind: an LP (javascript-lp-solver) that keeps as much probability mass as
+ * possible at or below the closed form, each x capped by max(cap, closed form); if the component
+ * is too large for it, or the LP fails, the closed form is blended with the integral max-flow
+ * assignment: x = λ·closed + (1 − λ)·integral with the largest λ ∈ [0, 1] that keeps capacities.
+ */
+import lpModule from "javascript-lp-solver";
+import type { Inspector } from "./model.ts";
+
+/** The solver object (the package's ESM default export; its typings describe the CJS shape). */
+type LpSolver = { Solve(model: unknown): unknown };
+const lp: LpSolver = (lpModule as unknown as { default?: LpSolver }).default ?? (lpModule as unknown as LpSolver);
+
+export interface Seat {
+  group: number;
+  dept: string;
+  day: number;
+  k: number;
+  /** Inspector indices eligible and available for this seat, ascending. */
+  pool: number[];
+  /** The members of `pool` holding the department's union of required qualifications. */
+  qualified: number[];
+  /** Upper bound on a member's probability, wherever the pool allows. */
+  cap: number;
+}
+
+export type MarginalMethod = "closed" | "lp" | "blend";
+
+export function closedFormSeat(poolSize: number, qualifiedSize: number, k: number): { qualified: number; other: number } {
+  if (qualifiedSize >= poolSize) return { qualified: k / poolSize, other: k / poolSize };
+  const a = Math.min(1, Math.max(k / poolSize, 1 / qualifiedSize));
+  const b = (k - qualifiedSize * a) / (poolSize - qualifiedSize);
+  return { qualified: a, other: b };
+}
+
+export function closedForm(seats: readonly Seat[]): number[][] {
+  return seats.map((s) => {
+    const { qualified, other } = closedFormSeat(s.pool.length, s.qualified.length, s.k);
+    const q = new Set(s.qualified);
+    return s.pool.map((i) => (q.has(i) ? qualified : other));
+  });
+}
+
+interface Loads {
+  day: Map<number, number>;
+  total: Map<number, number>;
+}
+function loads(seats: readonly Seat[], x: number[][]): Loads {
+  const day = new Map<number, number>();
+  const total = new Map<number, number>();
+  seats.forEach((s, j) =>
+    s.pool.forEach((i, r) => {
+      const v = x[j]![r]!;
+      const dk = i * 100000 + s.day;
+      day.set(dk, (day.get(dk) ?? 0) + v);
+      total.set(i, (total.get(i) ?? 0) + v);
+    }),
+  );
+  return { day, total };
+}
+
+export function withinCapacity(seats: readonly Seat[], x: number[][], inspector: (i: number) => Inspector, eps: number): boolean {
+  const l = loads(seats, x);
+  for (const [dk, v] of l.day) if (v > inspector(Math.floor(dk / 100000)).dailyCapacity + eps) return false;
+  for (const [i, v] of l.total) if (v > inspector(i).totalCapacity + eps) return false;
+  return true;
+}
+
+function seatsValid(seats: readonly Seat[], x: number[][], eps: number): boolean {
+  return seats.every((s, j) => {
+    const row = x[j]!;
+    if (row.some((v) => !(v >= -eps && v <= 1 + eps))) return false;
+    const sum = row.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - s.k) > 1e-6) return false;
+    if (s.qualified.length < s.pool.length) {
+      const q = new Set(s.qualified);
+      const qs = s.pool.reduce((a, i, r) => a + (q.has(i) ? row[r]! : 0), 0);
+      if (qs < 1 - 1e-6) return false;
+    }
+    return true;
+  });
+}
+
+/** The LP described above, with javascript-lp-solver; null when it fails or returns nonsense. */
+export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => Inspector, eps: number): number[][] | null {
+  const uni = closedForm(seats);
+  const variables: Record<string, Record<string, number>> = {};
+  const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {};
+  seats.forEach((s, j) => {
+    constraints[`s${j}`] = { equal: s.k };
+    const q = new Set(s.qualified);
+    if (s.qualified.length < s.pool.length) constraints[`q${j}`] = { min: 1 };
+    s.pool.forEach((i, r) => {
+      const u = uni[j]![r]!;
+      const ub = Math.min(1, Math.max(s.cap, u));
+      const a: Record<string, number> = { [`s${j}`]: 1, [`d${i}_${s.day}`]: 1, [`t${i}`]: 1, [`ua${j}_${r}`]: 1 };
+      if (q.has(i) && constraints[`q${j}`]) a[`q${j}`] = 1;
+      constraints[`ua${j}_${r}`] = { max: u };
+      variables[`a${j}_${r}`] = a;
+      if (ub > u + 1e-12) {
+        const b: Record<string, number> = { ...a, cost: 1 };
+        delete b[`ua${j}_${r}`];
+        b[`ub${j}_${r}`] = 1;
+        constraints[`ub${j}_${r}`] = { max: ub - u };
+        variables[`b${j}_${r}`] = b;
+      }
+      constraints[`d${i}_${s.day}`] = { max: inspector(i).dailyCapacity };
+      constraints[`t${i}`] = { max: inspector(i).totalCapacity };
+    });
+  });
+  const result = lp.Solve({ optimize: "cost", opType: "min", constraints, variables }) as Record<string, unknown>;
+  if (!result || result.feasible !== true) return null;
+  const val = (name: string) => {
+    const v = result[name];
+    return typeof v === "number" ? v : 0;
+  };
+  const x = seats.map((s, j) => s.pool.map((_, r) => Math.min(1, Math.max(0, val(`a${j}_${r}`) + val(`b${j}_${r}`)))));
+  if (!seatsValid(seats, x, eps) || !withinCapacity(seats, x, inspector, 1e-9)) return null;
+  return x;
+}
+
+/** λ·u + (1 − λ)·f with the largest λ ∈ [0, 1] keeping capacities (f is feasible, integral). */
+export function blend(seats: readonly Seat[], u: number[][], f: number[][], inspector: (i: number) => Inspector): number[][] {
+  const lu = loads(seats, u);
+  const lf = loads(seats, f);
+  let lambda = 1;
+  for (const [dk, v] of lu.day) {
+    const c = inspector(Math.floor(dk / 100000)).dailyCapacity;
+    const w = lf.day.get(dk) ?? 0;
+    if (v > c) lambda = Math.min(lambda, (c - w) / (v - w));
+  }
+  for (const [i, v] of lu.total) {
+    const c = inspector(i).totalCapacity;
+    const w = lf.total.get(i) ?? 0;
+    if (v > c) lambda = Math.min(lambda, (c - w) / (v - w));
+  }
+  lambda = Math.max(0, lambda);
+  return u.map((row, j) => row.map((v, r) => lambda * v + (1 - lambda) * f[j]![r]!));
+}
+
+export function capacityFeasibleMarginals(
+  seats: readonly Seat[],
+  integral: number[][],
+  inspector: (i: number) => Inspector,
+  opts: { lpMaxVariables: number; epsilon: number },
+): { x: number[][]; method: MarginalMethod } {
+  const u = closedForm(seats);
+  if (withinCapacity(seats, u, inspector, 1e-9)) return { x: u, method: "closed" };
+  const vars = seats.reduce((a, s) => a + s.pool.length, 0);
+  if (vars <= opts.lpMaxVariables) {
+    const x = lpMarginals(seats, inspector, opts.epsilon);
+    if (x) return { x, method: "lp" };
+  }
+  return { x: blend(seats, u, integral, inspector), method: "blend" };
+}
