@@ -1,9 +1,13 @@
 /** All authenticated route groups of the API (the public read path is registered in app.ts). */
 import type { FastifyPluginAsync } from "fastify";
 import userRoutes from "./users.ts";
+import directoryRoutes from "./directories.ts";
+import planRoutes from "./plans.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
+  await app.register(directoryRoutes);
+  await app.register(planRoutes);
 };
 
 export default apiRoutes;

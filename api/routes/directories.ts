@@ -1,0 +1,222 @@
+/**
+ * Directories (admin writes; officers and auditors read): departments, entities (检查对象名录库),
+ * inspectors (执法检查人员名录库, officers: own department only), inspection items (抽查事项清单),
+ * and configuration.
+ */
+import type { FastifyPluginAsync } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { assertDepartment, requirePrincipal } from "../auth.ts";
+import { actorOf } from "../../src/store/repos/audit.ts";
+import {
+  createDepartment,
+  createItem,
+  getEntityByCode,
+  listConfig,
+  listDepartments,
+  listEntities,
+  listInspectors,
+  listItems,
+  setConfig,
+} from "../../src/store/repos/directories.ts";
+import { validateConfig } from "../../src/store/repos/settings.ts";
+import { IdParams, errors } from "../schemas.ts";
+
+const ALL = ["admin", "officer", "auditor"] as const;
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+const Department = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+  districtCode: Type.String(),
+  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  active: Type.Boolean(),
+});
+const CreateDepartment = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 40 }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    level: Type.Union([Type.Literal("city"), Type.Literal("district")]),
+    districtCode: Type.String({ pattern: "^\\d{6}$" }),
+    parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+const Entity = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  codeKind: Type.String(),
+  checksumFailed: Type.Boolean(),
+  name: Type.String(),
+  districtCode: Type.String(),
+  address: Nullable(Type.String()),
+  industryCode: Nullable(Type.String()),
+  kind: Type.String(),
+  status: Type.String(),
+  riskClass: Nullable(Type.String({ description: "internal, never published" })),
+  size: Nullable(Type.String()),
+});
+const Inspector = Type.Object({
+  id: Type.Integer(),
+  departmentId: Type.Integer(),
+  name: Type.String(),
+  certificateNo: Type.String(),
+  qualifications: Type.Array(Type.String()),
+  specialities: Type.Array(Type.String()),
+  districts: Type.Array(Type.String()),
+  active: Type.Boolean(),
+});
+const ItemFields = {
+  code: Type.String({ minLength: 1, maxLength: 60 }),
+  category: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  target: Type.String({ minLength: 1 }),
+  legalBasis: Type.String({ minLength: 1 }),
+  content: Type.String({ minLength: 1 }),
+  methods: Type.Array(Type.Union([Type.Literal("on-site"), Type.Literal("written"), Type.Literal("online")]), { minItems: 1, uniqueItems: true }),
+  importance: Type.Union([Type.Literal("key"), Type.Literal("general")]),
+  source: Type.String({ minLength: 1 }),
+};
+const Item = Type.Object({ id: Type.Integer(), departmentId: Type.Integer(), ...ItemFields, methods: Type.Array(Type.String()), importance: Type.String(), active: Type.Boolean() });
+const CreateItem = Type.Object(ItemFields, { additionalProperties: false });
+const Paging = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};
+
+const directoryRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const store = app.ssj.store;
+
+  app.get(
+    "/departments",
+    { config: { access: ALL }, schema: { tags: ["directories"], summary: "List departments", response: { 200: Type.Array(Department), ...errors } } },
+    async () => listDepartments(store),
+  );
+
+  app.post(
+    "/departments",
+    {
+      config: { access: ["admin"] },
+      schema: { tags: ["directories"], summary: "Create a department", body: CreateDepartment, response: { 201: Department, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await createDepartment(store, request.body, actorOf(request.principal))),
+  );
+
+  app.get(
+    "/entities",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["directories"],
+        summary: "Search the entity directory (检查对象名录库)",
+        querystring: Type.Object({
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          district: Type.Optional(Type.String({ pattern: "^\\d{2,6}$" })),
+          status: Type.Optional(Type.String()),
+          ...Paging,
+        }),
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Entity) }), ...errors },
+      },
+    },
+    async (request) => listEntities(store, request.query),
+  );
+
+  app.get(
+    "/entities/:code",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["directories"],
+        summary: "One entity by 统一社会信用代码 or 注册号",
+        params: Type.Object({ code: Type.String({ pattern: "^[0-9A-Za-z]{15,18}$" }) }),
+        response: { 200: Entity, ...errors },
+      },
+    },
+    async (request) => getEntityByCode(store, request.params.code),
+  );
+
+  app.get(
+    "/inspectors",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["directories"],
+        summary: "List inspectors (officers: their own department only; default is their own)",
+        querystring: Type.Object({ department: Type.Optional(Type.Integer({ minimum: 1 })), ...Paging }),
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Inspector) }), ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      let departmentId = request.query.department;
+      if (p.role === "officer") {
+        departmentId ??= p.departmentId!;
+        assertDepartment(p, departmentId, "that inspector list");
+      }
+      return listInspectors(store, { departmentId, limit: request.query.limit, offset: request.query.offset });
+    },
+  );
+
+  app.get(
+    "/departments/:id/items",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["directories"],
+        summary: "A department's 抽查事项清单 (officers: own department)",
+        params: IdParams,
+        response: { 200: Type.Array(Item), ...errors },
+      },
+    },
+    async (request) => {
+      assertDepartment(requirePrincipal(request), request.params.id, "that item list");
+      return listItems(store, request.params.id);
+    },
+  );
+
+  app.post(
+    "/departments/:id/items",
+    {
+      config: { access: ["admin"] },
+      schema: { tags: ["directories"], summary: "Add an inspection item", params: IdParams, body: CreateItem, response: { 201: Item, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await createItem(store, request.params.id, request.body, actorOf(request.principal))),
+  );
+
+  app.get(
+    "/config",
+    {
+      config: { access: ["admin", "auditor"] },
+      schema: {
+        tags: ["configuration"],
+        summary: "Configuration entries",
+        response: { 200: Type.Array(Type.Object({ key: Type.String(), value: Type.Unknown(), updatedAt: Type.String() })), ...errors },
+      },
+    },
+    async () => listConfig(store),
+  );
+
+  app.put(
+    "/config/:key",
+    {
+      config: { access: ["admin"] },
+      schema: {
+        tags: ["configuration"],
+        summary: "Set a configuration entry (resultCategories, holidayTables, publication)",
+        params: Type.Object({ key: Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,40}$" }) }),
+        body: Type.Unknown(),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      validateConfig(request.params.key, request.body);
+      await setConfig(store, request.params.key, request.body, actorOf(request.principal));
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default directoryRoutes;

@@ -1,0 +1,219 @@
+/**
+ * Annual plans and batches. Officers work on their own department's plans; a batch is visible
+ * to the officers of every department taking part in it.
+ */
+import type { FastifyPluginAsync } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { assertDepartment, requirePrincipal, type Principal } from "../auth.ts";
+import { forbidden } from "../errors.ts";
+import { actorOf } from "../../src/store/repos/audit.ts";
+import { batchDepartmentIds, createBatch, createPlan, getBatch, getPlan, listPlans, setPlanStatus, type BatchView } from "../../src/store/repos/plans.ts";
+import { IdParams, IsoDate, errors } from "../schemas.ts";
+
+const ALL = ["admin", "officer", "auditor"] as const;
+const WRITERS = ["admin", "officer"] as const;
+
+const Plan = Type.Object({
+  id: Type.Integer(),
+  departmentId: Type.Integer(),
+  year: Type.Integer(),
+  name: Type.String(),
+  status: Type.String(),
+  createdAt: Type.String(),
+});
+const PlanDetail = Type.Intersect([
+  Plan,
+  Type.Object({ batches: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), status: Type.String() })) }),
+]);
+const CreatePlan = Type.Object(
+  {
+    departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "officers: defaults to (and must be) their own" })),
+    year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+const RiskClass = Type.Union([Type.Literal("A"), Type.Literal("B"), Type.Literal("C"), Type.Literal("D")]);
+const Conditions = Type.Object(
+  {
+    districts: Type.Optional(Type.Array(Type.String({ pattern: "^\\d{2,6}$" }), { minItems: 1 })),
+    industries: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    sizes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+  },
+  { additionalProperties: false, description: "定向 conditions: AND across fields, OR within one" },
+);
+const CreateBatch = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 60 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    directed: Type.Boolean(),
+    conditions: Conditions,
+    windowStart: IsoDate,
+    windowEnd: IsoDate,
+    jointTemplateId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    departments: Type.Array(
+      Type.Object(
+        {
+          departmentId: Type.Integer({ minimum: 1 }),
+          role: Type.Union([Type.Literal("lead"), Type.Literal("partner")]),
+          itemIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, uniqueItems: true }),
+          samplingRules: Type.Array(
+            Type.Object(
+              {
+                riskClass: RiskClass,
+                ratioPerMille: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+                count: Type.Optional(Type.Integer({ minimum: 0 })),
+              },
+              { additionalProperties: false },
+            ),
+            { maxItems: 4 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const Batch = Type.Object({
+  id: Type.Integer(),
+  planId: Type.Integer(),
+  planDepartmentId: Type.Integer(),
+  year: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  directed: Type.Boolean(),
+  conditions: Type.Unknown(),
+  windowStart: Type.String(),
+  windowEnd: Type.String(),
+  jointTemplateId: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.String(),
+  departments: Type.Array(
+    Type.Object({
+      departmentId: Type.Integer(),
+      departmentName: Type.String(),
+      role: Type.String(),
+      itemIds: Type.Array(Type.Integer()),
+      samplingRules: Type.Array(
+        Type.Object({ riskClass: Type.String(), ratioPerMille: Type.Union([Type.Integer(), Type.Null()]), count: Type.Union([Type.Integer(), Type.Null()]) }),
+      ),
+    }),
+  ),
+  liveDrawId: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+/** Officers see a batch only when their department takes part in it. */
+export function assertBatchAccess(p: Principal, b: BatchView): void {
+  if (p.role === "officer" && !batchDepartmentIds(b).includes(p.departmentId!)) {
+    throw forbidden("officers may only access batches their department takes part in");
+  }
+}
+
+const planRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const store = app.ssj.store;
+
+  app.get(
+    "/plans",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["plans"],
+        summary: "List annual plans (officers: their own department's)",
+        querystring: Type.Object({ department: Type.Optional(Type.Integer({ minimum: 1 })), year: Type.Optional(Type.Integer()) }),
+        response: { 200: Type.Array(Plan), ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      let departmentId = request.query.department;
+      if (p.role === "officer") {
+        departmentId ??= p.departmentId!;
+        assertDepartment(p, departmentId, "that plan list");
+      }
+      return listPlans(store, { departmentId, year: request.query.year });
+    },
+  );
+
+  app.post(
+    "/plans",
+    {
+      config: { access: WRITERS },
+      schema: { tags: ["plans"], summary: "Create an annual plan", body: CreatePlan, response: { 201: Plan, ...errors } },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const departmentId = request.body.departmentId ?? p.departmentId;
+      if (departmentId == null) throw forbidden("give departmentId");
+      assertDepartment(p, departmentId, "the plan");
+      const plan = await createPlan(store, { departmentId, year: request.body.year, name: request.body.name }, actorOf(p));
+      return reply.status(201).send(plan);
+    },
+  );
+
+  app.get(
+    "/plans/:id",
+    { config: { access: ALL }, schema: { tags: ["plans"], summary: "One plan with its batches", params: IdParams, response: { 200: PlanDetail, ...errors } } },
+    async (request) => {
+      const plan = await getPlan(store, request.params.id);
+      assertDepartment(requirePrincipal(request), plan.departmentId, "this plan");
+      return plan;
+    },
+  );
+
+  app.post(
+    "/plans/:id/status",
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ["plans"],
+        summary: "Approve or close a plan",
+        params: IdParams,
+        body: Type.Object({ status: Type.Union([Type.Literal("draft"), Type.Literal("approved"), Type.Literal("closed")]) }, { additionalProperties: false }),
+        response: { 200: Plan, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const plan = await getPlan(store, request.params.id);
+      assertDepartment(p, plan.departmentId, "this plan");
+      return setPlanStatus(store, plan.id, request.body.status, actorOf(p));
+    },
+  );
+
+  app.post(
+    "/plans/:id/batches",
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ["plans"],
+        summary: "Add a batch: lead/partner departments, items, 定向 conditions, window, sampling rules",
+        params: IdParams,
+        body: CreateBatch,
+        response: { 201: Batch, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const plan = await getPlan(store, request.params.id);
+      assertDepartment(p, plan.departmentId, "this plan");
+      const batch = await createBatch(store, plan.id, request.body, actorOf(p));
+      return reply.status(201).send(batch);
+    },
+  );
+
+  app.get(
+    "/batches/:id",
+    { config: { access: ALL }, schema: { tags: ["plans"], summary: "One batch", params: IdParams, response: { 200: Batch, ...errors } } },
+    async (request) => {
+      const b = await getBatch(store, request.params.id);
+      assertBatchAccess(requirePrincipal(request), b);
+      return b;
+    },
+  );
+};
+
+export default planRoutes;

@@ -1,0 +1,209 @@
+/** Annual plans (年度抽查计划) and batches (批次): departments, items, sampling rules, window. */
+import { inTransaction } from "./audit.ts";
+import { RepoError, type RepoStore } from "./db.ts";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export interface PlanView {
+  id: number;
+  departmentId: number;
+  year: number;
+  name: string;
+  status: string;
+  createdAt: string;
+}
+
+const plan = (p: any): PlanView => ({
+  id: p.id,
+  departmentId: p.departmentId,
+  year: p.year,
+  name: p.name,
+  status: p.status,
+  createdAt: new Date(p.createdAt).toISOString(),
+});
+
+export async function listPlans(store: RepoStore, q: { departmentId?: number; year?: number }): Promise<PlanView[]> {
+  const where: any = {};
+  if (q.departmentId !== undefined) where.departmentId = q.departmentId;
+  if (q.year !== undefined) where.year = q.year;
+  return (await store.prisma.annualPlan.findMany({ where, orderBy: { id: "asc" } })).map(plan);
+}
+
+export async function getPlan(store: RepoStore, id: number): Promise<PlanView & { batches: { id: number; code: string; name: string; status: string }[] }> {
+  const p = await store.prisma.annualPlan.findUnique({ where: { id }, include: { batches: { orderBy: { id: "asc" } } } });
+  if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${id} not found`);
+  return { ...plan(p), batches: p.batches.map((b: any) => ({ id: b.id, code: b.code, name: b.name, status: b.status })) };
+}
+
+export async function createPlan(store: RepoStore, input: { departmentId: number; year: number; name: string }, actor: string): Promise<PlanView> {
+  return inTransaction(store, async (tx) => {
+    if (!(await tx.department.findUnique({ where: { id: input.departmentId } })))
+      throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department ${input.departmentId} does not exist`, "departmentId");
+    const p = await tx.annualPlan.create({ data: input });
+    return { value: plan(p), audit: { actor, action: "plan.create", subject: `plan:${p.id}`, payload: input } };
+  });
+}
+
+export async function setPlanStatus(store: RepoStore, id: number, status: "draft" | "approved" | "closed", actor: string): Promise<PlanView> {
+  return inTransaction(store, async (tx) => {
+    const p = await tx.annualPlan.findUnique({ where: { id } });
+    if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${id} not found`);
+    const u = await tx.annualPlan.update({ where: { id }, data: { status } });
+    return { value: plan(u), audit: { actor, action: "plan.status", subject: `plan:${id}`, payload: { from: p.status, to: status } } };
+  });
+}
+
+export interface SamplingRuleInput {
+  riskClass: "A" | "B" | "C" | "D";
+  ratioPerMille?: number;
+  count?: number;
+}
+
+export interface BatchDepartmentInput {
+  departmentId: number;
+  role: "lead" | "partner";
+  itemIds: number[];
+  samplingRules: SamplingRuleInput[];
+}
+
+export interface BatchInput {
+  code: string;
+  name: string;
+  directed: boolean;
+  conditions: Record<string, unknown>;
+  windowStart: string;
+  windowEnd: string;
+  jointTemplateId?: number | null;
+  departments: BatchDepartmentInput[];
+}
+
+export interface BatchView {
+  id: number;
+  planId: number;
+  planDepartmentId: number;
+  year: number;
+  code: string;
+  name: string;
+  directed: boolean;
+  conditions: unknown;
+  windowStart: string;
+  windowEnd: string;
+  jointTemplateId: number | null;
+  status: string;
+  departments: {
+    departmentId: number;
+    departmentName: string;
+    role: string;
+    itemIds: number[];
+    samplingRules: { riskClass: string; ratioPerMille: number | null; count: number | null }[];
+  }[];
+  liveDrawId: number | null;
+}
+
+function checkBatchInput(input: BatchInput): void {
+  const fail = (field: string, msg: string) => {
+    throw new RepoError(422, "INVALID_BATCH", msg, field);
+  };
+  if (input.windowEnd < input.windowStart) fail("windowEnd", `window ends (${input.windowEnd}) before it starts (${input.windowStart})`);
+  const leads = input.departments.filter((d) => d.role === "lead");
+  if (leads.length !== 1) fail("departments", `a batch needs exactly one lead department (发起部门), got ${leads.length}`);
+  const seen = new Set<number>();
+  input.departments.forEach((d, i) => {
+    if (seen.has(d.departmentId)) fail(`departments.${i}.departmentId`, `department ${d.departmentId} listed twice`);
+    seen.add(d.departmentId);
+    if (d.itemIds.length === 0) fail(`departments.${i}.itemIds`, "each department checks at least one item");
+    const classes = new Set<string>();
+    d.samplingRules.forEach((r, j) => {
+      if ((r.ratioPerMille === undefined) === (r.count === undefined))
+        fail(`departments.${i}.samplingRules.${j}`, "give exactly one of ratioPerMille and count");
+      if (classes.has(r.riskClass)) fail(`departments.${i}.samplingRules.${j}.riskClass`, `risk class ${r.riskClass} listed twice`);
+      classes.add(r.riskClass);
+    });
+  });
+  if (input.directed && Object.keys(input.conditions).length === 0) fail("conditions", "a directed (定向) batch needs at least one condition");
+}
+
+export async function createBatch(store: RepoStore, planId: number, input: BatchInput, actor: string): Promise<BatchView> {
+  checkBatchInput(input);
+  const id = await inTransaction(store, async (tx) => {
+    const p = await tx.annualPlan.findUnique({ where: { id: planId } });
+    if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${planId} not found`);
+    const lead = input.departments.find((d) => d.role === "lead")!;
+    if (lead.departmentId !== p.departmentId)
+      throw new RepoError(422, "INVALID_BATCH", "the lead department of a batch is the plan's department", "departments");
+    for (const [i, d] of input.departments.entries()) {
+      if (!(await tx.department.findUnique({ where: { id: d.departmentId } })))
+        throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department ${d.departmentId} does not exist`, `departments.${i}.departmentId`);
+      const items = await tx.inspectionItem.findMany({ where: { id: { in: d.itemIds } } });
+      for (const itemId of d.itemIds) {
+        const it = items.find((x: any) => x.id === itemId);
+        if (!it) throw new RepoError(422, "UNKNOWN_ITEM", `inspection item ${itemId} does not exist`, `departments.${i}.itemIds`);
+        if (it.departmentId !== d.departmentId)
+          throw new RepoError(422, "FOREIGN_ITEM", `item ${itemId} is not on department ${d.departmentId}'s list`, `departments.${i}.itemIds`);
+      }
+    }
+    const b = await tx.batch.create({
+      data: {
+        planId,
+        code: input.code,
+        name: input.name,
+        directed: input.directed,
+        conditions: input.conditions as any,
+        windowStart: input.windowStart,
+        windowEnd: input.windowEnd,
+        jointTemplateId: input.jointTemplateId ?? null,
+      },
+    });
+    for (const d of input.departments) {
+      await tx.batchDepartment.create({ data: { batchId: b.id, departmentId: d.departmentId, role: d.role } });
+      for (const itemId of d.itemIds) await tx.batchItem.create({ data: { batchId: b.id, departmentId: d.departmentId, itemId } });
+      for (const r of d.samplingRules)
+        await tx.samplingRule.create({
+          data: { batchId: b.id, departmentId: d.departmentId, riskClass: r.riskClass, ratioPerMille: r.ratioPerMille ?? null, count: r.count ?? null },
+        });
+    }
+    return { value: b.id as number, audit: { actor, action: "batch.create", subject: `batch:${b.id}`, payload: { planId, ...input } } };
+  });
+  return getBatch(store, id);
+}
+
+export async function getBatch(store: RepoStore, id: number): Promise<BatchView> {
+  const b = await store.prisma.batch.findUnique({
+    where: { id },
+    include: {
+      plan: true,
+      liveDraw: true,
+      departments: { include: { department: true, items: true, samplingRules: true }, orderBy: { id: "asc" } },
+    },
+  });
+  if (!b) throw new RepoError(404, "NOT_FOUND", `batch ${id} not found`);
+  return {
+    id: b.id,
+    planId: b.planId,
+    planDepartmentId: b.plan.departmentId,
+    year: b.plan.year,
+    code: b.code,
+    name: b.name,
+    directed: b.directed,
+    conditions: b.conditions,
+    windowStart: b.windowStart,
+    windowEnd: b.windowEnd,
+    jointTemplateId: b.jointTemplateId ?? null,
+    status: b.status,
+    departments: b.departments.map((d: any) => ({
+      departmentId: d.departmentId,
+      departmentName: d.department.name,
+      role: d.role,
+      itemIds: d.items.map((i: any) => i.itemId).sort((a: number, c: number) => a - c),
+      samplingRules: d.samplingRules
+        .map((r: any) => ({ riskClass: r.riskClass, ratioPerMille: r.ratioPerMille ?? null, count: r.count ?? null }))
+        .sort((x: any, y: any) => (x.riskClass < y.riskClass ? -1 : 1)),
+    })),
+    liveDrawId: b.liveDraw?.id ?? null,
+  };
+}
+
+/** Departments taking part in a batch (for officer scoping). */
+export function batchDepartmentIds(b: BatchView): number[] {
+  return b.departments.map((d) => d.departmentId);
+}
