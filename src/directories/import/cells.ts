@@ -1,0 +1,108 @@
+/**
+ * Cell-level cleaning shared by directory imports and item-list parsing: whitespace, Excel
+ * serial dates, lists.
+ */
+import { fromDayNumber, isIsoDate, toDayNumber } from "../../calendar/isoDate.ts";
+
+/** A cell as read from CSV (string | null) or a spreadsheet (typed). */
+export type CellValue = string | number | boolean | Date | null;
+
+/**
+ * Trims and collapses whitespace: stray line breaks (`\r\n`, `\n`, `\r`), tabs, no-break and
+ * full-width spaces become one space between words; zero-width characters are dropped.
+ */
+export function cleanText(s: string): string {
+  return s
+    .replace(/[\u200b-\u200d\ufeff]/g, "")
+    .replace(/[\s\u00a0\u3000]+/g, " ")
+    .trim();
+}
+
+/** Like cleanText, but removes the whitespace entirely between two CJK characters (a broken line). */
+export function cleanCjkText(s: string): string {
+  return cleanText(s).replace(/(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])/g, "");
+}
+
+/** A cell as trimmed text, or null for an empty cell. Numbers are written without exponent when integral. */
+export function cellText(v: CellValue): string | null {
+  if (v === null) return null;
+  if (typeof v === "string") {
+    const t = cleanText(v);
+    return t === "" ? null : t;
+  }
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e21 ? v.toFixed(0) : String(v);
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  return dateToIso(v);
+}
+
+function dateToIso(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Excel (1900 date system) serial day 1 = 1900-01-01. */
+const EXCEL_EPOCH_DAY = toDayNumber("1899-12-31");
+
+export class ExcelSerialError extends Error {
+  override readonly name = "ExcelSerialError";
+}
+
+/**
+ * Converts an Excel serial date (1900 date system) to YYYY-MM-DD. Excel counts a 29 February 1900
+ * that never existed (the Lotus 1-2-3 leap-year bug): serials 1–59 are 1900-01-01..02-28,
+ * serial 60 is that phantom day (refused), and from 61 on every serial is one day too high.
+ * A fractional part (time of day) is dropped.
+ */
+export function excelSerialToIso(serial: number): string {
+  if (!Number.isFinite(serial)) throw new ExcelSerialError(`not a number: ${serial}`);
+  const n = Math.floor(serial);
+  if (n < 1 || n > 2_958_465) throw new ExcelSerialError(`Excel serial date ${serial} is out of range (1 = 1900-01-01 … 2958465 = 9999-12-31)`);
+  if (n === 60) throw new ExcelSerialError("Excel serial date 60 is 1900-02-29, a day that does not exist (Excel's 1900 leap-year bug)");
+  return fromDayNumber(EXCEL_EPOCH_DAY + (n < 60 ? n : n - 1));
+}
+
+/** Inverse of excelSerialToIso (for tests and fixtures). */
+export function isoToExcelSerial(date: string): number {
+  const n = toDayNumber(date) - EXCEL_EPOCH_DAY;
+  return n < 60 ? n : n + 1;
+}
+
+export type DateParse = { ok: true; date: string; fromSerial: boolean } | { ok: false; message: string };
+
+/**
+ * A date cell: a spreadsheet date, an Excel serial number (also as a 5-digit text, as a CSV export
+ * of an unformatted date column gives), or text `2020-01-05`, `2020/1/5`, `2020.1.5`, `2020年1月5日`,
+ * `20200105`, optionally followed by a time.
+ */
+export function parseDateCell(v: CellValue): DateParse {
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return { ok: false, message: "invalid date" };
+    return { ok: true, date: dateToIso(v), fromSerial: false };
+  }
+  if (typeof v === "number") {
+    try {
+      return { ok: true, date: excelSerialToIso(v), fromSerial: true };
+    } catch (e) {
+      return { ok: false, message: (e as Error).message };
+    }
+  }
+  const t = typeof v === "string" ? cleanText(v) : "";
+  if (t === "") return { ok: false, message: "empty" };
+  if (/^\d{5}(\.\d+)?$/.test(t)) return parseDateCell(Number(t));
+  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(t);
+  m ??= /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+  if (!m) return { ok: false, message: `"${t}" is not a date (use YYYY-MM-DD)` };
+  const iso = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
+  if (!isIsoDate(iso)) return { ok: false, message: `"${t}" is not a real calendar date` };
+  return { ok: true, date: iso, fromSerial: false };
+}
+
+/** Splits a list cell on ; ； 、 , ， / | and line breaks; trims, drops empties and duplicates. */
+export function splitList(v: CellValue): string[] {
+  const t = v === null ? "" : typeof v === "string" ? v : cellText(v) ?? "";
+  const out: string[] = [];
+  for (const part of t.split(/[;；、,，/|\r\n]+/)) {
+    const p = cleanText(part);
+    if (p !== "" && !out.includes(p)) out.push(p);
+  }
+  return out;
+}

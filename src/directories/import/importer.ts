@@ -1,0 +1,314 @@
+/**
+ * Directory import: CSV or XLSX bytes in, batches of validated rows out, with a report of every
+ * rejected or flagged row (spreadsheet row number, field, rule). Streaming: the file is never
+ * held in memory whole; rows come out in batches for the caller to insert in its transaction.
+ *
+ *   const imp = importEntities(fs.createReadStream(path), { totalBytes, onProgress });
+ *   for await (const batch of imp) await insert(batch.rows);
+ *   const report = imp.summary();
+ */
+import { cellText, type CellValue } from "./cells.ts";
+import { csvRows, xlsxRows, type RawRow } from "./rowReaders.ts";
+import {
+  ENTITY_COLUMNS,
+  INSPECTOR_COLUMNS,
+  normalizeHeader,
+  validateEntityRow,
+  validateInspectorRow,
+  type ColumnSpec,
+  type EntityRow,
+  type FieldGetter,
+  type InspectorRow,
+  type RowIssue,
+  type RowResult,
+} from "./schema.ts";
+import { chunksOf, decodeText, ImportError, peek, sniffEncoding, sniffFormat, type ByteSource, type TextEncodingName } from "./source.ts";
+
+export type DirectoryKind = "entities" | "inspectors";
+
+export interface ImportedRow<T> {
+  row: number;
+  value: T;
+  /** Warnings kept with the row (e.g. a credit code failing only its check character). */
+  flags: RowIssue[];
+}
+
+export interface ImportBatch<T> {
+  rows: ImportedRow<T>[];
+  /** Every issue of the rows read in this batch (rejections and flags). */
+  issues: RowIssue[];
+  bytesRead: number;
+}
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number | null;
+  rowsRead: number;
+}
+
+export interface ImportOptions {
+  /** "auto" (default) sniffs the bytes: ZIP → xlsx, OLE2 → legacy xls (refused), else CSV. */
+  format?: "auto" | "csv" | "xlsx";
+  /** Rows per batch (default 1000). */
+  batchSize?: number;
+  /** Accept GB18030/GBK CSV files when the bytes are not UTF-8 (default true). */
+  allowGb18030?: boolean;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+  /** For progress reports. */
+  totalBytes?: number;
+  onProgress?: (p: ImportProgress) => void;
+  /** How many issues the summary keeps (all of them are in the batches). Default 10,000. */
+  maxIssuesInSummary?: number;
+}
+
+export interface ImportColumn {
+  index: number;
+  header: string;
+  field: string | null;
+}
+
+export interface ImportSummary {
+  kind: DirectoryKind;
+  format: "csv" | "xlsx";
+  /** CSV only. */
+  encoding: TextEncodingName | null;
+  headerRow: number;
+  columns: ImportColumn[];
+  /** Data rows read (empty rows not counted). */
+  rowsRead: number;
+  emptyRows: number;
+  accepted: number;
+  rejected: number;
+  /** Accepted rows carrying at least one flag. */
+  flagged: number;
+  /** Issue counts by `field:rule`. */
+  issueCounts: Record<string, number>;
+  issues: RowIssue[];
+  issuesTruncated: boolean;
+  bytesRead: number;
+}
+
+interface KindSpec<T> {
+  columns: ColumnSpec[];
+  keyField: string;
+  keyLabel: string;
+  validate: (get: FieldGetter) => RowResult<T>;
+  key: (v: T) => string;
+}
+
+const ENTITY_SPEC: KindSpec<EntityRow> = {
+  columns: ENTITY_COLUMNS,
+  keyField: "code",
+  keyLabel: "统一社会信用代码/注册号",
+  validate: validateEntityRow,
+  key: (v) => v.code,
+};
+const INSPECTOR_SPEC: KindSpec<InspectorRow> = {
+  columns: INSPECTOR_COLUMNS,
+  keyField: "certificateNo",
+  keyLabel: "证件号",
+  validate: validateInspectorRow,
+  key: (v) => v.certificateNo,
+};
+
+/** Rows scanned for the header before giving up (title rows may come first). */
+const HEADER_SCAN_ROWS = 20;
+/** Bytes looked at to decide format and text encoding. */
+const SNIFF_BYTES = 64 * 1024;
+
+function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyField: string): { columns: ImportColumn[]; byField: Map<string, number> } | null {
+  const aliasToField = new Map<string, string>();
+  for (const c of columns) for (const a of c.aliases) aliasToField.set(normalizeHeader(a), c.field);
+  const out: ImportColumn[] = [];
+  const byField = new Map<string, number>();
+  const dupes: string[] = [];
+  cells.forEach((cell, index) => {
+    const header = cellText(cell) ?? "";
+    const field = header === "" ? undefined : aliasToField.get(normalizeHeader(header));
+    if (field !== undefined && byField.has(field)) dupes.push(`"${header}" (column ${index + 1}) and column ${byField.get(field)! + 1} both mean ${field}`);
+    else if (field !== undefined) byField.set(field, index);
+    out.push({ index, header, field: field ?? null });
+  });
+  if (!byField.has(keyField) || byField.size < 2) return null;
+  if (dupes.length > 0) throw new ImportError("header", `header row has duplicate columns: ${dupes.join("; ")}`);
+  return { columns: out, byField };
+}
+
+function isEmptyRow(cells: CellValue[]): boolean {
+  return cells.every((c) => cellText(c) === null);
+}
+
+/** The running import; iterate it once for batches, then read `summary()`. */
+export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
+  #started = false;
+  #summary: ImportSummary | null = null;
+
+  constructor(
+    private readonly kind: DirectoryKind,
+    private readonly spec: KindSpec<T>,
+    private readonly source: ByteSource,
+    private readonly options: ImportOptions,
+  ) {}
+
+  /** The report; available once iteration has finished. */
+  summary(): ImportSummary {
+    if (!this.#summary) throw new Error("the import has not finished: iterate all batches first");
+    return this.#summary;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ImportBatch<T>> {
+    if (this.#started) throw new Error("an import can be iterated only once");
+    this.#started = true;
+    const o = this.options;
+    const batchSize = o.batchSize ?? 1000;
+    const maxIssues = o.maxIssuesInSummary ?? 10_000;
+    let bytesRead = 0;
+    const counted = async function* (s: AsyncIterable<Uint8Array>) {
+      for await (const c of s) {
+        bytesRead += c.length;
+        yield c;
+      }
+    };
+
+    const { head, stream } = await peek(chunksOf(this.source), SNIFF_BYTES);
+    if (head.length === 0) throw new ImportError("empty", "the file is empty");
+    const sniffed = sniffFormat(head);
+    if (sniffed === "xls") {
+      throw new ImportError("legacyXls", "legacy Excel 97–2003 (.xls) files are not accepted for directories: open the file in Excel or WPS and save it as .xlsx (or CSV UTF-8)");
+    }
+    const format = o.format && o.format !== "auto" ? o.format : sniffed;
+    if (format === "csv" && sniffed === "xlsx") throw new ImportError("format", "the file is an .xlsx workbook, not CSV text");
+    if (format === "xlsx" && sniffed !== "xlsx") throw new ImportError("format", "the file is not an .xlsx workbook (no ZIP signature)");
+
+    let encoding: TextEncodingName | null = null;
+    let rows: AsyncIterable<RawRow>;
+    if (format === "csv") {
+      const enc = sniffEncoding(head.subarray(0, SNIFF_BYTES), o.allowGb18030 ?? true);
+      encoding = enc.encoding;
+      rows = csvRows(decodeText(stream, enc.encoding, enc.bomLength, (n) => (bytesRead += n)));
+    } else {
+      rows = xlsxRows(counted(stream), o.sheet);
+    }
+
+    const issues: RowIssue[] = [];
+    const issueCounts: Record<string, number> = {};
+    let issuesTruncated = false;
+    const s = { rowsRead: 0, emptyRows: 0, accepted: 0, rejected: 0, flagged: 0 };
+    let header: { columns: ImportColumn[]; byField: Map<string, number>; row: number } | null = null;
+    const firstRowOfKey = new Map<string, number>();
+    let batch: ImportBatch<T> = { rows: [], issues: [], bytesRead: 0 };
+    let scanned = 0;
+    let inBatch = 0;
+
+    const record = (i: RowIssue) => {
+      batch.issues.push(i);
+      const k = `${i.field ?? "row"}:${i.rule}`;
+      issueCounts[k] = (issueCounts[k] ?? 0) + 1;
+      if (issues.length < maxIssues) issues.push(i);
+      else issuesTruncated = true;
+    };
+
+    for await (const raw of rows) {
+      if (!header) {
+        scanned++;
+        const m = matchHeader(raw.cells, this.spec.columns, this.spec.keyField);
+        if (m) {
+          const missing = this.spec.columns.filter((c) => c.required && !m.byField.has(c.field));
+          if (missing.length > 0) {
+            throw new ImportError("header", `row ${raw.row} is the header but lacks required column(s): ${missing.map((c) => `${c.aliases[0]} (${c.field})`).join(", ")}`);
+          }
+          header = { ...m, row: raw.row };
+        } else if (scanned >= HEADER_SCAN_ROWS) {
+          break;
+        }
+        continue;
+      }
+      if (isEmptyRow(raw.cells)) {
+        s.emptyRows++;
+        continue;
+      }
+      s.rowsRead++;
+      const h = header;
+      const extra = raw.cells.slice(h.columns.length).filter((c) => cellText(c) !== null);
+      let result: RowResult<T>;
+      if (extra.length > 0) {
+        result = {
+          value: null,
+          issues: [{ field: null, column: null, rule: "columnCount", severity: "error", message: `the row has ${raw.cells.length} cells but the header ${h.columns.length}: an unquoted separator inside a cell?` }],
+        };
+      } else {
+        const get: FieldGetter = (field) => {
+          const idx = h.byField.get(field);
+          return idx === undefined ? { value: null, column: null } : { value: raw.cells[idx] ?? null, column: h.columns[idx]!.header };
+        };
+        result = this.spec.validate(get);
+        if (result.value !== null) {
+          const key = this.spec.key(result.value);
+          const first = firstRowOfKey.get(key);
+          if (first !== undefined) {
+            result = {
+              value: null,
+              issues: [
+                ...result.issues,
+                { field: this.spec.keyField, column: h.columns[h.byField.get(this.spec.keyField)!]!.header, rule: "duplicate", severity: "error", message: `${this.spec.keyLabel} ${key} already appears in row ${first}` },
+              ],
+            };
+          } else {
+            firstRowOfKey.set(key, raw.row);
+          }
+        }
+      }
+      const rowIssues = result.issues.map((i) => ({ row: raw.row, ...i }));
+      for (const i of rowIssues) record(i);
+      if (result.value !== null) {
+        s.accepted++;
+        if (rowIssues.length > 0) s.flagged++;
+        batch.rows.push({ row: raw.row, value: result.value, flags: rowIssues });
+      } else {
+        s.rejected++;
+      }
+      if (++inBatch >= batchSize) {
+        inBatch = 0;
+        batch.bytesRead = bytesRead;
+        o.onProgress?.({ bytesRead, totalBytes: o.totalBytes ?? null, rowsRead: s.rowsRead });
+        yield batch;
+        batch = { rows: [], issues: [], bytesRead: 0 };
+      }
+    }
+    if (!header) {
+      const names = this.spec.columns.filter((c) => c.required).map((c) => c.aliases[0]).join(", ");
+      throw new ImportError("header", `no header row found in the first ${HEADER_SCAN_ROWS} rows: expected columns such as ${names}`);
+    }
+    batch.bytesRead = bytesRead;
+    o.onProgress?.({ bytesRead, totalBytes: o.totalBytes ?? null, rowsRead: s.rowsRead });
+    if (batch.rows.length > 0 || batch.issues.length > 0) yield batch;
+    this.#summary = {
+      kind: this.kind,
+      format,
+      encoding,
+      headerRow: header.row,
+      columns: header.columns,
+      ...s,
+      issueCounts,
+      issues,
+      issuesTruncated,
+      bytesRead,
+    };
+  }
+}
+
+export function importEntities(source: ByteSource, options: ImportOptions = {}): DirectoryImport<EntityRow> {
+  return new DirectoryImport("entities", ENTITY_SPEC, source, options);
+}
+
+export function importInspectors(source: ByteSource, options: ImportOptions = {}): DirectoryImport<InspectorRow> {
+  return new DirectoryImport("inspectors", INSPECTOR_SPEC, source, options);
+}
+
+/** Convenience for small files: all accepted rows and the summary. */
+export async function collectImport<T>(imp: DirectoryImport<T>): Promise<{ rows: ImportedRow<T>[]; summary: ImportSummary }> {
+  const rows: ImportedRow<T>[] = [];
+  for await (const b of imp) rows.push(...b.rows);
+  return { rows, summary: imp.summary() };
+}

@@ -1,0 +1,5 @@
+export * from "./cells.ts";
+export * from "./source.ts";
+export * from "./rowReaders.ts";
+export * from "./schema.ts";
+export * from "./importer.ts";

@@ -1,0 +1,118 @@
+/**
+ * Sheet-shaped row streams from CSV text and XLSX workbooks. A row carries its number as the user
+ * sees it in the spreadsheet (CSV: the record number, a quoted multi-line cell being one row;
+ * XLSX: the worksheet row number).
+ */
+import { Readable } from "node:stream";
+import { parse } from "csv-parse";
+import ExcelJS from "exceljs";
+import type { CellValue } from "./cells.ts";
+import { ImportError } from "./source.ts";
+
+export interface RawRow {
+  row: number;
+  cells: CellValue[];
+}
+
+export const MAX_CELL_CHARS = 100_000;
+
+/** Picks `,`, tab or `;` from the first line of the text (the header), `,` when unsure. */
+export function detectDelimiter(firstText: string): string {
+  const line = firstText.split(/\r?\n/, 1)[0] ?? "";
+  const count = (c: string) => line.split(c).length - 1;
+  const candidates: [string, number][] = [[",", count(",")], ["\t", count("\t")], [";", count(";")]];
+  candidates.sort((a, b) => b[1] - a[1]);
+  return candidates[0]![1] > 0 ? candidates[0]![0] : ",";
+}
+
+/** CSV records from decoded text chunks. */
+export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
+  const it = text[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const delimiter = detectDelimiter(first.value);
+  async function* all(): AsyncGenerator<string> {
+    yield first.value as string;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  const parser = Readable.from(all()).pipe(
+    parse({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: MAX_CELL_CHARS * 10,
+    }),
+  );
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      row++;
+      yield { row, cells: record.map((c) => (c === "" ? null : c)) };
+    }
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    const err = e as Error & { code?: string; lines?: number };
+    throw new ImportError("csv", `CSV cannot be read after row ${row}${err.lines ? ` (text line ${err.lines})` : ""}: ${err.message}`);
+  }
+}
+
+/** Normalises an exceljs cell value to a plain CellValue. */
+export function excelCellValue(v: unknown): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof Date) return v;
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return (o.richText as { text?: unknown }[]).map((r) => String(r.text ?? "")).join("");
+    if ("result" in o) return excelCellValue(o.result);
+    if ("formula" in o || "sharedFormula" in o) return null;
+    if (typeof o.text === "string") return o.text;
+    if (typeof o.error === "string") return o.error;
+  }
+  return String(v);
+}
+
+/**
+ * Rows of the first worksheet (or the one named `sheet`) of an XLSX workbook, streamed with
+ * exceljs' WorkbookReader.
+ */
+export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>, sheet?: string): AsyncGenerator<RawRow> {
+  const input = Readable.from(bytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: "emit",
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    entries: "ignore",
+  });
+  let found = false;
+  try {
+    for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name?: string }>) {
+      if (found || (sheet !== undefined && ws.name !== sheet)) {
+        // drain sheets we do not read
+        for await (const _ of ws as AsyncIterable<unknown>) void _;
+        continue;
+      }
+      found = true;
+      for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
+        const values = r.values as unknown[];
+        const cells: CellValue[] = [];
+        for (let i = 1; i < values.length; i++) {
+          const c = excelCellValue(values[i]);
+          if (typeof c === "string" && c.length > MAX_CELL_CHARS) throw new ImportError("limit", `row ${r.number}: a cell exceeds ${MAX_CELL_CHARS} characters`);
+          cells.push(c);
+        }
+        yield { row: r.number, cells };
+      }
+    }
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    throw new ImportError("xlsx", `the .xlsx file cannot be read: ${(e as Error).message}`);
+  }
+  if (!found) throw new ImportError("xlsx", sheet === undefined ? "the workbook has no worksheet" : `the workbook has no worksheet named "${sheet}"`);
+}
