@@ -1,0 +1,300 @@
+/**
+ * Database rules Prisma's schema language cannot express, declared once for both providers.
+ *
+ * prisma/build-schemas.ts renders them into each migration's SQL (after Prisma's own statements):
+ *  - checks: PostgreSQL `ALTER TABLE … ADD CONSTRAINT … CHECK (…)`; SQLite cannot add a CHECK to
+ *    an existing table, so there each check becomes a BEFORE INSERT and a BEFORE UPDATE trigger
+ *    (`WHEN NOT (expr)` → `RAISE(ABORT, 'CHECK constraint failed: <name>')`). Both reject exactly
+ *    the rows for which the expression is FALSE (NULL passes, as SQL CHECK semantics say).
+ *  - indexes: partial unique indexes (same SQL on both).
+ *  - triggers: append-only audit log, recusal enforcement.
+ * On SQLite, Prisma rebuilds a table to alter it (CREATE new_x / copy / DROP x / RENAME), which
+ * drops its triggers and indexes; the builder re-emits every rule of a rebuilt table.
+ *
+ * In expressions `{col}` stands for a column of the row being checked (`"col"` in a PostgreSQL
+ * CHECK, `NEW."col"` in a SQLite trigger).
+ */
+import {
+  BATCH_ROLES,
+  BATCH_STATUSES,
+  CAP_LEVELS,
+  CODE_KINDS,
+  DEPARTMENT_LEVELS,
+  DRAW_STATUSES,
+  ENTITY_KINDS,
+  ENTITY_SIZES,
+  ENTITY_STATUSES,
+  ITEM_IMPORTANCE,
+  JOINT_CHECK_STATUSES,
+  PLAN_STATUSES,
+  RISK_CLASSES,
+  TASK_KINDS,
+  TASK_STATUSES,
+  TEAM_ROLES,
+  USER_ROLES,
+} from "../src/store/values.ts";
+
+export type Provider = "sqlite" | "postgresql";
+export type PerProvider = string | { sqlite: string; postgresql: string };
+
+export interface CheckRule {
+  name: string;
+  table: string;
+  expr: PerProvider;
+}
+export interface IndexRule {
+  name: string;
+  table: string;
+  /** Full CREATE statement (without the trailing semicolon). */
+  create: PerProvider;
+}
+export interface TriggerRule {
+  name: string;
+  table: string;
+  /** Statements creating the trigger (and, on PostgreSQL, its function). */
+  sqlite: string;
+  postgresql: string;
+  /** Statements dropping it. */
+  dropSqlite: string;
+  dropPostgresql: string;
+}
+
+const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+const oneOf = (col: string, values: readonly string[]) => `{${col}} IN (${values.map(q).join(", ")})`;
+const isoDate = (col: string): PerProvider => ({
+  sqlite: `{${col}} GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'`,
+  postgresql: `{${col}} ~ '^[0-9]{4}-[01][0-9]-[0-3][0-9]$'`,
+});
+const districtCode = (col: string): PerProvider => ({
+  sqlite: `{${col}} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'`,
+  postgresql: `{${col}} ~ '^[0-9]{6}$'`,
+});
+const hex64 = (col: string): PerProvider => ({
+  sqlite: `length({${col}}) = 64 AND {${col}} NOT GLOB '*[^0-9a-f]*'`,
+  postgresql: `{${col}} ~ '^[0-9a-f]{64}$'`,
+});
+const nonEmpty = (col: string) => `length(trim({${col}})) > 0`;
+
+export const checks: CheckRule[] = [
+  { name: "departments_level", table: "departments", expr: oneOf("level", DEPARTMENT_LEVELS) },
+  { name: "departments_district_code", table: "departments", expr: districtCode("district_code") },
+  { name: "departments_parent", table: "departments", expr: "{parent_id} IS NULL OR {parent_id} <> {id}" },
+
+  { name: "inspection_items_importance", table: "inspection_items", expr: oneOf("importance", ITEM_IMPORTANCE) },
+  { name: "inspection_items_name", table: "inspection_items", expr: nonEmpty("name") },
+
+  { name: "entities_code_kind", table: "entities", expr: oneOf("code_kind", CODE_KINDS) },
+  {
+    name: "entities_code_format",
+    table: "entities",
+    expr: {
+      sqlite:
+        "({code_kind} = 'uscc' AND length({code}) = 18 AND {code} NOT GLOB '*[^0-9A-HJ-NPQRTUWXY]*') OR " +
+        "({code_kind} = 'regno' AND length({code}) = 15 AND {code} NOT GLOB '*[^0-9]*')",
+      postgresql:
+        "({code_kind} = 'uscc' AND {code} ~ '^[0-9A-HJ-NPQRTUWXY]{18}$') OR " +
+        "({code_kind} = 'regno' AND {code} ~ '^[0-9]{15}$')",
+    },
+  },
+  { name: "entities_kind", table: "entities", expr: oneOf("kind", ENTITY_KINDS) },
+  { name: "entities_status", table: "entities", expr: oneOf("status", ENTITY_STATUSES) },
+  { name: "entities_risk_class", table: "entities", expr: oneOf("risk_class", RISK_CLASSES) },
+  { name: "entities_size", table: "entities", expr: oneOf("size", ENTITY_SIZES) },
+  { name: "entities_district_code", table: "entities", expr: districtCode("district_code") },
+  { name: "entities_established_on", table: "entities", expr: isoDate("established_on") },
+  { name: "entities_status_changed_on", table: "entities", expr: isoDate("status_changed_on") },
+  { name: "entities_name", table: "entities", expr: nonEmpty("name") },
+
+  { name: "recusals_reason", table: "recusals", expr: nonEmpty("reason") },
+  { name: "inspectors_certificate_no", table: "inspectors", expr: nonEmpty("certificate_no") },
+
+  { name: "users_role", table: "users", expr: oneOf("role", USER_ROLES) },
+  { name: "users_officer_department", table: "users", expr: "{role} <> 'officer' OR {department_id} IS NOT NULL" },
+
+  { name: "annual_plans_status", table: "annual_plans", expr: oneOf("status", PLAN_STATUSES) },
+  { name: "annual_plans_year", table: "annual_plans", expr: "{year} BETWEEN 2000 AND 2100" },
+
+  { name: "batches_status", table: "batches", expr: oneOf("status", BATCH_STATUSES) },
+  { name: "batches_window_start", table: "batches", expr: isoDate("window_start") },
+  { name: "batches_window_end", table: "batches", expr: isoDate("window_end") },
+  { name: "batches_window_order", table: "batches", expr: "{window_start} <= {window_end}" },
+
+  { name: "batch_departments_role", table: "batch_departments", expr: oneOf("role", BATCH_ROLES) },
+
+  { name: "sampling_rules_risk_class", table: "sampling_rules", expr: oneOf("risk_class", RISK_CLASSES) },
+  {
+    name: "sampling_rules_ratio_xor_count",
+    table: "sampling_rules",
+    expr: "({ratio_per_mille} IS NULL) <> ({count} IS NULL)",
+  },
+  { name: "sampling_rules_ratio_range", table: "sampling_rules", expr: "{ratio_per_mille} BETWEEN 0 AND 1000" },
+  { name: "sampling_rules_count_range", table: "sampling_rules", expr: "{count} >= 0" },
+
+  { name: "frequency_caps_level", table: "frequency_caps", expr: oneOf("level", CAP_LEVELS) },
+  { name: "frequency_caps_max", table: "frequency_caps", expr: "{max_per_year} >= 0" },
+
+  { name: "draws_status", table: "draws", expr: oneOf("status", DRAW_STATUSES) },
+  {
+    name: "draws_live_batch",
+    table: "draws",
+    expr:
+      "({status} = 'void' AND {live_batch_id} IS NULL) OR " +
+      "({status} <> 'void' AND {live_batch_id} IS NOT NULL AND {live_batch_id} = {batch_id})",
+  },
+  { name: "draws_void_reason", table: "draws", expr: "{status} <> 'void' OR ({void_reason} IS NOT NULL AND {voided_at} IS NOT NULL)" },
+  { name: "draws_seeded", table: "draws", expr: "{status} NOT IN ('seeded', 'drawn') OR ({seed} IS NOT NULL AND {seeded_at} IS NOT NULL)" },
+  { name: "draws_drawn", table: "draws", expr: "{status} <> 'drawn' OR ({manifest} IS NOT NULL AND {drawn_at} IS NOT NULL)" },
+  { name: "draws_input_digest", table: "draws", expr: hex64("input_digest") },
+
+  { name: "draw_commitments_hash", table: "draw_commitments", expr: hex64("hash") },
+  {
+    name: "draw_commitments_reveal",
+    table: "draw_commitments",
+    expr: "({reveal} IS NULL) = ({revealed_at} IS NULL)",
+  },
+
+  { name: "tasks_kind", table: "tasks", expr: oneOf("kind", TASK_KINDS) },
+  { name: "tasks_status", table: "tasks", expr: oneOf("status", TASK_STATUSES) },
+  {
+    name: "tasks_directed_reason",
+    table: "tasks",
+    expr:
+      "({kind} = 'directed' AND {directed_reason} IS NOT NULL AND length(trim({directed_reason})) > 0) OR " +
+      "({kind} = 'random' AND {directed_reason} IS NULL AND {draw_id} IS NOT NULL)",
+  },
+  { name: "tasks_window_start", table: "tasks", expr: isoDate("window_start") },
+  { name: "tasks_window_end", table: "tasks", expr: isoDate("window_end") },
+  { name: "tasks_window_order", table: "tasks", expr: "{window_start} <= {window_end}" },
+
+  { name: "joint_checks_status", table: "joint_checks", expr: oneOf("status", JOINT_CHECK_STATUSES) },
+  { name: "joint_checks_day", table: "joint_checks", expr: isoDate("day") },
+
+  { name: "team_members_role", table: "team_members", expr: oneOf("role", TEAM_ROLES) },
+  {
+    name: "team_members_person",
+    table: "team_members",
+    expr:
+      "({role} = 'officer' AND {inspector_id} IS NOT NULL AND {expert_id} IS NULL) OR " +
+      "({role} = 'expert' AND {expert_id} IS NOT NULL AND {inspector_id} IS NULL AND {replaced_inspector_id} IS NULL)",
+  },
+  {
+    name: "team_members_substitution",
+    table: "team_members",
+    expr:
+      "({replaced_inspector_id} IS NULL AND {substitution_reason} IS NULL) OR " +
+      "({replaced_inspector_id} IS NOT NULL AND {substitution_reason} IS NOT NULL AND {replaced_inspector_id} <> {inspector_id})",
+  },
+
+  { name: "results_check_date", table: "results", expr: isoDate("check_date") },
+  { name: "publications_deadline", table: "publications", expr: isoDate("deadline") },
+
+  { name: "audit_log_seq", table: "audit_log", expr: "{seq} >= 1" },
+  { name: "audit_log_hash", table: "audit_log", expr: hex64("hash") },
+  { name: "audit_log_prev_hash", table: "audit_log", expr: hex64("prev_hash") },
+];
+
+export const indexes: IndexRule[] = [
+  {
+    // Exactly one lead department (发起部门) per batch: at most one by this index; at least one is
+    // checked by the code that marks a batch ready.
+    name: "batch_departments_one_lead",
+    table: "batch_departments",
+    create: `CREATE UNIQUE INDEX "batch_departments_one_lead" ON "batch_departments"("batch_id") WHERE "role" = 'lead'`,
+  },
+];
+
+const appendOnlyMessage = "audit_log is append-only";
+const recusalMessage = "recused inspector: a recusal (回避) exists for this inspector and the entity of the visit";
+
+export const triggers: TriggerRule[] = [
+  {
+    name: "audit_log_append_only",
+    table: "audit_log",
+    sqlite: [
+      `CREATE TRIGGER "audit_log_no_update" BEFORE UPDATE ON "audit_log" BEGIN SELECT RAISE(ABORT, '${appendOnlyMessage}'); END`,
+      `CREATE TRIGGER "audit_log_no_delete" BEFORE DELETE ON "audit_log" BEGIN SELECT RAISE(ABORT, '${appendOnlyMessage}'); END`,
+    ].join(";\n"),
+    dropSqlite: [`DROP TRIGGER IF EXISTS "audit_log_no_update"`, `DROP TRIGGER IF EXISTS "audit_log_no_delete"`].join(";\n"),
+    postgresql: [
+      `CREATE OR REPLACE FUNCTION "ssj_audit_log_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${appendOnlyMessage}' USING ERRCODE = 'integrity_constraint_violation'; END $$`,
+      `CREATE TRIGGER "audit_log_no_update_delete" BEFORE UPDATE OR DELETE ON "audit_log" FOR EACH ROW EXECUTE FUNCTION "ssj_audit_log_append_only"()`,
+      `CREATE TRIGGER "audit_log_no_truncate" BEFORE TRUNCATE ON "audit_log" FOR EACH STATEMENT EXECUTE FUNCTION "ssj_audit_log_append_only"()`,
+    ].join(";\n"),
+    dropPostgresql: [
+      `DROP TRIGGER IF EXISTS "audit_log_no_update_delete" ON "audit_log"`,
+      `DROP TRIGGER IF EXISTS "audit_log_no_truncate" ON "audit_log"`,
+      `DROP FUNCTION IF EXISTS "ssj_audit_log_append_only"()`,
+    ].join(";\n"),
+  },
+  {
+    name: "team_members_recusal",
+    table: "team_members",
+    sqlite: [
+      `CREATE TRIGGER "team_members_recusal_ins" BEFORE INSERT ON "team_members" WHEN NEW."inspector_id" IS NOT NULL AND EXISTS (SELECT 1 FROM "recusals" r JOIN "joint_checks" j ON j."entity_id" = r."entity_id" WHERE j."id" = NEW."joint_check_id" AND r."inspector_id" = NEW."inspector_id") BEGIN SELECT RAISE(ABORT, '${recusalMessage}'); END`,
+      `CREATE TRIGGER "team_members_recusal_upd" BEFORE UPDATE ON "team_members" WHEN NEW."inspector_id" IS NOT NULL AND EXISTS (SELECT 1 FROM "recusals" r JOIN "joint_checks" j ON j."entity_id" = r."entity_id" WHERE j."id" = NEW."joint_check_id" AND r."inspector_id" = NEW."inspector_id") BEGIN SELECT RAISE(ABORT, '${recusalMessage}'); END`,
+    ].join(";\n"),
+    dropSqlite: [`DROP TRIGGER IF EXISTS "team_members_recusal_ins"`, `DROP TRIGGER IF EXISTS "team_members_recusal_upd"`].join(";\n"),
+    postgresql: [
+      `CREATE OR REPLACE FUNCTION "ssj_team_members_recusal"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."inspector_id" IS NOT NULL AND EXISTS (SELECT 1 FROM "recusals" r JOIN "joint_checks" j ON j."entity_id" = r."entity_id" WHERE j."id" = NEW."joint_check_id" AND r."inspector_id" = NEW."inspector_id") THEN RAISE EXCEPTION '${recusalMessage}' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW; END $$`,
+      `CREATE TRIGGER "team_members_recusal" BEFORE INSERT OR UPDATE ON "team_members" FOR EACH ROW EXECUTE FUNCTION "ssj_team_members_recusal"()`,
+    ].join(";\n"),
+    dropPostgresql: [
+      `DROP TRIGGER IF EXISTS "team_members_recusal" ON "team_members"`,
+      `DROP FUNCTION IF EXISTS "ssj_team_members_recusal"()`,
+    ].join(";\n"),
+  },
+];
+
+/** One database object the builder manages, rendered for a provider. */
+export interface ExtraObject {
+  /** Stable identity across migrations. */
+  key: string;
+  table: string;
+  create: string;
+  drop: string;
+}
+
+function pick(v: PerProvider, provider: Provider): string {
+  return typeof v === "string" ? v : v[provider];
+}
+
+/** Renders every rule for one provider, in a stable order. */
+export function renderExtras(provider: Provider): ExtraObject[] {
+  const out: ExtraObject[] = [];
+  for (const c of checks) {
+    const expr = pick(c.expr, provider);
+    if (provider === "postgresql") {
+      const body = expr.replace(/\{([a-z_][a-z0-9_]*)\}/g, '"$1"');
+      out.push({
+        key: `check:${c.name}`,
+        table: c.table,
+        create: `ALTER TABLE "${c.table}" ADD CONSTRAINT "ck_${c.name}" CHECK (${body})`,
+        drop: `ALTER TABLE "${c.table}" DROP CONSTRAINT IF EXISTS "ck_${c.name}"`,
+      });
+    } else {
+      const body = expr.replace(/\{([a-z_][a-z0-9_]*)\}/g, 'NEW."$1"');
+      const raise = `SELECT RAISE(ABORT, 'CHECK constraint failed: ck_${c.name}')`;
+      out.push({
+        key: `check:${c.name}`,
+        table: c.table,
+        create: [
+          `CREATE TRIGGER "ck_${c.name}_ins" BEFORE INSERT ON "${c.table}" WHEN NOT (${body}) BEGIN ${raise}; END`,
+          `CREATE TRIGGER "ck_${c.name}_upd" BEFORE UPDATE ON "${c.table}" WHEN NOT (${body}) BEGIN ${raise}; END`,
+        ].join(";\n"),
+        drop: [`DROP TRIGGER IF EXISTS "ck_${c.name}_ins"`, `DROP TRIGGER IF EXISTS "ck_${c.name}_upd"`].join(";\n"),
+      });
+    }
+  }
+  for (const i of indexes) {
+    out.push({ key: `index:${i.name}`, table: i.table, create: pick(i.create, provider), drop: `DROP INDEX IF EXISTS "${i.name}"` });
+  }
+  for (const t of triggers) {
+    out.push({
+      key: `trigger:${t.name}`,
+      table: t.table,
+      create: provider === "sqlite" ? t.sqlite : t.postgresql,
+      drop: provider === "sqlite" ? t.dropSqlite : t.dropPostgresql,
+    });
+  }
+  return out;
+}

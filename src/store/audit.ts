@@ -1,0 +1,39 @@
+/**
+ * Appending to and reading the hash-chained audit log (the chain itself: src/audit/chain.ts).
+ * The table is append-only in the database (triggers reject UPDATE, DELETE and, on PostgreSQL,
+ * TRUNCATE), so the only write path is `appendAudit`.
+ */
+import { nextAuditRow, verifyAuditChain, type AuditChainVerdict, type AuditEntry, type AuditRow } from "../audit/chain.ts";
+import type { Db, Tx } from "./index.ts";
+
+/** Serialises appenders: PostgreSQL takes a transaction-scoped advisory lock; SQLite has one writer. */
+async function lockAuditHead(tx: Tx): Promise<void> {
+  const provider = (tx as unknown as { _activeProvider?: string })._activeProvider;
+  if (provider === "postgresql") await tx.$queryRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('ssj_audit_log'))::text");
+}
+
+/**
+ * Appends one entry inside the caller's transaction and returns the stored row. Call it in the
+ * same transaction as the change it records, so both commit or neither does.
+ */
+export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date = new Date()): Promise<AuditRow> {
+  await lockAuditHead(tx);
+  const last = await tx.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  const row = nextAuditRow(last, entry, at);
+  await tx.auditLog.create({ data: row });
+  return row;
+}
+
+/** Rows in seq order, optionally from a seq on. */
+export async function readAuditLog(db: Db | Tx, options: { fromSeq?: number; limit?: number } = {}): Promise<AuditRow[]> {
+  return db.auditLog.findMany({
+    where: options.fromSeq ? { seq: { gte: options.fromSeq } } : {},
+    orderBy: { seq: "asc" },
+    ...(options.limit ? { take: options.limit } : {}),
+  });
+}
+
+/** Reads the whole log and verifies its chain. */
+export async function verifyStoredAuditChain(db: Db | Tx): Promise<AuditChainVerdict> {
+  return verifyAuditChain(await readAuditLog(db));
+}

@@ -1,0 +1,30 @@
+/**
+ * Classifying database errors the same way on both providers.
+ *
+ * The drivers report rule violations differently: SQLite CHECK rules are triggers here (see
+ * prisma/constraints.ts), whose RAISE the SQLite adapter reports as a foreign-key error (P2003);
+ * PostgreSQL reports SQLSTATE codes. Use `dbErrorKind(err)` instead of Prisma error codes when the
+ * kind matters.
+ */
+export type DbErrorKind = "unique" | "foreign-key" | "check" | "not-null" | "append-only" | "recusal";
+
+function texts(err: unknown, depth = 0): string[] {
+  if (!err || typeof err !== "object" || depth > 4) return [];
+  const e = err as Record<string, unknown>;
+  const out: string[] = [];
+  for (const k of ["message", "code", "originalCode", "originalMessage", "kind"]) if (typeof e[k] === "string") out.push(e[k] as string);
+  for (const k of ["cause", "meta"]) out.push(...texts(e[k], depth + 1));
+  if (e.meta && typeof e.meta === "object") out.push(...texts((e.meta as Record<string, unknown>).driverAdapterError, depth + 1));
+  return out;
+}
+
+export function dbErrorKind(err: unknown): DbErrorKind | null {
+  const all = texts(err).join("\n");
+  if (/append-only/.test(all)) return "append-only";
+  if (/recused inspector/.test(all)) return "recusal";
+  if (/CHECK constraint failed|violates check constraint|\b23514\b/.test(all)) return "check";
+  if (/\bP2002\b|UNIQUE constraint failed|duplicate key value|\b23505\b|UniqueConstraintViolation/.test(all)) return "unique";
+  if (/NOT NULL constraint failed|violates not-null|\b23502\b|NullConstraintViolation|\bP2011\b/.test(all)) return "not-null";
+  if (/\bP2003\b|FOREIGN KEY constraint failed|violates foreign key|\b23503\b|ForeignKeyConstraintViolation/.test(all)) return "foreign-key";
+  return null;
+}

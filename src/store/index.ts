@@ -1,0 +1,164 @@
+/**
+ * The store: the only code that touches the generated Prisma clients and the database drivers.
+ *
+ *   const store = await openStore();              // DATABASE_URL, else SQLite data/ssj.db
+ *   await store.migrate();                        // bring the schema up to date (idempotent)
+ *   await withTransaction(store, async (tx) => {
+ *     await tx.department.create({ data: … });
+ *     await appendAudit(tx, { actor, action, subject, payload });
+ *   });
+ *   await store.close();
+ *
+ * One client type for both databases: `Db` is the SQLite client's type. Both clients are generated
+ * from the same models (prisma/schema.base.prisma), so their model delegates, inputs and results
+ * are the same types; the PostgreSQL client is cast to `Db`. What the cast hides is the few
+ * provider-only query options (e.g. `mode: "insensitive"` string filters, PostgreSQL-only Json
+ * filters): code that must run on both databases must not use them (the SQLite type does not
+ * offer them anyway, so the cast errs on the safe side).
+ *
+ * `raw` is the driver handle (better-sqlite3 Database or pg Pool) for bulk loads and hot read
+ * models, where Prisma's per-query cost (~0.4 ms CPU) matters. It has the same constraints: SQLite
+ * foreign keys are switched on for both connections.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient, Prisma } from "./generated/sqlite/client.ts";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
+import {
+  migratePostgres,
+  migrateSqlite,
+  pgSchemaVersion,
+  sqliteSchemaVersion,
+  type MigrateReport,
+  type SchemaVersion,
+} from "./migrate.ts";
+import { resolveDatabase } from "./url.ts";
+
+export { Prisma };
+export type { MigrateReport, SchemaVersion } from "./migrate.ts";
+export { MigrationError, loadMigrations } from "./migrate.ts";
+export { DatabaseUrlError, resolveDatabase, type DatabaseTarget } from "./url.ts";
+export { appendAudit, readAuditLog, verifyStoredAuditChain } from "./audit.ts";
+export { dbErrorKind, type DbErrorKind } from "./errors.ts";
+export * from "./values.ts";
+
+/** The Prisma client type used for both databases (see the header). */
+export type Db = SqliteClient;
+/** The client inside an interactive transaction. */
+export type Tx = Prisma.TransactionClient;
+
+interface StoreBase {
+  prisma: Db;
+  /** Human-readable target (password masked). */
+  describe: string;
+  /** Applies pending migrations (safe to run twice, and from two processes at once). */
+  migrate(): Promise<MigrateReport>;
+  /** Latest applied migration and count; null on a database never migrated. */
+  schemaVersion(): Promise<SchemaVersion | null>;
+  /** True when no department exists (a fresh installation). Requires a migrated database. */
+  isEmpty(): Promise<boolean>;
+  close(): Promise<void>;
+}
+export interface SqliteStore extends StoreBase {
+  kind: "sqlite";
+  /** A better-sqlite3 connection to the same file (WAL mode, foreign keys on). */
+  raw: Database.Database;
+  path: string;
+}
+export interface PostgresStore extends StoreBase {
+  kind: "postgresql";
+  /** The pg Pool Prisma also uses; its connections have search_path = `schema`. */
+  raw: pg.Pool;
+  schema: string;
+}
+export type Store = SqliteStore | PostgresStore;
+
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+export async function openStore(options: { databaseUrl?: string } = {}): Promise<Store> {
+  const target = resolveDatabase(options.databaseUrl ?? process.env.DATABASE_URL);
+
+  if (target.kind === "sqlite") {
+    mkdirSync(dirname(target.path), { recursive: true });
+    const raw = new Database(target.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    raw.pragma("journal_mode = WAL");
+    raw.pragma("foreign_keys = ON");
+    const adapter = new PrismaBetterSQLite3({ url: `file:${target.path}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const prisma = new SqliteClient({ adapter });
+    // The adapter holds a single connection; SQLite enforces foreign keys only when asked to.
+    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    let closed = false;
+    const store: SqliteStore = {
+      kind: "sqlite",
+      prisma,
+      raw,
+      path: target.path,
+      describe: `sqlite ${target.path}`,
+      async migrate() {
+        return migrateSqlite(raw);
+      },
+      async schemaVersion() {
+        return sqliteSchemaVersion(raw);
+      },
+      async isEmpty() {
+        return (await prisma.department.count()) === 0;
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await prisma.$disconnect();
+        raw.close();
+      },
+    };
+    return store;
+  }
+
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    options: `-c search_path="${target.schema}"`,
+    max: 10,
+  });
+  const adapter = new PrismaPg(pool, { schema: target.schema });
+  const prisma = new PostgresClient({ adapter }) as unknown as Db;
+  let closed = false;
+  const store: PostgresStore = {
+    kind: "postgresql",
+    prisma,
+    raw: pool,
+    schema: target.schema,
+    describe: `postgresql ${target.display} (schema ${target.schema})`,
+    async migrate() {
+      return migratePostgres(pool, target.schema);
+    },
+    async schemaVersion() {
+      return pgSchemaVersion(pool, target.schema);
+    },
+    async isEmpty() {
+      return (await prisma.department.count()) === 0;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+  return store;
+}
+
+export interface TransactionOptions {
+  /** Max time to wait for a connection / the SQLite transaction slot (ms). Default 10 s. */
+  maxWait?: number;
+  /** Max time the transaction may run (ms). Default 30 s. */
+  timeout?: number;
+}
+
+/** Runs `fn` in one interactive transaction: all of it commits, or none of it (it rethrows). */
+export async function withTransaction<T>(store: Store | Db, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const db: Db = "prisma" in store ? store.prisma : store;
+  return db.$transaction(fn, { maxWait: options.maxWait ?? 10_000, timeout: options.timeout ?? 30_000 });
+}

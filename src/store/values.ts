@@ -1,0 +1,42 @@
+/**
+ * The closed value sets of String columns. The database enforces them (CHECK constraints on
+ * PostgreSQL, triggers on SQLite: see prisma/constraints.ts and docs/data-model.md); this module is
+ * the single list both the migration builder and application code read. Pure data, no imports.
+ */
+export const DEPARTMENT_LEVELS = ["city", "district"] as const;
+export const ITEM_METHODS = ["on-site", "written", "online"] as const;
+export const ITEM_IMPORTANCE = ["key", "general"] as const;
+export const CODE_KINDS = ["uscc", "regno"] as const;
+export const ENTITY_KINDS = ["enterprise", "individual", "cooperative", "other"] as const;
+export const ENTITY_STATUSES = ["active", "deregistered", "revoked", "cancelled", "closed", "moved-out"] as const;
+export const RISK_CLASSES = ["A", "B", "C", "D"] as const;
+export const ENTITY_SIZES = ["large", "medium", "small", "micro"] as const;
+export const USER_ROLES = ["admin", "officer", "auditor"] as const;
+export const PLAN_STATUSES = ["draft", "approved", "closed"] as const;
+export const BATCH_STATUSES = ["draft", "ready", "drawn", "closed"] as const;
+export const BATCH_ROLES = ["lead", "partner"] as const;
+export const CAP_LEVELS = ["city", "district", "any"] as const;
+export const DRAW_STATUSES = ["committed", "seeded", "drawn", "void"] as const;
+export const TASK_KINDS = ["random", "directed"] as const;
+export const TASK_STATUSES = ["open", "scheduled", "done", "cancelled"] as const;
+export const JOINT_CHECK_STATUSES = ["planned", "done", "cancelled"] as const;
+export const TEAM_ROLES = ["officer", "expert"] as const;
+
+export type DepartmentLevel = (typeof DEPARTMENT_LEVELS)[number];
+export type ItemMethod = (typeof ITEM_METHODS)[number];
+export type ItemImportance = (typeof ITEM_IMPORTANCE)[number];
+export type CodeKind = (typeof CODE_KINDS)[number];
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+export type EntityStatus = (typeof ENTITY_STATUSES)[number];
+export type RiskClass = (typeof RISK_CLASSES)[number];
+export type EntitySize = (typeof ENTITY_SIZES)[number];
+export type UserRole = (typeof USER_ROLES)[number];
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+export type BatchRole = (typeof BATCH_ROLES)[number];
+export type CapLevel = (typeof CAP_LEVELS)[number];
+export type DrawStatus = (typeof DRAW_STATUSES)[number];
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type JointCheckStatus = (typeof JOINT_CHECK_STATUSES)[number];
+export type TeamRole = (typeof TEAM_ROLES)[number];
