@@ -17,6 +17,14 @@ export const manifestFileName = (drawId: string) => `manifest-${drawId.replace(/
 export const verifyCommand = (drawId: string) => `ssj verify ${manifestFileName(drawId)}`;
 export const drawPageUrl = (drawId: string) => `${PAGE_PATH}/draws/${encodeURIComponent(drawId)}`;
 
+/** An ISO instant shown in Beijing time (UTC+8, no DST): "2026-02-03 10:00" or the date only. */
+export function beijing(iso: string, withTime = true): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = new Date(t + 8 * 3600_000).toISOString();
+  return withTime ? `${s.slice(0, 10)} ${s.slice(11, 16)}` : s.slice(0, 10);
+}
+
 export type DrawDoc = Omit<PublicDrawRecord, "manifest">;
 
 export interface SearchForm {
@@ -79,7 +87,7 @@ function drawDetails(d: DrawDoc, headingLevel: 2 | 3): string {
 <dt>抽取编号</dt><dd><a href="${esc(drawPageUrl(d.id))}">${esc(d.id)}</a></dd>
 <dt>抽取部门</dt><dd>${esc(d.department)}</dd>
 ${d.subject ? `<dt>抽取内容</dt><dd>${esc(d.subject)}</dd>` : ""}
-<dt>抽取时间</dt><dd>${esc(d.drawnAt)}</dd>
+<dt>抽取时间</dt><dd>${esc(beijing(d.drawnAt))}（北京时间）</dd>
 ${d.populationCount !== undefined ? `<dt>名录数量</dt><dd>${esc(d.populationCount)}</dd>` : ""}
 ${d.selectedCount !== undefined ? `<dt>抽中数量</dt><dd>${esc(d.selectedCount)}</dd>` : ""}
 <dt>承诺值（抽取前公布）</dt><dd><code class="hash">${esc(d.commitment)}</code></dd>
@@ -109,13 +117,13 @@ export function renderPage(m: PageModel): string {
     .map(
       (r) => `<tr>
 <td>${esc(r.entityName)}</td>
-<td><code>${esc(r.entityCode)}</code></td>
-<td>${esc(r.taskNumber)}</td>
+<td class="nowrap"><code>${esc(r.entityCode)}</code></td>
+<td class="nowrap">${esc(r.taskNumber)}</td>
 <td>${esc(r.taskName)}</td>
-<td>${esc(r.checkDate)}</td>
+<td class="nowrap">${esc(r.checkDate)}</td>
 <td>${esc(r.department)}</td>
 <td>${r.results.map((x) => esc(x)).join("；")}</td>
-<td>${esc(r.publishedAt.slice(0, 10))}</td>
+<td class="nowrap">${esc(beijing(r.publishedAt, false))}</td>
 </tr>`,
     )
     .join("\n");
@@ -203,7 +211,8 @@ h3{font-size:1.05rem;margin:.5rem 0}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .skip:focus{left:.5rem;z-index:1}
 :focus-visible{outline:3px solid #1677ff;outline-offset:2px}
-.search{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}
+.search{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-start}
+.actions{padding-top:1.6rem;display:flex;gap:1rem;align-items:center}
 .field{display:flex;flex-direction:column;min-width:10rem}
 .field.wide{flex:1 1 24rem}
 .field small{color:var(--muted);font-size:.8rem}
@@ -213,7 +222,8 @@ button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:poi
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 caption{text-align:left;font-weight:600;padding:.5rem 0}
 th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-thead th{background:#fafafa}
+thead th{background:#fafafa;white-space:nowrap}
+.nowrap{white-space:nowrap}
 tbody tr:nth-child(even){background:var(--zebra)}
 .pager{display:flex;gap:1.5rem;margin:1rem 0}
 .error{color:var(--accent);font-weight:600}
