@@ -62,7 +62,7 @@ describe.skipIf(!haveBrowser)("公示 page in headless Chromium", () => {
     await expect(page.title()).resolves.toContain("公示");
     // Keyboard only: the skip link comes first, then the search box via its label.
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("跳到主要内容");
+    expect(await page.locator(":focus").textContent()).toBe("跳到主要内容");
     const box = page.getByLabel("统一社会信用代码或市场主体名称");
     await box.focus();
     await page.keyboard.type("闽味餐饮");
