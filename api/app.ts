@@ -19,7 +19,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ErrorBody, registerErrorHandling } from "./errors.ts";
 import { registerAuth, type TokenLookup } from "./auth.ts";
-import type { ApiStore } from "./storeTypes.ts";
+import type { ApiStore, Store } from "./storeTypes.ts";
 import healthRoutes from "./routes/health.ts";
 import { findTokenForAuth } from "../src/store/repos/users.ts";
 import apiRoutes from "./routes/index.ts";
@@ -47,7 +47,7 @@ export interface BuildAppOptions {
 
 /** Settings shared with route plugins, including the public engineer's (`app.ssj`). */
 export interface SsjAppContext {
-  store: ApiStore;
+  store: Store;
   publicRateLimit: RateLimitSettings;
   uploadLimit: number;
 }
@@ -74,7 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: SsjAppContext = {
-    store: options.store,
+    store: options.store as unknown as Store,
     publicRateLimit: options.publicRateLimit ?? { max: 300, timeWindow: "1 minute" },
     uploadLimit: options.uploadLimit ?? 20 * 1024 * 1024,
   };
@@ -114,7 +114,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  registerAuth(app, options.tokenLookup ?? ((tokenHash) => findTokenForAuth(options.store, tokenHash)));
+  registerAuth(app, options.tokenLookup ?? ((tokenHash) => findTokenForAuth(ctx.store, tokenHash)));
 
   await app.register(healthRoutes);
   await app.register(apiRoutes);

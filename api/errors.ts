@@ -11,6 +11,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
 import { RepoError } from "../src/store/repos/db.ts";
+import { dbErrorKind } from "../src/store/errors.ts";
 
 export const ErrorBody = Type.Object(
   {
@@ -102,9 +103,22 @@ export function toErrorBody(err: unknown): ErrorBody {
   }
   // Database constraint violations that reach here are client conflicts, not faults.
   const prismaCode = (err as { code?: unknown })?.code;
-  if (prismaCode === "P2002") return { statusCode: 409, code: "CONFLICT", message: "conflicts with an existing record (unique constraint)" };
   if (prismaCode === "P2025") return { statusCode: 404, code: "NOT_FOUND", message: "record not found" };
-  if (prismaCode === "P2003") return { statusCode: 409, code: "CONFLICT", message: "refers to a missing record or is still referenced (foreign key)" };
+  switch (dbErrorKind(err)) {
+    case "unique":
+      return { statusCode: 409, code: "CONFLICT", message: "conflicts with an existing record (unique constraint)" };
+    case "foreign-key":
+      return { statusCode: 409, code: "CONFLICT", message: "refers to a missing record or is still referenced (foreign key)" };
+    case "check":
+    case "not-null":
+      return { statusCode: 422, code: "CONSTRAINT_VIOLATION", message: "the database refused a value (check constraint)" };
+    case "recusal":
+      return { statusCode: 422, code: "RECUSAL_VIOLATION", message: "a recused inspector may not inspect this entity (回避)" };
+    case "append-only":
+      return { statusCode: 409, code: "APPEND_ONLY", message: "this record cannot be changed or deleted" };
+    default:
+      break;
+  }
   const status = typeof fe?.statusCode === "number" ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     // Framework-raised client errors (bad JSON, body too large, unsupported media type, 429 …).

@@ -1,15 +1,16 @@
 /**
- * The part of the persistence engineer's `Store` (src/store/index.ts) that the API relies on.
- * Kept structural so the HTTP layer can be built and tested while the store evolves.
+ * What `buildApp` accepts as a store. Route plugins use the persistence engineer's full `Store`
+ * (src/store/index.ts) via `app.ssj.store`; `buildApp` itself only needs this much, so tests of
+ * single route groups may pass a stand-in.
  */
+import type { Store } from "../src/store/index.ts";
+
 export interface ApiStore {
   kind: "sqlite" | "postgresql";
-  schemaVersion(): Promise<string | number | null>;
-  isEmpty?(): Promise<boolean>;
-  migrate?(): Promise<unknown>;
+  schemaVersion(): Promise<unknown>;
   close(): Promise<void>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  prisma?: any;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [key: string]: any;
 }
+
+export type { Store };

@@ -7,13 +7,25 @@ import { ApiError } from "../errors.ts";
 const Health = Type.Object({
   status: Type.Literal("ok"),
   database: Type.Union([Type.Literal("sqlite"), Type.Literal("postgresql")]),
-  schemaVersion: Type.Union([Type.String(), Type.Number(), Type.Null()]),
+  schemaVersion: Type.Union([Type.String(), Type.Null()], { description: "latest applied migration" }),
+  migrations: Type.Optional(Type.Integer({ description: "number of applied migrations" })),
 });
+
+/** The store reports `{ name, count }`; stand-ins may report a plain string. */
+function versionOf(v: unknown): { schemaVersion: string | null; migrations?: number } {
+  if (v === null || v === undefined) return { schemaVersion: null };
+  if (typeof v === "object" && typeof (v as { name?: unknown }).name === "string") {
+    const o = v as { name: string; count?: unknown };
+    return typeof o.count === "number" ? { schemaVersion: o.name, migrations: o.count } : { schemaVersion: o.name };
+  }
+  return { schemaVersion: String(v) };
+}
 
 const Ready = Type.Object({
   status: Type.Literal("ready"),
   database: Type.Union([Type.Literal("sqlite"), Type.Literal("postgresql")]),
-  schemaVersion: Type.Union([Type.String(), Type.Number(), Type.Null()]),
+  schemaVersion: Type.String(),
+  migrations: Type.Optional(Type.Integer()),
 });
 
 const healthRoutes: FastifyPluginAsync = async (fastify) => {
@@ -27,13 +39,13 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
       schema: { tags: ["health"], summary: "Service health and database schema version", response: { 200: Health, 503: Type.Ref("Error") } },
     },
     async () => {
-      let schemaVersion: string | number | null;
+      let version: unknown;
       try {
-        schemaVersion = await store.schemaVersion();
+        version = await store.schemaVersion();
       } catch {
         throw new ApiError(503, "DATABASE_UNAVAILABLE", "database unreachable");
       }
-      return { status: "ok" as const, database: store.kind, schemaVersion };
+      return { status: "ok" as const, database: store.kind, ...versionOf(version) };
     },
   );
 
@@ -48,16 +60,15 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async () => {
-      let schemaVersion: string | number | null;
+      let version: unknown;
       try {
-        schemaVersion = await store.schemaVersion();
+        version = await store.schemaVersion();
       } catch {
         throw new ApiError(503, "DATABASE_UNAVAILABLE", "database unreachable");
       }
-      if (schemaVersion === null || schemaVersion === undefined) {
-        throw new ApiError(503, "NOT_MIGRATED", "database schema not migrated yet");
-      }
-      return { status: "ready" as const, database: store.kind, schemaVersion };
+      const v = versionOf(version);
+      if (v.schemaVersion === null) throw new ApiError(503, "NOT_MIGRATED", "database schema not migrated yet");
+      return { status: "ready" as const, database: store.kind, ...v, schemaVersion: v.schemaVersion };
     },
   );
 };

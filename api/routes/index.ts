@@ -3,11 +3,13 @@ import type { FastifyPluginAsync } from "fastify";
 import userRoutes from "./users.ts";
 import directoryRoutes from "./directories.ts";
 import planRoutes from "./plans.ts";
+import auditRoutes from "./audit.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
   await app.register(directoryRoutes);
   await app.register(planRoutes);
+  await app.register(auditRoutes);
 };
 
 export default apiRoutes;

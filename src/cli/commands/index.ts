@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
 import { migrateCommand } from "./migrate.ts";
 import { userCommand } from "./user.ts";
+import { auditCommand } from "./audit.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, userCommand];
+export const commands: Command[] = [migrateCommand, userCommand, auditCommand];

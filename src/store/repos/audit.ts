@@ -3,7 +3,9 @@
  * change and appends its audit entry (who, what, subject, payload) in ONE transaction via the
  * store's hash-chained `appendAudit`. If either fails, neither happens.
  */
-import type { Db, RepoStore } from "./db.ts";
+import { appendAudit, withTransaction } from "../index.ts";
+import type { JsonValue } from "../../audit/chain.ts";
+import type { RepoStore, Tx } from "./db.ts";
 
 export interface AuditEntry {
   /** Who: `user:<id>` (API), `cli:<login>` (command line), `system` (startup, demo). */
@@ -22,15 +24,20 @@ export interface AuditEntry {
  */
 export async function inTransaction<T>(
   store: RepoStore,
-  change: (tx: Db) => Promise<{ value: T; audit: AuditEntry | AuditEntry[] }>,
+  change: (tx: Tx) => Promise<{ value: T; audit: AuditEntry | AuditEntry[] }>,
 ): Promise<T> {
-  return store.withTransaction(async (tx: Db) => {
+  return withTransaction(store, async (tx) => {
     const { value, audit } = await change(tx);
-    for (const entry of Array.isArray(audit) ? audit : [audit]) await store.appendAudit(tx, entry);
+    for (const entry of Array.isArray(audit) ? audit : [audit]) await appendAudit(tx, { ...entry, payload: toJson(entry.payload) });
     return value;
   });
 }
 
 export function actorOf(principal: { userId: number; name: string } | null | undefined): string {
   return principal ? `user:${principal.userId}` : "anonymous";
+}
+
+/** Plain JSON copy (drops undefined, turns dates into strings) so the audit payload is canonical JSON. */
+export function toJson(v: unknown): JsonValue {
+  return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as JsonValue);
 }

@@ -1,18 +1,11 @@
 /** Opening the store from the command line: DATABASE_URL, default embedded SQLite (as `npm start`). */
-import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import type { RepoStore } from "./db.ts";
+import { openStore, type Store } from "../index.ts";
 
 export const DEFAULT_DATABASE_URL = "file:data/ssj.db";
 
-export type CliStore = RepoStore & { close(): Promise<void>; migrate(): Promise<unknown> };
-
-export async function openCliStore(): Promise<CliStore> {
-  const path = fileURLToPath(new URL("../index.ts", import.meta.url));
-  if (!existsSync(path)) throw new Error("the persistence layer (src/store/index.ts) is missing");
-  const mod = (await import(pathToFileURL(path).href)) as { openStore(o: { databaseUrl: string }): Promise<CliStore> };
-  const store = await mod.openStore({ databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL });
+export async function openCliStore(): Promise<Store> {
+  const store = await openStore({ databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL });
   await store.migrate();
   return store;
 }

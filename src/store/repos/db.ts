@@ -2,16 +2,12 @@
  * Loose handles the repositories use: the store's Prisma client or a transaction client.
  * (Typed loosely so repositories work with both generated clients, SQLite and PostgreSQL.)
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Db = any;
+import type { Store, Tx } from "../index.ts";
 
-/** What the repositories need of the persistence engineer's Store. */
-export interface RepoStore {
-  kind: "sqlite" | "postgresql";
-  prisma?: Db;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [key: string]: any;
-}
+export type { Db, Tx } from "../index.ts";
+export type RepoStore = Store;
+/** Transaction client (the repositories run every change in one). */
+export type TxDb = Tx;
 
 /** An error a repository raises on purpose; the API maps it 1:1 to its error shape. */
 export class RepoError extends Error {
