@@ -18,7 +18,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ErrorBody, registerErrorHandling } from "./errors.ts";
-import { registerAuth, type TokenLookup } from "./auth.ts";
+import { registerAuth, type RouteAccess, type TokenLookup } from "./auth.ts";
 import type { ApiStore, Store } from "./storeTypes.ts";
 import healthRoutes from "./routes/health.ts";
 import { findTokenForAuth } from "../src/store/repos/users.ts";
@@ -50,6 +50,8 @@ export interface SsjAppContext {
   store: Store;
   publicRateLimit: RateLimitSettings;
   uploadLimit: number;
+  /** Every route and who may call it (the role-matrix test reads this). */
+  routes: RouteAccess[];
 }
 
 declare module "fastify" {
@@ -77,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store: options.store as unknown as Store,
     publicRateLimit: options.publicRateLimit ?? { max: 300, timeWindow: "1 minute" },
     uploadLimit: options.uploadLimit ?? 20 * 1024 * 1024,
+    routes: [],
   };
   app.decorate("ssj", ctx);
 
@@ -114,7 +117,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  registerAuth(app, options.tokenLookup ?? ((tokenHash) => findTokenForAuth(ctx.store, tokenHash)));
+  ctx.routes = registerAuth(app, options.tokenLookup ?? ((tokenHash) => findTokenForAuth(ctx.store, tokenHash)));
 
   await app.register(healthRoutes);
   await app.register(apiRoutes);

@@ -99,29 +99,44 @@ export function assertDepartment(principal: Principal, departmentId: number, wha
   }
 }
 
-/** Register the authentication hook and the per-route access check. Call before route plugins. */
-export function registerAuth(app: FastifyInstance, lookup: TokenLookup): void {
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+/**
+ * Register the authentication hook and the per-route access check. Call before route plugins.
+ * Returns the table of routes and who may call them (filled as routes are added).
+ */
+export function registerAuth(app: FastifyInstance, lookup: TokenLookup): RouteAccess[] {
+  const routeTable: RouteAccess[] = [];
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request) => {
     request.principal = await authenticate(request.headers.authorization, lookup);
   });
   app.addHook("onRoute", (route: RouteOptions) => {
     const acc = (route.config as { access?: Access } | undefined)?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) if (m !== "HEAD") routeTable.push({ method: m, url: route.url, access: acc ?? "public" });
     if (acc === undefined || acc === "public") return;
     const allowed = new Set<Role>(acc);
+    // An onRequest hook: runs right after authentication, before the body is parsed or validated,
+    // so an anonymous or unauthorised caller learns nothing from validation errors.
     const check = async (request: FastifyRequest) => {
       const p = request.principal;
       if (!p) throw unauthorized();
       if (!allowed.has(p.role)) {
-        throw new ApiError(403, "FORBIDDEN", `role '${p.role}' may not ${request.method} this resource (allowed: ${[...allowed].join(", ")})`);
+        throw new ApiError(403, "FORBIDDEN", `role '${p.role}' may not call ${request.method} ${route.url} (allowed: ${[...allowed].join(", ")})`);
       }
     };
-    const existing = route.preHandler;
-    route.preHandler = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])];
+    const existing = route.onRequest;
+    route.onRequest = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])];
     // Document it in OpenAPI.
     const schema = (route.schema ??= {}) as Record<string, unknown>;
     schema.security = [{ bearer: [] }];
     const desc = typeof schema.description === "string" ? `${schema.description}\n\n` : "";
     schema.description = `${desc}Roles: ${[...allowed].join(", ")}.`;
   });
+  return routeTable;
 }

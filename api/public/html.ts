@@ -25,6 +25,24 @@ export function beijing(iso: string, withTime = true): string {
   return withTime ? `${s.slice(0, 10)} ${s.slice(11, 16)}` : s.slice(0, 10);
 }
 
+/** Seed provenance in words: free text as is, the draw engine's object spelled out. */
+export function provenanceText(p: unknown): string {
+  if (typeof p === "string") return p;
+  if (!p || typeof p !== "object") return "";
+  const o = p as Record<string, unknown>;
+  if (o.mode === "external") {
+    const parts = [`外部公开随机数：${String(o.source ?? "")} ${String(o.reference ?? "")}`.trim()];
+    if (o.value !== undefined) parts.push(`取值 ${String(o.value)}`);
+    if (typeof o.publishedAt === "string") parts.push(`公布于 ${beijing(o.publishedAt)}（北京时间）`);
+    return parts.join("，");
+  }
+  if (o.mode === "commitReveal" && Array.isArray(o.reveals)) {
+    const depts = (o.reveals as { department?: unknown }[]).map((r) => String(r.department ?? "")).join("、");
+    return `各部门先提交承诺、后公开秘密值，合成种子（参与部门：${depts}）`;
+  }
+  return JSON.stringify(p);
+}
+
 export type DrawDoc = Omit<PublicDrawRecord, "manifest">;
 
 export interface SearchForm {
@@ -92,7 +110,7 @@ ${d.populationCount !== undefined ? `<dt>名录数量</dt><dd>${esc(d.population
 ${d.selectedCount !== undefined ? `<dt>抽中数量</dt><dd>${esc(d.selectedCount)}</dd>` : ""}
 <dt>承诺值（抽取前公布）</dt><dd><code class="hash">${esc(d.commitment)}</code></dd>
 <dt>随机种子</dt><dd><code class="hash">${esc(d.seed)}</code></dd>
-<dt>种子来源</dt><dd>${esc(d.seedProvenance)}</dd>
+<dt>种子来源</dt><dd>${esc(provenanceText(d.seedProvenance))}</dd>
 <dt>抽取算法</dt><dd>${esc(d.algorithm)}</dd>
 <dt>抽取清单</dt><dd><a href="${esc(manifestUrl(d.id))}" download="${esc(manifestFileName(d.id))}">下载 ${esc(manifestFileName(d.id))}</a></dd>
 </dl>

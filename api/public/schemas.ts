@@ -91,7 +91,9 @@ export const PublishedDraw = Type.Object(
     publishedAt: Type.String(),
     commitment: Type.String({ description: "hash commitment to the draw inputs, published before the seed" }),
     seed: Type.String({ description: "the public random seed" }),
-    seedProvenance: Type.String({ description: "where and when the seed was obtained" }),
+    seedProvenance: Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], {
+      description: "where and when the seed was obtained: text, or the draw engine's provenance object",
+    }),
     algorithm: Type.String(),
     populationCount: Type.Optional(Type.Number()),
     selectedCount: Type.Optional(Type.Number()),

@@ -1,0 +1,122 @@
+/**
+ * The role matrix: for every route of the API (except the public read path, tested by its owner),
+ * who may call it. The table below is the specification; the test checks that
+ *   1. the app's routes and the table agree exactly (a new route must be added here), and
+ *   2. for every protected route: no token → 401, each role not listed → 403, each listed role →
+ *      neither 401 nor 403 (resources of the officer's own department are used).
+ * Department scoping (officer on another department's data → 403) is tested at the end.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixture, type Fixture } from "./helpers.ts";
+
+type Who = "admin" | "officer" | "auditor";
+const A: Who[] = ["admin", "officer", "auditor"];
+const ADMIN: Who[] = ["admin"];
+const AA: Who[] = ["admin", "auditor"];
+const AO: Who[] = ["admin", "officer"];
+
+/** route → [access, sample URL (":dept" = officer A's department, ":plan"/":batch"/… = its resources)] */
+const MATRIX: Record<string, ["public" | Who[], string]> = {
+  "GET /health": ["public", "/health"],
+  "GET /ready": ["public", "/ready"],
+  "GET /me": [A, "/me"],
+  "GET /users": [ADMIN, "/users"],
+  "POST /users": [ADMIN, "/users"],
+  "POST /users/:id/revoke": [ADMIN, "/users/999999/revoke"],
+  "GET /departments": [A, "/departments"],
+  "POST /departments": [ADMIN, "/departments"],
+  "GET /entities": [A, "/entities"],
+  "GET /entities/:code": [A, "/entities/91350100M000100Y43"],
+  "GET /inspectors": [A, "/inspectors"],
+  "GET /departments/:id/items": [A, "/departments/:dept/items"],
+  "POST /departments/:id/items": [ADMIN, "/departments/:dept/items"],
+  "GET /config": [AA, "/config"],
+  "PUT /config/:key": [ADMIN, "/config/publication"],
+  "GET /plans": [A, "/plans"],
+  "POST /plans": [AO, "/plans"],
+  "GET /plans/:id": [A, "/plans/:plan"],
+  "POST /plans/:id/status": [AO, "/plans/:plan/status"],
+  "POST /plans/:id/batches": [AO, "/plans/:plan/batches"],
+  "GET /batches/:id": [A, "/batches/:batch"],
+  "GET /audit": [AA, "/audit"],
+  "GET /audit/verify": [AA, "/audit/verify"],
+};
+
+const key = (method: string, url: string) => `${method} ${url}`;
+const isOurs = (url: string) => !url.startsWith("/docs") && !url.startsWith("/api/public") && !url.startsWith("/public");
+
+describe("role matrix", () => {
+  let fx: Fixture;
+  const ids: Record<string, number> = {};
+  beforeAll(async () => {
+    fx = await fixture();
+    const p = fx.store.prisma;
+    const plan = await p.annualPlan.create({ data: { departmentId: fx.dept.a, year: 2026, name: "矩阵测试计划" } });
+    const batch = await p.batch.create({
+      data: { planId: plan.id, code: "MATRIX-1", name: "矩阵批次", directed: false, conditions: {}, windowStart: "2026-03-01", windowEnd: "2026-06-30" },
+    });
+    await p.batchDepartment.create({ data: { batchId: batch.id, departmentId: fx.dept.a, role: "lead" } });
+    Object.assign(ids, { dept: fx.dept.a, plan: plan.id, batch: batch.id });
+  });
+  afterAll(async () => fx.close());
+
+  const sample = (url: string) => url.replace(/:(dept|plan|batch|draw|task)\b/g, (_, k: string) => String(ids[k]));
+
+  it("the table covers exactly the app's routes, with the same access", () => {
+    const actual = new Map(fx.app.ssj.routes.filter((r) => isOurs(r.url)).map((r) => [key(r.method, r.url), r.access]));
+    expect([...actual.keys()].sort()).toEqual(Object.keys(MATRIX).sort());
+    for (const [k, [access]] of Object.entries(MATRIX)) {
+      const got = actual.get(k);
+      expect(got === "public" ? "public" : [...(got as Who[])].sort(), k).toEqual(access === "public" ? "public" : [...access].sort());
+    }
+  });
+
+  for (const [route, [access, url]] of Object.entries(MATRIX)) {
+    const [method] = route.split(" ") as ["GET" | "POST" | "PUT" | "DELETE"];
+    if (access === "public") {
+      it(`${route}: public`, async () => {
+        const res = await fx.as("public", { method, url: sample(url) });
+        expect([401, 403]).not.toContain(res.statusCode);
+      });
+      continue;
+    }
+    it(`${route}: no token → 401`, async () => {
+      const res = await fx.as("public", { method, url: sample(url), payload: method === "GET" ? undefined : {} });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ statusCode: 401, code: "UNAUTHENTICATED" });
+    });
+    for (const who of A) {
+      const token = who === "officer" ? "officerA" : who;
+      const allowed = access.includes(who);
+      it(`${route}: ${who} → ${allowed ? "allowed" : "403"}`, async () => {
+        const res = await fx.as(token, { method, url: sample(url), payload: method === "GET" ? undefined : {} });
+        if (allowed) expect([401, 403], `${res.statusCode} ${res.body}`).not.toContain(res.statusCode);
+        else {
+          expect(res.statusCode, res.body).toBe(403);
+          expect(res.json()).toMatchObject({ statusCode: 403, code: "FORBIDDEN" });
+        }
+      });
+    }
+  }
+
+  describe("department scoping: an officer of department B on department A's data → 403", () => {
+    const cases: [string, string, string, unknown?][] = [
+      ["GET", "/departments/:dept/items", "item list"],
+      ["GET", "/inspectors?department=:dept", "inspector list"],
+      ["GET", "/plans?department=:dept", "plan list"],
+      ["GET", "/plans/:plan", "plan"],
+      ["POST", "/plans/:plan/status", "plan status", { status: "approved" }],
+      ["POST", "/plans", "plan creation", { departmentId: ":dept", year: 2026, name: "越权" }],
+      ["GET", "/batches/:batch", "batch"],
+    ];
+    for (const [method, url, what, body] of cases) {
+      it(`${method} ${url} (${what})`, async () => {
+        const payload = body === undefined ? undefined : JSON.parse(sample(JSON.stringify(body)).replace(/"(\d+)"/g, "$1"));
+        const res = await fx.as("officerB", { method: method as "GET", url: sample(url), payload });
+        expect(res.statusCode, res.body).toBe(403);
+        const own = await fx.as("officerA", { method: method as "GET", url: sample(url), payload });
+        expect([401, 403], own.body).not.toContain(own.statusCode);
+      });
+    }
+  });
+});
