@@ -79,6 +79,29 @@ export type Store = SqliteStore | PostgresStore;
 
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * The better-sqlite3 adapter, adjusted on its connection (one per client):
+ *  - `PRAGMA foreign_keys = ON` (SQLite enforces foreign keys only when asked to);
+ *  - interactive transactions start with `BEGIN IMMEDIATE` instead of `BEGIN`, so a transaction
+ *    takes the write lock up front. With a deferred BEGIN, two processes that both read and then
+ *    write (e.g. appending to the audit chain) fail with SQLITE_BUSY_SNAPSHOT; with IMMEDIATE the
+ *    second one waits (busy timeout) and then proceeds on fresh data.
+ * Relies on the adapter keeping its better-sqlite3 Database in `client` and beginning with
+ * `prepare("BEGIN")` (checked: @prisma/adapter-better-sqlite3 6.19.3); fails loudly otherwise.
+ */
+class SqliteAdapterFactory extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const db = (adapter as unknown as { client?: Database.Database }).client;
+    if (!db || typeof db.prepare !== "function" || typeof db.pragma !== "function")
+      throw new Error("@prisma/adapter-better-sqlite3 changed: its connection is not at adapter.client; review src/store/index.ts");
+    db.pragma("foreign_keys = ON");
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof db.prepare;
+    return adapter;
+  }
+}
+
 export async function openStore(options: { databaseUrl?: string } = {}): Promise<Store> {
   const target = resolveDatabase(options.databaseUrl ?? process.env.DATABASE_URL);
 
@@ -87,10 +110,9 @@ export async function openStore(options: { databaseUrl?: string } = {}): Promise
     const raw = new Database(target.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     raw.pragma("journal_mode = WAL");
     raw.pragma("foreign_keys = ON");
-    const adapter = new PrismaBetterSQLite3({ url: `file:${target.path}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const adapter = new SqliteAdapterFactory({ url: `file:${target.path}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
     const prisma = new SqliteClient({ adapter });
-    // The adapter holds a single connection; SQLite enforces foreign keys only when asked to.
-    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    await prisma.$connect();
     let closed = false;
     const store: SqliteStore = {
       kind: "sqlite",
