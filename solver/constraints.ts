@@ -79,12 +79,24 @@ export interface ConstraintRule {
   check(ctx: CheckContext, schedule: Schedule): Violation[];
 }
 
+const resolved = new WeakMap<Visit, { tasks: Task[]; team: Inspector[] }>();
+function resolve(ctx: CheckContext, v: Visit): { tasks: Task[]; team: Inspector[] } {
+  let r = resolved.get(v);
+  if (!r) {
+    r = {
+      tasks: v.tasks.map((id) => ctx.tasks.get(id)).filter((t): t is Task => t !== undefined),
+      team: [...new Set(v.team)].map((id) => ctx.inspectors.get(id)).filter((i): i is Inspector => i !== undefined),
+    };
+    resolved.set(v, r);
+  }
+  return r;
+}
 /** Known tasks / inspectors of a visit (unknown ids are reported by their own rules). */
 function visitTasks(ctx: CheckContext, v: Visit): Task[] {
-  return v.tasks.map((id) => ctx.tasks.get(id)).filter((t): t is Task => t !== undefined);
+  return resolve(ctx, v).tasks;
 }
 function visitTeam(ctx: CheckContext, v: Visit): Inspector[] {
-  return [...new Set(v.team)].map((id) => ctx.inspectors.get(id)).filter((i): i is Inspector => i !== undefined);
+  return resolve(ctx, v).team;
 }
 function perVisit(ctx: CheckContext, schedule: Schedule, rule: RuleName, f: (v: Visit, i: number) => string[]): Violation[] {
   const out: Violation[] = [];
@@ -247,17 +259,19 @@ export const constraintRules: readonly ConstraintRule[] = [
     name: "daily-capacity",
     description: "no inspector has more than dailyCapacity visits a day",
     check(ctx, schedule) {
-      const count = new Map<string, number>();
+      const count = new Map<string, Map<string, number>>();
       for (const v of schedule.visits)
         for (const id of new Set(v.team)) {
-          const k = `${id}\u0000${v.day}`;
-          count.set(k, (count.get(k) ?? 0) + 1);
+          let m = count.get(id);
+          if (!m) count.set(id, (m = new Map()));
+          m.set(v.day, (m.get(v.day) ?? 0) + 1);
         }
       const out: Violation[] = [];
-      for (const [k, n] of count) {
-        const [id, day] = k.split("\u0000") as [string, string];
+      for (const [id, m] of count) {
         const i = ctx.inspectors.get(id);
-        if (i && n > i.dailyCapacity) out.push({ rule: "daily-capacity", message: `inspector ${id} has ${n} visits on ${day}, capacity ${i.dailyCapacity}` });
+        if (!i) continue;
+        for (const [day, n] of m)
+          if (n > i.dailyCapacity) out.push({ rule: "daily-capacity", message: `inspector ${id} has ${n} visits on ${day}, capacity ${i.dailyCapacity}` });
       }
       return out;
     },

@@ -278,13 +278,14 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
   /** Puts g on its best untried valid day; false when there is none. */
   const place = (g: Group): boolean => {
     const cands: [number, number][] = [];
+    const sup = g.needs.map((n) => supply.get(keyOf(g, n.dept)));
+    const dem = g.needs.map((n) => demandOf(keyOf(g, n.dept)));
     for (let t = g.lo; t <= g.hi; t++) {
-      if (g.tried.has(t)) continue;
+      if (g.tried.size > 0 && g.tried.has(t)) continue;
       let score = 0;
-      for (const n of g.needs) {
-        const k = keyOf(g, n.dept);
-        const s = supply.get(k)?.[t] ?? 0;
-        const r = s === 0 ? Infinity : ((demand.get(k)?.[t] ?? 0) + n.k) / s;
+      for (let j = 0; j < g.needs.length; j++) {
+        const s = sup[j]?.[t] ?? 0;
+        const r = s === 0 ? Infinity : (dem[j]![t]! + g.needs[j]!.k) / s;
         if (r > score) score = r;
       }
       cands.push([score, t]);
@@ -407,6 +408,17 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     const seatEdges: Net["seatEdges"] = [];
     const sinkEdges: number[][] = [];
     const nq: number[] = [];
+    // Capacity nodes only where the capacity can bind: a day node when the inspector could be
+    // seated more often that day than dailyCapacity, an inspector node when the day maxima can
+    // add up to more than totalCapacity. Redundant constraints change no feasible set, and
+    // leaving them out keeps the rounding's cycles short.
+    const deg = new Map<number, number>();
+    for (const s of seats) for (const i of s.pool) deg.set(i * D + s.day, (deg.get(i * D + s.day) ?? 0) + 1);
+    const reach = new Map<number, number>();
+    for (const [dk, n] of deg) {
+      const i = Math.floor(dk / D);
+      reach.set(i, (reach.get(i) ?? 0) + Math.min(n, inspectors[i]!.dailyCapacity));
+    }
     for (const s of seats) {
       const seatNode = nodes++;
       const needQ = s.qualified.length < s.pool.length;
@@ -416,14 +428,18 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       for (const i of s.pool) {
         let iu = inspNode.get(i);
         if (iu === undefined) {
-          inspNode.set(i, (iu = nodes++));
-          inspectorEdge.set(i, add(0, iu, inspectors[i]!.totalCapacity));
+          if (reach.get(i)! > inspectors[i]!.totalCapacity) {
+            inspNode.set(i, (iu = nodes++));
+            inspectorEdge.set(i, add(0, iu, inspectors[i]!.totalCapacity));
+          } else inspNode.set(i, (iu = 0));
         }
         const dk = i * D + s.day;
         let du = dayNode.get(dk);
         if (du === undefined) {
-          dayNode.set(dk, (du = nodes++));
-          dayEdge.set(dk, add(iu, du, inspectors[i]!.dailyCapacity));
+          if (deg.get(dk)! > inspectors[i]!.dailyCapacity) {
+            dayNode.set(dk, (du = nodes++));
+            dayEdge.set(dk, add(iu, du, inspectors[i]!.dailyCapacity));
+          } else dayNode.set(dk, (du = iu));
         }
         const q = qset.has(i);
         edges.push({ inspector: i, edge: add(du, q ? qNode : seatNode, 1), qualified: q });
