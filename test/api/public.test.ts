@@ -151,10 +151,31 @@ describe("never exposes non-public data", () => {
 
   it("refuses a draw manifest that carries risk classes or inspectors", async () => {
     const base = fixtureRecords().find((r) => r.kind === "draw")!;
-    for (const manifest of [{ entities: [{ code: "x", riskClass: "A" }] }, { team: { inspectors: ["张三"] } }]) {
+    for (const manifest of [
+      { entities: [{ code: "x", riskClass: "A" }] },
+      { team: { inspectors: ["张三"] } },
+      { inputs: { pool: { codes: ["x", "y"], strata: "AD" } } },
+      { inputs: { recusals: [{ inspector: "I1", code: "x" }] } },
+    ]) {
       await expect(publishToReadModel(store, [{ ...base, id: "D-BAD", manifest }])).rejects.toThrow(/non-public data/);
     }
     expect((await get(`/api/public/draws/D-BAD`)).statusCode).toBe(404);
+  });
+
+  it("publishes a draw whose provenance is the draw engine's object, in words on the page", async () => {
+    const base = fixtureRecords().find((r) => r.kind === "draw")!;
+    await publishToReadModel(store, [
+      {
+        ...base,
+        id: "D-OBJ",
+        seedProvenance: { mode: "external", source: "中国福利彩票快乐8", reference: "2026031期", value: "01 05 09", publishedAt: "2026-02-04T13:30:00Z" },
+        manifest: { manifest: "ssj-draw-manifest/1", inputs: { pool: { codes: [] } }, inspectors: null },
+      },
+    ]);
+    const d = (await get(`/api/public/draws/D-OBJ`)).json() as { seedProvenance: { reference: string } };
+    expect(d.seedProvenance.reference).toBe("2026031期");
+    const html = (await get(`/public/draws/D-OBJ`)).body;
+    expect(html).toContain("外部公开随机数：中国福利彩票快乐8 2026031期，取值 01 05 09，公布于 2026-02-04 21:30（北京时间）");
   });
 
   it("knows nothing that was not published", async () => {
@@ -167,14 +188,14 @@ describe("never exposes non-public data", () => {
 describe("plans, draws and manifests", () => {
   it("lists published draws with commitment, seed, provenance and a manifest link", async () => {
     const r = await get(`/api/public/draws`);
-    const d = (r.json() as { items: Record<string, unknown>[] }).items[0]!;
+    const d = (r.json() as { items: Record<string, unknown>[] }).items.find((x) => x.id === KNOWN.drawId)!;
     expect(d).toMatchObject({ id: KNOWN.drawId, seed: "8d3f1a2b9c7e6d5f", verify: `ssj verify manifest-${KNOWN.drawId}.json` });
     expect(d.commitment).toMatch(/^sha256:/);
     expect(d.seedProvenance).toContain("快乐8");
     expect(d.manifestUrl).toBe(`/api/public/draws/${KNOWN.drawId}/manifest.json`);
     const plan = (await get(`/api/public/plans/${KNOWN.planId}`)).json() as { plan: { name: string }; draws: { id: string }[] };
     expect(plan.plan.name).toBe("2026年度食品经营联合抽查计划");
-    expect(plan.draws.map((x) => x.id)).toEqual([KNOWN.drawId]);
+    expect(plan.draws.map((x) => x.id)).toContain(KNOWN.drawId);
     expect(((await get(`/api/public/plans`)).json() as Page).items).toHaveLength(1);
   });
 

@@ -45,7 +45,12 @@ async function pgStore(): Promise<ReadModelStore & { close(): Promise<void> }> {
   await admin.end();
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  // Like openStore: the pool's connections see only their own schema on the search_path.
+  const setup = new pg.Client({ connectionString: url.toString() });
+  await setup.connect();
+  await setup.query(`CREATE SCHEMA app`);
+  await setup.end();
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4, options: "-c search_path=app" });
   return {
     kind: "postgresql",
     raw: pool,

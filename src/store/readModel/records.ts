@@ -60,8 +60,11 @@ export interface PublicDrawRecord {
   /** Hash commitment to the draw inputs, published before the seed was known. */
   commitment: string;
   seed: string;
-  /** Where the seed came from (e.g. a public lottery result, a future block hash) and when. */
-  seedProvenance: string;
+  /**
+   * Where the seed came from and when: free text, or the draw engine's provenance object
+   * (`{ mode: "external", source, reference, value, publishedAt }` or `{ mode: "commitReveal", reveals }`).
+   */
+  seedProvenance: string | Record<string, unknown>;
   algorithm: string;
   populationCount?: number;
   selectedCount?: number;
@@ -173,7 +176,7 @@ export function pickPlan(input: object): PublicPlanRecord {
  * Keys that must never appear in a public manifest (with a non-numeric value): the internal
  * credit-risk class, recusals, inspectors' identities and contact data.
  */
-const FORBIDDEN_KEY = /risk|creditclass|recus|回避|inspector|personal|phone|mobile|email|idcard|id_card|identity|身份证|风险/i;
+const FORBIDDEN_KEY = /risk|creditclass|strat(a|um)|recus|回避|inspector|personal|phone|mobile|email|idcard|id_card|identity|身份证|风险/i;
 
 export function forbiddenManifestKeys(value: unknown, path = "$"): string[] {
   const found: string[] = [];
@@ -181,11 +184,21 @@ export function forbiddenManifestKeys(value: unknown, path = "$"): string[] {
     value.forEach((v, i) => found.push(...forbiddenManifestKeys(v, `${path}[${i}]`)));
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value as Loose)) {
-      if (FORBIDDEN_KEY.test(k) && typeof v !== "number" && typeof v !== "boolean") found.push(`${path}.${k}`);
+      if (FORBIDDEN_KEY.test(k) && v !== null && typeof v !== "number" && typeof v !== "boolean") found.push(`${path}.${k}`);
       found.push(...forbiddenManifestKeys(v, `${path}.${k}`));
     }
   }
   return found;
+}
+
+function provenance(o: Loose, what: string): string | Record<string, unknown> {
+  const v = o.seedProvenance;
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const bad = forbiddenManifestKeys(v);
+    if (bad.length > 0) throw new ReadModelInputError(`${what}: the seed provenance carries non-public data at ${bad.join(", ")}`);
+    return JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+  }
+  return str(o, "seedProvenance", what)!;
 }
 
 export interface PickedDraw {
@@ -225,7 +238,7 @@ export function pickDraw(input: object): PickedDraw {
     publishedAt: str(o, "publishedAt", what)!,
     commitment: str(o, "commitment", what)!,
     seed: str(o, "seed", what)!,
-    seedProvenance: str(o, "seedProvenance", what)!,
+    seedProvenance: provenance(o, what),
     algorithm: str(o, "algorithm", what)!,
     populationCount: num(o, "populationCount", what, true),
     selectedCount: num(o, "selectedCount", what, true),
