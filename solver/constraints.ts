@@ -306,6 +306,8 @@ export interface ScheduleMetrics {
   jointVisits: number;
   /** Σ over entities of the minimum number of days piercing its task windows. */
   lowerBound: number;
+  /** The same bound over the tasks the schedule actually schedules. */
+  lowerBoundScheduled: number;
   /** visits / lowerBound (1 when both are 0). */
   visitsPerLowerBound: number;
   maxInspectorLoad: number;
@@ -321,6 +323,8 @@ export function scheduleMetrics(instance: Instance, schedule: Schedule): Schedul
   for (const v of schedule.visits) if (new Set(v.tasks.map((t) => taskDept.get(t))).size > 1) jointVisits++;
   const totalLoad = [...loads.values()].reduce((a, b) => a + b, 0);
   const scheduledTasks = schedule.visits.reduce((a, v) => a + v.tasks.length, 0);
+  const scheduledIds = new Set(schedule.visits.flatMap((v) => v.tasks));
+  const lowerBoundScheduled = visitLowerBound({ ...instance, tasks: instance.tasks.filter((t) => scheduledIds.has(t.id)) });
   return {
     tasks: instance.tasks.length,
     scheduledTasks,
@@ -328,6 +332,7 @@ export function scheduleMetrics(instance: Instance, schedule: Schedule): Schedul
     visits: schedule.visits.length,
     jointVisits,
     lowerBound,
+    lowerBoundScheduled,
     visitsPerLowerBound: lowerBound === 0 ? (schedule.visits.length === 0 ? 1 : Infinity) : schedule.visits.length / lowerBound,
     maxInspectorLoad: Math.max(0, ...loads.values()),
     meanInspectorLoad: instance.inspectors.length === 0 ? 0 : totalLoad / instance.inspectors.length,

@@ -2,6 +2,8 @@ import type { Command } from "../command.ts";
 import { migrateCommand } from "./migrate.ts";
 import { userCommand } from "./user.ts";
 import { auditCommand } from "./audit.ts";
+import { optimizeCommand } from "./optimize.ts";
+import { checkScheduleCommand } from "./checkSchedule.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, userCommand, auditCommand];
+export const commands: Command[] = [migrateCommand, userCommand, auditCommand, optimizeCommand, checkScheduleCommand];
