@@ -300,7 +300,7 @@ export function entityGenerator(options: DemoCityOptions = {}): EntityGenerator 
     // Status.
     const s = rng.next();
     const status: EntityStatus = s < 0.92 ? "active" : s < 0.97 ? "deregistered" : s < 0.995 ? "revoked" : "moved-out";
-    const statusChangedOn = status === "active" ? null : isoDay(rng.between(Math.max(established + 180, NEW_FROM), LAST_DAY));
+    const statusChangedOn = status === "active" ? null : isoDay(rng.between(Math.min(Math.max(established + 180, NEW_FROM), LAST_DAY), LAST_DAY));
 
     const riskClass = RISKS[rng.weighted(riskTable)]!;
     const z = rng.next();

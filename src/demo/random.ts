@@ -143,27 +143,32 @@ export function cumulative(weights: readonly number[]): CumulativeTable {
   return { cum, total };
 }
 
-const MASK30 = 0x3fffffff;
-
-/** Keyed invertible mix on 30-bit integers (xor, odd multiply and xorshift steps, each invertible mod 2^30). */
-function mix30(x: number, k: Words): number {
-  x = (x ^ k[0]) & MASK30;
-  x = Math.imul(x, (k[1] | 1) >>> 0) & MASK30;
-  x ^= x >>> 15;
-  x = (x + k[2]) & MASK30;
-  x = Math.imul(x, 0x2c1b3c6d) & MASK30;
-  x ^= x >>> 13;
-  x = Math.imul(x, (k[3] | 1) >>> 0) & MASK30;
-  x ^= x >>> 16;
+/** Keyed invertible mix on `bits`-bit integers (xor, odd multiply and xorshift steps, each invertible mod 2^bits). */
+function mixBits(x: number, k: Words, bits: number, mask: number): number {
+  const shift = (bits + 1) >>> 1;
+  x = (x ^ k[0]) & mask;
+  x = Math.imul(x, (k[1] | 1) >>> 0) & mask;
+  x ^= x >>> shift;
+  x = (x + k[2]) & mask;
+  x = Math.imul(x, 0x2c1b3c6d) & mask;
+  x ^= x >>> shift;
+  x = Math.imul(x, (k[3] | 1) >>> 0) & mask;
+  x ^= x >>> shift;
   return x;
 }
 
-/** A keyed bijection on [0, n), n ≤ 2^30, by cycle walking. */
+/**
+ * A keyed bijection on [0, n), n ≤ 2^30: cycle-walks a keyed invertible mix on the smallest
+ * power-of-two domain holding n (so fewer than two steps are needed on average).
+ */
 export function permute30(i: number, n: number, k: Words): number {
-  if (!(n > 0 && n <= MASK30 + 1)) throw new RangeError("permute30: n must be in (0, 2^30]");
-  if (!(i >= 0 && i < n && Number.isInteger(i))) throw new RangeError(`permute30: index ${i} out of [0, ${n})`);
+  if (!(Number.isInteger(n) && n > 0 && n <= 2 ** 30)) throw new RangeError("permute30: n must be an integer in [1, 2^30]");
+  if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new RangeError(`permute30: index ${i} out of [0, ${n})`);
+  if (n === 1) return 0;
+  const bits = Math.ceil(Math.log2(n));
+  const mask = bits >= 30 ? 0x3fffffff : (1 << bits) - 1;
   let x = i;
-  do x = mix30(x, k);
+  do x = mixBits(x, k, bits, mask);
   while (x >= n);
   return x;
 }
