@@ -1,0 +1,97 @@
+/**
+ * Tickets in bulk: SHA-256(key ‖ UTF-8(code)) for every code of a pool (docs/draw-spec.md §6.1).
+ *
+ * Codes are packed into 24-byte slots; each ticket is one SHA-256 compression (ticketCore.js),
+ * about 4× faster than one node:crypto call per code, which is dominated by per-call overhead.
+ * With `threads` > 1 the pool is split into contiguous ranges hashed by worker threads sharing
+ * the input and output memory (SharedArrayBuffer); the main thread hashes the first range. The
+ * result is the same for any number of threads (tested). Codes that do not fit one block go
+ * through node:crypto. It is standard SHA-256 either way (tested against node:crypto).
+ *
+ * Output layout: 8 big-endian 32-bit words per code, `out[8*i .. 8*i+7]` (uint32).
+ */
+import { createHash } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import { MAX_CODE_BYTES, SLOT, ticketsFromPacked } from "./ticketCore.js";
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+function packCodes(codes: readonly string[], shared: boolean): { bytes: Uint8Array; slow: number[] } {
+  const n = codes.length;
+  const buf = shared ? new SharedArrayBuffer(n * SLOT) : new ArrayBuffer(n * SLOT);
+  const bytes = new Uint8Array(buf);
+  const slow: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = codes[i]!;
+    const len = c.length;
+    if (len > MAX_CODE_BYTES || !ASCII_ONLY.test(c)) {
+      slow.push(i);
+      continue;
+    }
+    const base = i * SLOT;
+    bytes[base] = len;
+    for (let j = 0; j < len; j++) bytes[base + 1 + j] = c.charCodeAt(j);
+  }
+  return { bytes, slow };
+}
+
+function slowPath(key: Uint8Array, codes: readonly string[], idx: readonly number[], out: Uint32Array): void {
+  const k = Buffer.from(key);
+  for (const i of idx) {
+    const d = createHash("sha256").update(k).update(codes[i]!, "utf8").digest();
+    for (let j = 0; j < 8; j++) out[8 * i + j] = d.readUInt32BE(4 * j);
+  }
+}
+
+/** Single-threaded: SHA-256(key ‖ code) for every code. `key` must be 32 bytes. */
+export function ticketsSync(key: Uint8Array, codes: readonly string[]): Uint32Array {
+  if (key.length !== 32) throw new RangeError("ticket key must be 32 bytes");
+  const out = new Uint32Array(codes.length * 8);
+  const { bytes, slow } = packCodes(codes, false);
+  ticketsFromPacked(key, bytes, out, 0, codes.length);
+  slowPath(key, codes, slow, out);
+  return out;
+}
+
+/** Below this many codes, threads cost more than they save. */
+export const PARALLEL_MIN = 50_000;
+
+/** Multi-threaded (threads includes the calling thread). Identical output to ticketsSync. */
+export async function ticketsParallel(key: Uint8Array, codes: readonly string[], threads: number): Promise<Uint32Array> {
+  const n = codes.length;
+  const t = Math.max(1, Math.min(Math.floor(threads), 16));
+  if (t === 1 || n < PARALLEL_MIN) return ticketsSync(key, codes);
+  if (key.length !== 32) throw new RangeError("ticket key must be 32 bytes");
+  const outBuf = new SharedArrayBuffer(n * 8 * 4);
+  const out = new Uint32Array(outBuf);
+  const { bytes, slow } = packCodes(codes, true);
+  const bounds = Array.from({ length: t + 1 }, (_, i) => Math.floor((n * i) / t));
+  const workers: Worker[] = [];
+  const done: Promise<void>[] = [];
+  for (let w = 1; w < t; w++) {
+    const worker = new Worker(new URL("./ticketWorker.js", import.meta.url), { execArgv: [] });
+    workers.push(worker);
+    done.push(
+      new Promise<void>((resolve, reject) => {
+        worker.once("message", () => resolve());
+        worker.once("error", reject);
+        worker.once("exit", (code) => code !== 0 && reject(new Error(`ticket worker exited with code ${code}`)));
+      }),
+    );
+    worker.postMessage({ key, codeBytes: bytes.buffer, out: outBuf, from: bounds[w], to: bounds[w + 1] });
+  }
+  try {
+    ticketsFromPacked(key, bytes, out, bounds[0]!, bounds[1]!);
+    await Promise.all(done);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  slowPath(key, codes, slow, out);
+  return out;
+}
+
+/** Back-compat helper: SHA-256(key ‖ code) into `out` for codes[from..to). */
+export function ticketsInto(key: Uint8Array, codes: readonly string[], out: Uint32Array, from = 0, to = codes.length): void {
+  const part = ticketsSync(key, codes.slice(from, to));
+  out.set(part, 8 * from);
+}

@@ -1,0 +1,137 @@
+/**
+ * drawTargets: stratified bottom-k selection per department (docs/draw-spec.md §6).
+ *
+ *   drawTargets(FrozenInputs, seedHex) → TargetResult[]   (one per department, sorted by id)
+ *
+ *   TargetResult = { department, strata: [ { stratum: "A", candidates: 812, quota: 9, shortfall: 0,
+ *                    selected: [[1, "91350…", "3f0a…(16 hex)"], …], next: [[10, …], …] } ×4 ] }
+ *
+ * Candidates of department d in stratum s = pool entities with stratum s, in d's scope, not in d's
+ * exclusions. quota = count, or ceil(candidates·p/q) for a ratio p/q (exact integer arithmetic).
+ * Selected = the `quota` candidates with the smallest tickets (ties by code); `next` = the
+ * following `config.substitutes` candidates, for documented 递补. When a count quota exceeds the
+ * candidates, all are selected and `shortfall` says how many are missing.
+ */
+import { availableParallelism } from "node:os";
+import { candidateMask } from "./freeze.ts";
+import { ceilRatio, parseRatio, DrawInputError } from "./rational.ts";
+import { computeTickets, computeTicketsParallel, stratumOrders, wordsHex } from "./tickets.ts";
+import { RISK_CLASSES, type FrozenInputs, type Quota, type RiskClass } from "./types.ts";
+
+/** [rank (1-based within department and stratum), code, first 8 ticket bytes as 16 hex]. */
+export type RankedEntity = [rank: number, code: string, ticket: string];
+
+export interface StratumResult {
+  stratum: RiskClass;
+  candidates: number;
+  quota: number;
+  shortfall: number;
+  selected: RankedEntity[];
+  next: RankedEntity[];
+}
+
+export interface TargetResult {
+  department: string;
+  strata: StratumResult[];
+}
+
+/** The quota for `candidates` entities (ratio: ceil(n·p/q); count: as given). */
+export function quotaFor(q: Quota, candidates: number): number {
+  return "ratio" in q ? ceilRatio(candidates, parseRatio(q.ratio, "quota")) : q.count;
+}
+
+/** Precomputed ticket order of a frozen pool under one seed; reused by draw, substitution and verify. */
+export interface TicketOrder {
+  tickets: Uint32Array;
+  byStratum: Record<RiskClass, Int32Array>;
+}
+
+export function ticketOrder(f: FrozenInputs, seedHex: string, tickets?: Uint32Array): TicketOrder {
+  const T = tickets ?? computeTickets(seedHex, f.pool.codes);
+  return { tickets: T, byStratum: stratumOrders(T, f.pool.codes, f.pool.strata) };
+}
+
+/** ticketOrder with tickets computed on `threads` threads (default: all cores). Identical result. */
+export async function ticketOrderParallel(f: FrozenInputs, seedHex: string, threads = availableParallelism()): Promise<TicketOrder> {
+  return ticketOrder(f, seedHex, await computeTicketsParallel(seedHex, f.pool.codes, threads));
+}
+
+/** Candidates of department `di` in `stratum`, in ticket order (pool indices). */
+export function candidateOrder(f: FrozenInputs, order: TicketOrder, di: number, stratum: RiskClass, mask = candidateMask(f, di)): number[] {
+  const out: number[] = [];
+  for (const i of order.byStratum[stratum]) if (mask[i]) out.push(i);
+  return out;
+}
+
+export function drawTargets(f: FrozenInputs, seedHex: string, order: TicketOrder = ticketOrder(f, seedHex)): TargetResult[] {
+  const { codes } = f.pool;
+  const T = order.tickets;
+  const extra = f.config.substitutes;
+  const hexCache = new Map<number, string>();
+  const hexOf = (i: number) => {
+    let h = hexCache.get(i);
+    if (h === undefined) hexCache.set(i, (h = wordsHex(T, 8 * i, 2)));
+    return h;
+  };
+  return f.departments.map((d, di) => {
+    const mask = candidateMask(f, di);
+    const strata = RISK_CLASSES.map((k): StratumResult => {
+      const list = order.byStratum[k];
+      let n = 0;
+      if (d.scope.kind === "all" && d.excluded.length === 0) n = list.length;
+      else for (let j = 0; j < list.length; j++) n += mask[list[j]!]!;
+      const quota = quotaFor(d.quotas[k], n);
+      const take = Math.min(quota, n);
+      const selected: RankedEntity[] = [];
+      const next: RankedEntity[] = [];
+      for (let j = 0; j < list.length && selected.length + next.length < take + extra; j++) {
+        const i = list[j]!;
+        if (!mask[i]) continue;
+        const row: RankedEntity = [selected.length + next.length + 1, codes[i]!, hexOf(i)];
+        if (selected.length < take) selected.push(row);
+        else next.push(row);
+      }
+      return { stratum: k, candidates: n, quota, shortfall: quota - take, selected, next };
+    });
+    return { department: d.id, strata };
+  });
+}
+
+/** A documented replacement of a drawn entity (e.g. found deregistered on arrival). */
+export interface TargetSubstitution {
+  department: string;
+  stratum: RiskClass;
+  out: string;
+  in: string | null;
+  reason: string;
+}
+
+/**
+ * 递补 of a target: the replacement for `out` is the first candidate of the department and stratum,
+ * in ticket order, that is neither currently selected nor removed by an earlier substitution;
+ * null when the candidates are exhausted. Pure: `prior` are the substitutions already recorded.
+ */
+export function substituteTarget(
+  f: FrozenInputs,
+  order: TicketOrder,
+  results: readonly TargetResult[],
+  prior: readonly TargetSubstitution[],
+  req: { department: string; stratum: RiskClass; out: string; reason: string },
+): TargetSubstitution {
+  const di = f.departments.findIndex((d) => d.id === req.department);
+  if (di < 0) throw new DrawInputError("department", "substitution", `${req.department} is not a department of the batch`);
+  if (!req.reason.trim()) throw new DrawInputError("reason", "substitution", "a substitution needs a reason");
+  const res = results.find((r) => r.department === req.department)!.strata.find((s) => s.stratum === req.stratum)!;
+  const current = new Set(res.selected.map((r) => r[1]));
+  const removed = new Set<string>();
+  for (const p of prior) {
+    if (p.department !== req.department || p.stratum !== req.stratum) continue;
+    current.delete(p.out);
+    removed.add(p.out);
+    if (p.in) current.add(p.in);
+  }
+  if (!current.has(req.out)) throw new DrawInputError("out", "substitution", `${req.out} is not currently selected by ${req.department} in stratum ${req.stratum}`);
+  const cand = candidateOrder(f, order, di, req.stratum);
+  const next = cand.map((i) => f.pool.codes[i]!).find((c) => !current.has(c) && !removed.has(c) && c !== req.out) ?? null;
+  return { department: req.department, stratum: req.stratum, out: req.out, in: next, reason: req.reason };
+}
