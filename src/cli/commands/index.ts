@@ -4,6 +4,7 @@ import { userCommand } from "./user.ts";
 import { auditCommand } from "./audit.ts";
 import { optimizeCommand } from "./optimize.ts";
 import { checkScheduleCommand } from "./checkSchedule.ts";
+import { verifyCommand } from "./verify.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, userCommand, auditCommand, optimizeCommand, checkScheduleCommand];
+export const commands: Command[] = [migrateCommand, userCommand, auditCommand, optimizeCommand, checkScheduleCommand, verifyCommand];
