@@ -3,6 +3,7 @@ import fc from "fast-check";
 import ExcelJS from "exceljs";
 import { collectImport, ImportError, importEntities, importInspectors, isoToExcelSerial, type RowIssue } from "../../src/directories/import/index.ts";
 import { badChecksum, creditCode, csv, inChunks, registrationNumber } from "./helpers.ts";
+import { buildXls } from "./xlsWriter.ts";
 
 const ENTITY_HEADER = "统一社会信用代码,名称,区划码,地址,行业代码,主体类型,状态,风险等级,成立日期";
 const issuesOf = (issues: RowIssue[]) => issues.map((i) => `${i.row}:${i.field}:${i.rule}:${i.severity}`);
@@ -121,8 +122,8 @@ describe("entity CSV", () => {
     await expectImportError(collectImport(importEntities(buf)), "encoding", /near byte \d+/);
   });
 
-  it("refuses legacy .xls, empty files and files without a header", async () => {
-    await expectImportError(collectImport(importEntities(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))), "legacyXls", /save it as \.xlsx/);
+  it("refuses unreadable .xls, empty files and files without a header", async () => {
+    await expectImportError(collectImport(importEntities(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))), "xls", /cannot be read/);
     await expectImportError(collectImport(importEntities(Buffer.alloc(0))), "empty");
     await expectImportError(collectImport(importEntities(csv(["a,b,c", "1,2,3"]))), "header", /no header row/);
     await expectImportError(collectImport(importEntities(csv(["统一社会信用代码,名称", `${creditCode(1)},x`]))), "header", /区划码/);
@@ -210,6 +211,21 @@ describe("entity XLSX", () => {
   it("reports a corrupt workbook as an ImportError", async () => {
     const x = await xlsxBuffer((ws) => ws.addRow(["统一社会信用代码", "名称", "区划码"]));
     await expectImportError(collectImport(importEntities(x.subarray(0, Math.floor(x.length / 2)))), "xlsx");
+  });
+});
+
+describe("entity legacy .xls (BIFF8)", () => {
+  it("reads text cells, rejects numeric code cells and converts serial dates", async () => {
+    const xls = buildXls([
+      ["示例名录（合成）"],
+      ["统一社会信用代码", "名称", "区划码", "成立日期"],
+      [creditCode(1), "示例甲公司", 460100, isoToExcelSerial("2018-06-30")],
+      [914601000000012000, "示例乙公司", "460100", null],
+    ]);
+    const { rows, summary } = await collectImport(importEntities(xls));
+    expect(summary).toMatchObject({ format: "xls", headerRow: 2, accepted: 1, rejected: 1 });
+    expect(rows[0]).toMatchObject({ row: 3, value: { code: creditCode(1), districtCode: "460100", establishedOn: "2018-06-30" } });
+    expect(issuesOf(summary.issues)).toEqual(["4:code:excelNumber:error"]);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   XlsError,
 } from "../../src/directories/itemLists/index.ts";
 import { CfbError, readCfb } from "../../src/directories/itemLists/cfb.ts";
+import { buildXls } from "./xlsWriter.ts";
 
 const REAL = resolve(import.meta.dirname, "../../../shared/data/real");
 const ITEMS_XLSX = resolve(REAL, "hainan-2020-random-inspection-items.xlsx");
@@ -140,6 +141,23 @@ describe("BIFF8 / CFB reader on synthetic input", () => {
         expect(() => readXls(b)).toThrow(XlsError);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("property: what the test writer puts in a BIFF8 file is read back exactly", () => {
+    const cell = fc.oneof(fc.constant(null), fc.string({ maxLength: 40, unit: "binary" }).filter((x) => x.length > 0), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { maxLength: 8 }), { maxLength: 30 }), (rows) => {
+        const wb = readXls(buildXls(rows));
+        const got = wb.sheets[0]!.rows;
+        rows.forEach((row, r) =>
+          row.forEach((x, c) => {
+            if (x === null) expect(got[r]?.[c] ?? null).toBeNull();
+            else expect(got[r]![c]).toEqual(x);
+          }),
+        );
+      }),
+      { numRuns: 100 },
     );
   });
 

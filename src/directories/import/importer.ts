@@ -8,7 +8,7 @@
  *   const report = imp.summary();
  */
 import { cellText, type CellValue } from "./cells.ts";
-import { csvRows, xlsxRows, type RawRow } from "./rowReaders.ts";
+import { csvRows, xlsRows, xlsxRows, type RawRow } from "./rowReaders.ts";
 import {
   ENTITY_COLUMNS,
   INSPECTOR_COLUMNS,
@@ -47,8 +47,8 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  /** "auto" (default) sniffs the bytes: ZIP → xlsx, OLE2 → legacy xls (refused), else CSV. */
-  format?: "auto" | "csv" | "xlsx";
+  /** "auto" (default) sniffs the bytes: ZIP → xlsx, OLE2 → legacy xls (BIFF8), else CSV. */
+  format?: "auto" | "csv" | "xlsx" | "xls";
   /** Rows per batch (default 1000). */
   batchSize?: number;
   /** Accept GB18030/GBK CSV files when the bytes are not UTF-8 (default true). */
@@ -70,7 +70,7 @@ export interface ImportColumn {
 
 export interface ImportSummary {
   kind: DirectoryKind;
-  format: "csv" | "xlsx";
+  format: "csv" | "xlsx" | "xls";
   /** CSV only. */
   encoding: TextEncodingName | null;
   headerRow: number;
@@ -174,12 +174,10 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     const { head, stream } = await peek(chunksOf(this.source), SNIFF_BYTES);
     if (head.length === 0) throw new ImportError("empty", "the file is empty");
     const sniffed = sniffFormat(head);
-    if (sniffed === "xls") {
-      throw new ImportError("legacyXls", "legacy Excel 97–2003 (.xls) files are not accepted for directories: open the file in Excel or WPS and save it as .xlsx (or CSV UTF-8)");
-    }
     const format = o.format && o.format !== "auto" ? o.format : sniffed;
-    if (format === "csv" && sniffed === "xlsx") throw new ImportError("format", "the file is an .xlsx workbook, not CSV text");
+    if (format === "csv" && sniffed !== "csv") throw new ImportError("format", `the file is an .${sniffed} workbook, not CSV text`);
     if (format === "xlsx" && sniffed !== "xlsx") throw new ImportError("format", "the file is not an .xlsx workbook (no ZIP signature)");
+    if (format === "xls" && sniffed !== "xls") throw new ImportError("format", "the file is not a legacy .xls workbook (no OLE2 signature)");
 
     let encoding: TextEncodingName | null = null;
     let rows: AsyncIterable<RawRow>;
@@ -187,8 +185,10 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       const enc = sniffEncoding(head.subarray(0, SNIFF_BYTES), o.allowGb18030 ?? true);
       encoding = enc.encoding;
       rows = csvRows(decodeText(stream, enc.encoding, enc.bomLength, (n) => (bytesRead += n)));
-    } else {
+    } else if (format === "xlsx") {
       rows = xlsxRows(counted(stream), o.sheet);
+    } else {
+      rows = xlsRows(counted(stream), o.sheet);
     }
 
     const issues: RowIssue[] = [];

@@ -8,6 +8,8 @@ import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import type { CellValue } from "./cells.ts";
 import { ImportError } from "./source.ts";
+import { MAX_CFB_BYTES } from "../itemLists/cfb.ts";
+import { readXls, XlsError } from "../itemLists/biff8.ts";
 
 export interface RawRow {
   row: number;
@@ -115,4 +117,28 @@ export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>, sheet?: string
     throw new ImportError("xlsx", `the .xlsx file cannot be read: ${(e as Error).message}`);
   }
   if (!found) throw new ImportError("xlsx", sheet === undefined ? "the workbook has no worksheet" : `the workbook has no worksheet named "${sheet}"`);
+}
+
+/**
+ * Rows of a legacy .xls (BIFF8) workbook. The format has no streaming reader: the file (at most
+ * 65,536 rows; 64 MB) is read whole, then parsed by our defensive BIFF8 reader.
+ */
+export async function* xlsRows(bytes: AsyncIterable<Uint8Array>, sheet?: string): AsyncGenerator<RawRow> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of bytes) {
+    total += c.length;
+    if (total > MAX_CFB_BYTES) throw new ImportError("limit", `.xls files larger than ${MAX_CFB_BYTES} bytes are refused: save the file as .xlsx or CSV`);
+    parts.push(c);
+  }
+  let wb;
+  try {
+    wb = readXls(Buffer.concat(parts));
+  } catch (e) {
+    if (e instanceof XlsError) throw new ImportError("xls", `the .xls file cannot be read: ${e.message}`);
+    throw e;
+  }
+  const ws = sheet === undefined ? wb.sheets[0] : wb.sheets.find((s) => s.name === sheet);
+  if (!ws) throw new ImportError("xls", sheet === undefined ? "the workbook has no worksheet" : `the workbook has no worksheet named "${sheet}"`);
+  for (let r = 0; r < ws.rows.length; r++) yield { row: r + 1, cells: ws.rows[r]! };
 }

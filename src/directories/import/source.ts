@@ -5,7 +5,7 @@
 
 export type ByteSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
-export type ImportErrorCode = "format" | "legacyXls" | "encoding" | "csv" | "header" | "xlsx" | "empty" | "limit";
+export type ImportErrorCode = "format" | "encoding" | "csv" | "header" | "xlsx" | "xls" | "empty" | "limit";
 
 /** A whole-file failure (as opposed to a rejected row): the import cannot go on. */
 export class ImportError extends Error {
