@@ -15,7 +15,7 @@ import type { Database } from "better-sqlite3";
 import type { Pool } from "pg";
 import { SqliteReadModel } from "./sqlite.ts";
 import { PgReadModel, ensurePg } from "./pg.ts";
-import type { PublicRecord } from "./records.ts";
+import type { PublicRecord, PublicResultRecord } from "./records.ts";
 import type { ReadModel, ReadModelStore } from "./types.ts";
 
 export * from "./types.ts";
@@ -65,7 +65,7 @@ export async function publishToReadModel(
 
 /**
  * Empty the read model and fill it again from `source` (every currently published record), in
- * chunks. Readers see the old rows until the first chunk commits.
+ * chunks of one transaction each: during a rebuild readers see a partial model.
  */
 export async function rebuildReadModel(
   store: ReadModelStore,
@@ -86,4 +86,18 @@ export async function rebuildReadModel(
   }
   if (buf.length > 0) n += await rm.publish(buf);
   return n;
+}
+
+/**
+ * Empty the read model and load `source` (results only) on the fast path: big transactions, no
+ * per-row replace check; on PostgreSQL the search indexes are built once at the end. For
+ * rebuilds from a complete source and for benchmarks.
+ */
+export async function bulkLoadResults(
+  store: ReadModelStore,
+  source: Iterable<PublicResultRecord> | AsyncIterable<PublicResultRecord>,
+): Promise<number> {
+  const rm = await openReadModel(store);
+  await rm.clear();
+  return rm.bulkLoadResults(source);
 }

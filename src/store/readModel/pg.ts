@@ -10,7 +10,7 @@
  */
 import type { Pool, PoolClient } from "pg";
 import { charLength, gramArray, likeContains, normalizeName } from "./text.ts";
-import { pickDraw, pickPlan, pickResult, type PublicRecord } from "./records.ts";
+import { pickDraw, pickPlan, pickResult, type PublicRecord, type PublicResultRecord } from "./records.ts";
 import { manifestEtag } from "./sqlite.ts";
 import {
   CURSOR_START,
@@ -58,6 +58,15 @@ const LOCK = 5_318_008_001; // advisory lock key for read-model DDL
 export async function ensurePg(pool: Pool): Promise<void> {
   const c = await pool.connect();
   try {
+    await ensurePgOn(c);
+  } finally {
+    c.release();
+  }
+}
+
+/** Create (or, after a layout change, recreate) the tables, in one transaction on `c`. */
+export async function ensurePgOn(c: PoolClient): Promise<void> {
+  try {
     await c.query("BEGIN");
     await c.query("SELECT pg_advisory_xact_lock($1)", [LOCK]);
     const meta = await c.query("SELECT to_regclass('rm_meta') AS t");
@@ -81,8 +90,6 @@ export async function ensurePg(pool: Pool): Promise<void> {
   } catch (e) {
     await c.query("ROLLBACK").catch(() => {});
     throw e;
-  } finally {
-    c.release();
   }
 }
 
@@ -254,6 +261,61 @@ export class PgReadModel implements ReadModel {
       throw e;
     } finally {
       own?.release();
+    }
+    return n;
+  }
+
+  async bulkLoadResults(source: Iterable<PublicResultRecord> | AsyncIterable<PublicResultRecord>): Promise<number> {
+    // Load without the search indexes, then let ensurePg build them once (much faster than
+    // maintaining GIN indexes row by row).
+    for (const ix of ["rm_result_name_trgm", "rm_result_grams", "rm_result_code", "rm_result_dept", "rm_result_date"]) {
+      await this.pool.query(`DROP INDEX IF EXISTS ${ix}`);
+    }
+    const depts = new Map<string, number>();
+    let n = 0;
+    let buf: PublicResultRecord[] = [];
+    const flush = async (rows: PublicResultRecord[]) => {
+      const cols: string[][] = [[], [], [], [], [], [], []];
+      for (const rec of rows) {
+        const r = pickResult(rec);
+        const norm = normalizeName(r.entityName);
+        cols[0]!.push(r.id);
+        cols[1]!.push(r.entityCode);
+        cols[2]!.push(norm);
+        cols[3]!.push(gramArray(norm).join("\u001f"));
+        cols[4]!.push(r.department);
+        cols[5]!.push(r.checkDate);
+        cols[6]!.push(JSON.stringify(r));
+        depts.set(r.department, (depts.get(r.department) ?? 0) + 1);
+      }
+      await this.pool.query(
+        `INSERT INTO rm_result (result_key, credit_code, name_norm, grams, department, check_date, doc)
+         SELECT k, c, n, string_to_array(g, E'\\x1f'), d, t, doc FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(k, c, n, g, d, t, doc)`,
+        cols,
+      );
+    };
+    for await (const rec of source as AsyncIterable<PublicResultRecord>) {
+      buf.push(rec);
+      n++;
+      if (buf.length >= 10_000) {
+        await flush(buf);
+        buf = [];
+      }
+    }
+    if (buf.length) await flush(buf);
+    for (const [name, count] of depts) {
+      await this.pool.query(
+        "INSERT INTO rm_department (name, results) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET results = rm_department.results + excluded.results",
+        [name, count],
+      );
+    }
+    const c = await this.pool.connect();
+    try {
+      await c.query("SET maintenance_work_mem = '512MB'");
+      await ensurePgOn(c);
+      await c.query("ANALYZE rm_result");
+    } finally {
+      c.release();
     }
     return n;
   }

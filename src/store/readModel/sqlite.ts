@@ -15,7 +15,7 @@
 import type Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { fts5Phrase, gramDocument, gramQuery, charLength, normalizeName } from "./text.ts";
-import { pickDraw, pickPlan, pickResult, type PublicRecord } from "./records.ts";
+import { pickDraw, pickPlan, pickResult, type PublicRecord, type PublicResultRecord } from "./records.ts";
 import {
   CURSOR_START,
   READ_MODEL_SCHEMA_VERSION,
@@ -235,6 +235,37 @@ export class SqliteReadModel implements ReadModel {
         }
       }
     })();
+    return n;
+  }
+
+  async bulkLoadResults(source: Iterable<PublicResultRecord> | AsyncIterable<PublicResultRecord>): Promise<number> {
+    const s = this.s;
+    const depts = new Map<string, number>();
+    let n = 0;
+    let buf: PublicResultRecord[] = [];
+    const flush = this.db.transaction((rows: PublicResultRecord[]) => {
+      for (const rec of rows) {
+        const r = pickResult(rec);
+        const norm = normalizeName(r.entityName);
+        const id = s.insertResult!.run(r.id, r.entityCode, norm, r.department, r.checkDate, JSON.stringify(r)).lastInsertRowid;
+        s.insertTri!.run(id, norm);
+        s.insertGram!.run(id, gramDocument(norm));
+        depts.set(r.department, (depts.get(r.department) ?? 0) + 1);
+      }
+    });
+    for await (const rec of source as AsyncIterable<PublicResultRecord>) {
+      buf.push(rec);
+      n++;
+      if (buf.length >= 20_000) {
+        flush(buf);
+        buf = [];
+      }
+    }
+    if (buf.length) flush(buf);
+    this.db.transaction(() => {
+      for (const [name, count] of depts) s.deptAdd!.run(name, count);
+    })();
+    this.db.exec("INSERT INTO rm_result_tri (rm_result_tri) VALUES ('optimize'); INSERT INTO rm_result_gram (rm_result_gram) VALUES ('optimize'); ANALYZE;");
     return n;
   }
 

@@ -1,4 +1,4 @@
-import type { PublicRecord } from "./records.ts";
+import type { PublicRecord, PublicResultRecord } from "./records.ts";
 
 /** What the read model needs of a store: its kind and the raw driver handle. */
 export interface ReadModelStore {
@@ -54,6 +54,11 @@ export interface ReadModel {
   publish(records: Iterable<PublicRecord>, client?: unknown): Promise<number>;
   /** Remove every row (rebuild starts with this). */
   clear(): Promise<void>;
+  /**
+   * Fast path for filling an EMPTY read model with results (rebuilds, benchmarks): no
+   * replace-on-republish check. `source` is consumed in chunks, each its own transaction.
+   */
+  bulkLoadResults(source: Iterable<PublicResultRecord> | AsyncIterable<PublicResultRecord>): Promise<number>;
 }
 
 export const MAX_PAGE_SIZE = 100;
