@@ -4,12 +4,14 @@ import userRoutes from "./users.ts";
 import directoryRoutes from "./directories.ts";
 import planRoutes from "./plans.ts";
 import auditRoutes from "./audit.ts";
+import drawRoutes from "./draws.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
   await app.register(directoryRoutes);
   await app.register(planRoutes);
   await app.register(auditRoutes);
+  await app.register(drawRoutes);
 };
 
 export default apiRoutes;

@@ -1,0 +1,163 @@
+import { createHash, randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../api/app.ts";
+import { openStore } from "../../src/store/index.ts";
+import { fixture, pgProblem, pgSchemaUrl, REQUIRE_PG, PG_URL, seedBatch, type Fixture } from "./helpers.ts";
+
+const secret = () => randomBytes(32).toString("hex");
+const commitmentOf = (s: string) => createHash("sha256").update(Buffer.from(s, "hex")).digest("hex");
+
+describe("draw ceremony (commit-reveal)", () => {
+  let fx: Fixture;
+  let batchId: number;
+  let drawId: number;
+  const secrets = { a: secret(), b: secret() };
+
+  beforeAll(async () => {
+    fx = await fixture();
+    ({ batchId } = await seedBatch(fx, { entities: 40, count: 2 }));
+  });
+  afterAll(async () => fx.close());
+
+  it("only the lead department commits the inputs", async () => {
+    const res = await fx.as("officerB", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it("commit freezes the inputs: 201 with a commitment; a second live draw → 409", async () => {
+    const res = await fx.as("officerA", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+    expect(res.statusCode, res.body).toBe(201);
+    const d = res.json();
+    expect(d.status).toBe("committed");
+    expect(d.commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.summary.pool).toBe(40);
+    drawId = d.id;
+    const again = await fx.as("admin", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe("LIVE_DRAW_EXISTS");
+  });
+
+  it("running before the seed exists is refused", async () => {
+    const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/run` });
+    expect(res.statusCode).toBe(409);
+  });
+
+  it("each department commits its own secret; no reveal before all commitments", async () => {
+    const a = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets.a) } });
+    expect(a.statusCode, a.body).toBe(201);
+    const early = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secrets.a } });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().code).toBe("DRAW_COMMITMENTS_INCOMPLETE");
+    const forOther = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets.b), departmentId: fx.dept.b } });
+    expect(forOther.statusCode).toBe(403);
+    const b = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets.b) } });
+    expect(b.statusCode).toBe(201);
+    const dup = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets.b) } });
+    expect(dup.statusCode).toBe(409);
+  });
+
+  it("a reveal must match its commitment; the last reveal fixes the seed", async () => {
+    const wrong = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secret() } });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().code).toBe("DRAW_REVEAL_MISMATCH");
+    const a = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secrets.a } });
+    expect(a.json().status).toBe("committed");
+    const b = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secrets.b } });
+    expect(b.statusCode, b.body).toBe(200);
+    expect(b.json().status).toBe("seeded");
+    expect(b.json().seed).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("the draw runs once: tasks persisted; a second run → 409", async () => {
+    const partner = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/run` });
+    expect(partner.statusCode).toBe(403);
+    const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/run` });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().status).toBe("drawn");
+    // 2 per class × 4 classes × 2 departments
+    expect(res.json().summary.selected).toBe(16);
+    expect(await fx.store.prisma.task.count({ where: { drawId } })).toBe(16);
+    expect(await fx.store.prisma.taskItem.count({ where: { task: { drawId } } })).toBe(32);
+    const again = await fx.as("admin", { method: "POST", url: `/draws/${drawId}/run` });
+    expect(again.statusCode).toBe(409);
+    expect(await fx.store.prisma.task.count({ where: { drawId } })).toBe(16);
+  });
+
+  it("the manifest downloads byte-exact and verifies; a tampered one names the divergence", async () => {
+    const res = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/manifest` });
+    expect(res.statusCode).toBe(200);
+    const stored = await fx.store.prisma.draw.findUnique({ where: { id: drawId } });
+    expect(res.body).toBe(stored!.manifest);
+    const ok = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: res.body, headers: { "content-type": "application/json" } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ ok: true, knownDraw: { id: drawId, matchesStored: true } });
+    const m = JSON.parse(res.body);
+    const t = m.results.targets[0].strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
+    [t.selected[0], t.next[0]] = [t.next[0], t.selected[0]];
+    const bad = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: m });
+    expect(bad.json().ok).toBe(false);
+    expect(bad.json().path).toMatch(/^results\.targets/);
+    const junk = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: { hello: "world" } });
+    expect(junk.statusCode).toBe(422);
+    expect(junk.json().code).toBe("NOT_A_MANIFEST");
+  });
+
+  it("void needs a reason; voiding cancels the tasks and lets the batch be drawn again", async () => {
+    const noReason = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/void`, payload: {} });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().field).toBe("body.reason");
+    const auditor = await fx.as("auditor", { method: "POST", url: `/draws/${drawId}/void`, payload: { reason: "测试" } });
+    expect(auditor.statusCode).toBe(403);
+    const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/void`, payload: { reason: "抽取名录有误，经纪检监督同意作废" } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: "void", voidReason: "抽取名录有误，经纪检监督同意作废" });
+    expect(await fx.store.prisma.task.count({ where: { drawId, status: { not: "cancelled" } } })).toBe(0);
+    const next = await fx.as("officerA", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "external", source: "中国福利彩票 双色球", reference: "2026135 期" } } });
+    expect(next.statusCode, next.body).toBe(201);
+    expect(next.json().attempt).toBe(2);
+    const list = await fx.as("auditor", { method: "GET", url: `/batches/${batchId}/draws` });
+    expect(list.json().map((d: { status: string }) => d.status)).toEqual(["void", "committed"]);
+    // external value published before the commitment is refused; after it, the draw runs
+    const early = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/external-value`, payload: { value: "03 07 12 19 25 31 + 09", publishedAt: "2020-01-01T00:00:00Z" } });
+    expect(early.statusCode).toBe(422);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const ok = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/external-value`, payload: { value: "03 07 12 19 25 31 + 09", publishedAt: later } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const run = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/run` });
+    expect(run.statusCode, run.body).toBe(201);
+    const actions = (await fx.store.prisma.auditLog.findMany({ where: { subject: `draw:${drawId}` }, orderBy: { seq: "asc" } })).map((r) => r.action);
+    expect(actions).toEqual(["draw.commit", "draw.secretCommitment", "draw.secretCommitment", "draw.reveal", "draw.reveal", "draw.seeded", "draw.run", "draw.void"]);
+  });
+});
+
+describe("exactly one live draw per batch across API instances", () => {
+  it("two instances racing to commit the same batch: one 201, one 409", async () => {
+    const problem = await pgProblem();
+    if (problem && REQUIRE_PG) throw new Error(`SSJ_REQUIRE_PG=1 but PostgreSQL at ${PG_URL} is unreachable: ${problem}`);
+    if (problem) console.warn(`[PostgreSQL unreachable (${problem}): racing two instances on one SQLite file instead]`);
+    const pgdb = problem ? null : await pgSchemaUrl();
+    const fx = await fixture(pgdb ? { store: await (async () => { const s = await openStore({ databaseUrl: pgdb.url }); await s.migrate(); return s; })() } : {});
+    const url = pgdb ? pgdb.url : `file:${(fx.store as { path: string }).path}`;
+    const store2 = await openStore({ databaseUrl: url });
+    const app2 = await buildApp({ store: store2 });
+    try {
+      expect(fx.store.kind).toBe(pgdb ? "postgresql" : "sqlite");
+      const { batchId } = await seedBatch(fx, { entities: 20, count: 1 });
+      const payload = { seed: { mode: "commitReveal" } };
+      const headers = { authorization: `Bearer ${fx.tokens.officerA}` };
+      const [r1, r2] = await Promise.all([
+        fx.app.inject({ method: "POST", url: `/batches/${batchId}/draws`, payload, headers }),
+        app2.inject({ method: "POST", url: `/batches/${batchId}/draws`, payload, headers }),
+      ]);
+      expect([r1.statusCode, r2.statusCode].sort(), `${r1.body}\n${r2.body}`).toEqual([201, 409]);
+      const loser = r1.statusCode === 409 ? r1 : r2;
+      expect(loser.json().code).toBe("LIVE_DRAW_EXISTS");
+      expect(await fx.store.prisma.draw.count({ where: { batchId } })).toBe(1);
+    } finally {
+      await app2.close();
+      await store2.close();
+      await fx.close();
+      await pgdb?.drop();
+    }
+  });
+});
