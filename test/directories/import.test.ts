@@ -113,6 +113,14 @@ describe("entity CSV", () => {
     await expectImportError(collectImport(importEntities(buf, { allowGb18030: false })), "encoding", /UTF-8/);
   });
 
+  it("reads UTF-16LE tab-separated text (Excel 'Unicode text')", async () => {
+    const text = `统一社会信用代码\t名称\t区划码\r\n${creditCode(5)}\t示例公司\t460100\r\n`;
+    const buf = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const { rows, summary } = await collectImport(importEntities(inChunks(buf, [3, 5, 7])));
+    expect(summary.encoding).toBe("utf-16le");
+    expect(rows.map((r) => r.value.name)).toEqual(["示例公司"]);
+  });
+
   it("refuses a file whose bytes stop being UTF-8 past the sniffed head, naming the offset", async () => {
     const lines = [ENTITY_HEADER];
     for (let i = 1; i <= 2000; i++) lines.push(`${creditCode(i)},示例公司${i},460100`);

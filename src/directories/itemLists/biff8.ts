@@ -261,7 +261,15 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
         ended = true;
         break;
       }
-      if (rec.type === R.BOF) throw new XlsError(`sheet "${meta.name}": nested BOF at ${rec.pos} (embedded chart?) is not supported`);
+      if (rec.type === R.BOF) {
+        // an embedded substream (chart): skip to its EOF, counting nested BOF/EOF pairs
+        let depth = 1;
+        while (depth > 0 && ++k < recs.length) {
+          if (recs[k]!.type === R.BOF) depth++;
+          else if (recs[k]!.type === R.EOF) depth--;
+        }
+        continue;
+      }
       switch (rec.type) {
         case R.LABELSST: {
           const v = need(rec, 10);
