@@ -1,4 +1,6 @@
 /** Synthetic, deterministic draw inputs for tests (no real entities or people). */
+import fc from "fast-check";
+import type { ExclusionRule, CheckRecord, Recusal, Expert } from "../../src/draws/index.ts";
 import { creditCodeCheckChar, CREDIT_CODE_ALPHABET } from "../../src/directories/creditCode.ts";
 import { DEFAULT_TEAM_RULE, type DrawRequest, type Entity, type Inspector, type RiskClass, type DepartmentInput, type Quota } from "../../src/draws/index.ts";
 
@@ -94,4 +96,82 @@ export function makeRequest(opts: { n?: number; departments?: number; seed?: num
     inspectors: opts.inspectors === false ? undefined : { officers: makeOfficers(deps.map((d) => d.id), 8), experts: [], recusals: [] },
     seedPlan: { mode: "external", source: "drand", reference: "quicknet round 1000000" },
   };
+}
+
+
+const quotaArb: fc.Arbitrary<Quota> = fc.oneof(
+  fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 20 })).map(([a, b]) => ({ ratio: `${Math.min(a, b)}/${b}` })),
+  fc.integer({ min: 0, max: 12 }).map((count) => ({ count })),
+);
+
+/** Random but valid draw requests (small), with exclusions, history, rules, inspectors, recusals. */
+export const arbRequest: fc.Arbitrary<DrawRequest> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 60 }),
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+    k: fc.integer({ min: 1, max: 4 }),
+    quotas: fc.array(fc.record({ A: quotaArb, B: quotaArb, C: quotaArb, D: quotaArb }), { minLength: 4, maxLength: 4 }),
+    directed: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    historyPicks: fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.constantFrom("random", "complaint"), fc.constantFrom("city", "district")), { maxLength: 80 }),
+    rulePicks: fc.array(fc.nat(), { maxLength: 5 }),
+    recusalPicks: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 40 }),
+    perDept: fc.integer({ min: 0, max: 6 }),
+    experts: fc.integer({ min: 0, max: 2 }),
+    minTotal: fc.integer({ min: 2, max: 3 }),
+    minPerDepartment: fc.integer({ min: 1, max: 2 }),
+    substitutes: fc.integer({ min: 0, max: 3 }),
+  })
+  .map((p) => {
+    const entities = makeEntities(p.n, p.seed, { inactiveShare: 0.1 });
+    const deps = makeDepartments(p.k).map((d, i) => ({
+      ...d,
+      quotas: p.quotas[i]!,
+      conditions: p.directed[i] ? { districts: [DISTRICTS[i % DISTRICTS.length]!, DISTRICTS[(i + 2) % DISTRICTS.length]!] } : undefined,
+    }));
+    const history: CheckRecord[] = p.historyPicks.map(([e, d, kind, level]) => ({
+      code: entities[e % entities.length]!.code,
+      department: deps[d % deps.length]!.id,
+      level,
+      year: 2026,
+      kind,
+    }));
+    const rules: ExclusionRule[] = p.rulePicks.length
+      ? [
+          { id: "listed", reason: "列入严重违法失信名单另行处置", codes: p.rulePicks.map((x) => entities[x % entities.length]!.code), departments: [deps[0]!.id] },
+          { id: "industryI65", reason: "行业另有专项检查", conditions: { industries: ["I65"] }, departments: [deps[deps.length - 1]!.id] },
+        ]
+      : [];
+    const officers = makeOfficers(deps.map((d) => d.id), p.perDept, p.seed);
+    const experts: Expert[] = Array.from({ length: 4 }, (_, i) => ({ id: `X${i}`, specialities: ["食品"], districts: ["3501"], active: i !== 3 }));
+    const people = [...officers.map((o) => o.id), ...experts.map((x) => x.id)];
+    const recusals: Recusal[] = people.length
+      ? p.recusalPicks.map(([a, e]) => ({ inspectorId: people[a % people.length]!, code: entities[e % entities.length]!.code, reason: "亲属关系" }))
+      : [];
+    const req: DrawRequest = {
+      batch: { id: `B${p.seed}`, name: "随机批次", year: 2026, level: "city" },
+      entities,
+      departments: deps,
+      config: {
+        generalRatioCap: { A: "5/100", B: "20/100", C: "60/100", D: "1/1" },
+        substitutes: p.substitutes,
+        frequencyCaps: deps.map((d) => ({ department: d.id, level: "city", maxPerYear: 1, maxPerYearAllLevels: 2, exemptKinds: ["complaint"] })),
+        rules,
+        team: { minPerDepartment: p.minPerDepartment, minTotal: p.minTotal, experts: p.experts, reserves: 2 },
+      },
+      history,
+      inspectors: { officers, experts, recusals },
+      seedPlan: { mode: "external", source: "drand", reference: "round 42" },
+    };
+    return req;
+  });
+
+/** A 32-byte seed (hex) from a small integer, for deterministic multi-seed tests. */
+export function seedFor(i: number): string {
+  let h = "";
+  let x = (i * 2654435761) >>> 0;
+  for (let k = 0; k < 8; k++) {
+    x = (Math.imul(x ^ (x >>> 16), 0x45d9f3b) + k * 0x9e3779b9) >>> 0;
+    h += x.toString(16).padStart(8, "0");
+  }
+  return h;
 }
