@@ -185,7 +185,14 @@ export function parseHolidayTable(input: unknown): HolidayTable {
     }
   }
   if (problems.length > 0) throw new HolidayTableError(problems);
-  return version === undefined ? { years } : { version, years };
+  // frozen: lookups cache an index per year object, so a year must never change in place
+  for (const y of Object.values(years)) {
+    Object.freeze(y.holidays);
+    Object.freeze(y.workdays);
+    Object.freeze(y);
+  }
+  Object.freeze(years);
+  return Object.freeze(version === undefined ? { years } : { version, years });
 }
 
 function sameYear(a: HolidayYear, b: HolidayYear): boolean {
@@ -222,7 +229,7 @@ export function withHolidayTable(cal: HolidayCalendar, table: unknown, options: 
   if (problems.length > 0) throw new HolidayTableError(problems);
   if (added.length === 0) return cal;
   const label = t.version ?? added.join(",");
-  return { version: `${cal.version}+${label}`, years };
+  return Object.freeze({ version: `${cal.version}+${label}`, years: Object.freeze(years) });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,3 +3,4 @@ export * from "./source.ts";
 export * from "./rowReaders.ts";
 export * from "./schema.ts";
 export * from "./importer.ts";
+export * from "./files.ts";

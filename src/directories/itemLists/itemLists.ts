@@ -217,3 +217,14 @@ export async function parseJointTemplates(bytes: Uint8Array): Promise<ParsedList
   }
   return { format, sheet: sheet.name, title, headerRow, rows, issues };
 }
+
+/** Thin file helpers. */
+export async function parseInspectionItemsFile(path: string): Promise<ParsedList<InspectionItem>> {
+  const { readFile } = await import("node:fs/promises");
+  return parseInspectionItems(await readFile(path));
+}
+
+export async function parseJointTemplatesFile(path: string): Promise<ParsedList<JointTemplate>> {
+  const { readFile } = await import("node:fs/promises");
+  return parseJointTemplates(await readFile(path));
+}
