@@ -15,7 +15,8 @@
  * feasible point allows it; equally eligible members get equal probability.
  *
  * When capacities bind: an LP (javascript-lp-solver) that keeps as much probability mass as
- * possible at or below the closed form, each x capped by max(cap, closed form); if the component
+ * possible at or below the closed form, then at or below max(cap, closed form), and exceeds the
+ * cap only where capacities leave no other way; if the component
  * is too large for it, or the LP fails, the closed form is blended with the integral max-flow
  * assignment: x = λ·closed + (1 − λ)·integral with the largest λ ∈ [0, 1] that keeps capacities.
  */
@@ -108,16 +109,19 @@ export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => In
     s.pool.forEach((i, r) => {
       const u = uni[j]![r]!;
       const ub = Math.min(1, Math.max(s.cap, u));
-      const a: Record<string, number> = { [`s${j}`]: 1, [`d${i}_${s.day}`]: 1, [`t${i}`]: 1, [`ua${j}_${r}`]: 1 };
-      if (q.has(i) && constraints[`q${j}`]) a[`q${j}`] = 1;
-      constraints[`ua${j}_${r}`] = { max: u };
-      variables[`a${j}_${r}`] = a;
-      if (ub > u + 1e-12) {
-        const b: Record<string, number> = { ...a, cost: 1 };
-        delete b[`ua${j}_${r}`];
-        b[`ub${j}_${r}`] = 1;
-        constraints[`ub${j}_${r}`] = { max: ub - u };
-        variables[`b${j}_${r}`] = b;
+      const base: Record<string, number> = { [`s${j}`]: 1, [`d${i}_${s.day}`]: 1, [`t${i}`]: 1 };
+      if (q.has(i) && constraints[`q${j}`]) base[`q${j}`] = 1;
+      // x = a + b + c: a up to the closed form (free), b up to the cap (cost 1), c beyond the
+      // cap (cost 1000: only where capacities leave no other way).
+      const tiers: [string, number, number][] = [
+        ["a", u, 0],
+        ["b", ub - u, 1],
+        ["c", 1 - ub, 1000],
+      ];
+      for (const [name, room, cost] of tiers) {
+        if (room <= 1e-12) continue;
+        constraints[`u${name}${j}_${r}`] = { max: room };
+        variables[`${name}${j}_${r}`] = { ...base, [`u${name}${j}_${r}`]: 1, ...(cost ? { cost } : {}) };
       }
       constraints[`d${i}_${s.day}`] = { max: inspector(i).dailyCapacity };
       constraints[`t${i}`] = { max: inspector(i).totalCapacity };
@@ -129,7 +133,7 @@ export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => In
     const v = result[name];
     return typeof v === "number" ? v : 0;
   };
-  const x = seats.map((s, j) => s.pool.map((_, r) => Math.min(1, Math.max(0, val(`a${j}_${r}`) + val(`b${j}_${r}`)))));
+  const x = seats.map((s, j) => s.pool.map((_, r) => Math.min(1, Math.max(0, val(`a${j}_${r}`) + val(`b${j}_${r}`) + val(`c${j}_${r}`)))));
   if (!seatsValid(seats, x, eps) || !withinCapacity(seats, x, inspector, 1e-9)) return null;
   return x;
 }
