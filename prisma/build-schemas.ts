@@ -86,7 +86,7 @@ export function prismaDiff(provider: Provider, from: string | null, to: string):
       cwd: ROOT,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+      env: { ...process.env, SSJ_PRISMA_OFFLINE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
     });
     return out.trim() === "-- This is an empty migration." ? "" : out.trim();
   } finally {
