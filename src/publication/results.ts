@@ -146,6 +146,13 @@ export const PUBLIC_RECORD_FIELDS: readonly (keyof PublicRecord)[] = Object.free
   "results",
 ]);
 
+export class PublicRecordError extends Error {
+  override readonly name = "PublicRecordError";
+  constructor(readonly field: keyof PublicRecord, message: string) {
+    super(`${field}: ${message}`);
+  }
+}
+
 export interface PublicTask {
   number: string;
   name: string;
@@ -161,7 +168,7 @@ export interface PublicDepartment {
 /**
  * Builds the published record from internal objects, copying only the allowed fields (whatever
  * else the inputs carry — inspectors, risk class, notes — is never read). Labels come from the
- * configured categories. Throws on an unknown category code.
+ * configured categories. Throws PublicRecordError on an unknown category code or a missing field.
  */
 export function publicRecord(
   result: Pick<InspectionResult, "categories" | "checkDate">,
@@ -171,14 +178,20 @@ export function publicRecord(
   categories: readonly ResultCategory[] = DEFAULT_RESULT_CATEGORIES,
 ): PublicRecord {
   const known = new Set(categories.map((c) => c.code));
-  for (const c of result.categories) if (!known.has(c)) throw new RangeError(`unknown result category ${JSON.stringify(c)}`);
+  if (!Array.isArray(result.categories) || result.categories.length === 0) throw new PublicRecordError("results", "a published result needs at least one category");
+  for (const c of result.categories) if (!known.has(c)) throw new PublicRecordError("results", `unknown result category ${JSON.stringify(c)}`);
+  if (!isIsoDate(result.checkDate)) throw new PublicRecordError("checkDate", `not a YYYY-MM-DD date: ${JSON.stringify(result.checkDate)}`);
+  const text = (field: keyof PublicRecord, v: unknown): string => {
+    if (typeof v !== "string" || v.trim() === "") throw new PublicRecordError(field, "missing: a published record needs it");
+    return v.trim();
+  };
   return {
-    entityName: String(entity.name),
-    entityCode: String(entity.code),
-    taskNumber: String(task.number),
-    taskName: String(task.name),
-    checkDate: String(result.checkDate),
-    department: String(department.name),
+    entityName: text("entityName", entity.name),
+    entityCode: text("entityCode", entity.code),
+    taskNumber: text("taskNumber", task.number),
+    taskName: text("taskName", task.name),
+    checkDate: result.checkDate,
+    department: text("department", department.name),
     results: resultLabels(result.categories, categories),
   };
 }

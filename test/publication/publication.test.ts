@@ -6,6 +6,7 @@ import {
   DEFAULT_RESULT_CATEGORIES,
   deadlineStatus,
   PUBLIC_RECORD_FIELDS,
+  PublicRecordError,
   publicRecord,
   resultCategories,
   resultLabels,
@@ -126,6 +127,13 @@ describe("publicRecord", () => {
     const custom = resultCategories({ labels: { deregistered: "企业已注销" } });
     expect(publicRecord({ categories: ["deregistered"], checkDate: "2025-11-03" }, task, entity, department, custom).results).toEqual(["企业已注销"]);
     expect(() => publicRecord({ categories: ["x"], checkDate: "2025-11-03" }, task, entity, department)).toThrow(/unknown/);
+  });
+
+  it("refuses to publish a record with a missing field instead of printing 'undefined'", () => {
+    expect(() => publicRecord(result, task, { name: "示例" } as typeof entity, department)).toThrow(PublicRecordError);
+    expect(() => publicRecord(result, { ...task, number: " " }, entity, department)).toThrow(/taskNumber/);
+    expect(() => publicRecord({ categories: [], checkDate: "2025-11-03" }, task, entity, department)).toThrow(/results/);
+    expect(() => publicRecord({ categories: ["no_problem"], checkDate: "2025-11-31" }, task, entity, department)).toThrow(/checkDate/);
   });
 });
 
