@@ -3,8 +3,9 @@
 // src/store/generated/postgresql) from the committed schemas, with the local prisma CLI and its
 // JavaScript/WebAssembly engines only (prisma/<provider>/prisma.config.ts sets `engine: "js"`), so
 // nothing is downloaded. Plain Node on purpose: it runs before anything else is usable.
-// Fails loudly (non-zero exit, the CLI's output) so a broken schema cannot go unnoticed.
-import { spawnSync } from "node:child_process";
+// Both generations run in parallel. Fails loudly (non-zero exit, the CLI's output) so a broken
+// schema cannot go unnoticed.
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,20 +18,33 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 
-for (const provider of ["sqlite", "postgresql"]) {
+function generate(provider) {
   const config = join(root, "prisma", provider, "prisma.config.ts");
   const started = Date.now();
-  const r = spawnSync(process.execPath, [cli, "generate", "--config", config], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", PRISMA_GENERATE_NO_HINTS: "1" },
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, "generate", "--config", config], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", PRISMA_GENERATE_NO_HINTS: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", (err) => resolve({ provider, ok: false, output: `${output}\n${err.message}`, config }));
+    child.on("close", (code, signal) => resolve({ provider, ok: code === 0, output, config, code: code ?? signal, ms: Date.now() - started }));
   });
-  if (r.status !== 0) {
-    process.stderr.write(r.stdout ?? "");
-    process.stderr.write(r.stderr ?? "");
-    console.error(`postinstall: prisma generate failed for ${provider} (exit ${r.status ?? r.signal}).`);
-    console.error("A download error here usually means a schema syntax error: run prisma validate --config " + config);
-    process.exit(1);
-  }
-  console.log(`postinstall: generated Prisma client for ${provider} in ${Date.now() - started} ms`);
 }
+
+const results = await Promise.all(["sqlite", "postgresql"].map(generate));
+let failed = false;
+for (const r of results) {
+  if (r.ok) {
+    console.log(`postinstall: generated Prisma client for ${r.provider} in ${r.ms} ms`);
+  } else {
+    failed = true;
+    process.stderr.write(r.output);
+    console.error(`postinstall: prisma generate failed for ${r.provider} (exit ${r.code}).`);
+    console.error(`A download error here usually means a schema syntax error: run prisma validate --config ${r.config}`);
+  }
+}
+if (failed) process.exit(1);
