@@ -74,6 +74,37 @@ export class FlowNetwork {
     return 0;
   }
 
+  /** Sets the capacity of an edge that carries no flow yet. */
+  setCapacity(e: number, cap: number): void {
+    this.cap[e] = cap - this.cap[e ^ 1]!;
+  }
+
+  /**
+   * Removes `units` of flow that leave through forward edge e, walking back along edges that
+   * carry flow until `source` (valid in acyclic networks such as the team networks).
+   */
+  cancel(e: number, units: number, source: number): void {
+    for (let n = 0; n < units; n++) {
+      const path = [e];
+      let v = this.to[e ^ 1]!; // tail of e
+      while (v !== source) {
+        let back = -1;
+        for (let r = this.head[v]!; r !== -1; r = this.next[r]!)
+          if ((r & 1) === 1 && this.cap[r]! > 0) {
+            back = r ^ 1;
+            break;
+          }
+        if (back < 0) throw new Error("internal: flow decomposition lost its way");
+        path.push(back);
+        v = this.to[back ^ 1]!;
+      }
+      for (const f of path) {
+        this.cap[f] = this.cap[f]! + 1;
+        this.cap[f ^ 1] = this.cap[f ^ 1]! - 1;
+      }
+    }
+  }
+
   maxflow(s: number, t: number): number {
     let total = 0;
     while (this.bfs(s, t)) {

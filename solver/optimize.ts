@@ -455,11 +455,35 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     }
     return { from, to, cap, nodes, seatEdges, sinkEdges, inspectorEdge, dayEdge, nq };
   };
-  const solveFlow = (net: Net) => {
+  /**
+   * Integral max-flow. When it cannot staff every seat, seats are admitted one at a time in
+   * priority order (groups carrying more tasks per officer first), so that the seats left
+   * unstaffed — which the repair then moves, splits or drops — are the least valuable ones.
+   */
+  const solveFlow = (net: Net, seats: Seat[]) => {
     const fn = new FlowNetwork(net.nodes);
     const ids = net.from.map((u, e) => fn.addEdge(u, net.to[e]!, net.cap[e]!));
-    fn.maxflow(0, 1);
-    return ids.map((id) => fn.flow(id));
+    const demand = net.sinkEdges.flat().reduce((a, e) => a + net.cap[e]!, 0);
+    if (fn.maxflow(0, 1) === demand) return ids.map((id) => fn.flow(id));
+    const pf = new FlowNetwork(net.nodes);
+    const pids = net.from.map((u, e) => pf.addEdge(u, net.to[e]!, net.cap[e]!));
+    for (const e of net.sinkEdges.flat()) pf.setCapacity(pids[e]!, 0);
+    const value = (j: number) => {
+      const g = groupById(seats[j]!.group);
+      return g.tasks.length / g.needs.reduce((a, n) => a + n.k, 0);
+    };
+    const order = seats.map((_, j) => j).sort((a, b) => value(b) - value(a) || seats[a]!.group - seats[b]!.group || a - b);
+    for (const j of order) {
+      const sinks = net.sinkEdges[j]!;
+      for (const e of sinks) pf.setCapacity(pids[e]!, net.cap[e]!);
+      pf.maxflow(0, 1);
+      if (sinks.every((e) => pf.flow(pids[e]!) === net.cap[e]!)) continue;
+      for (const e of sinks) {
+        pf.cancel(pids[e]!, pf.flow(pids[e]!), 0);
+        pf.setCapacity(pids[e]!, 0);
+      }
+    }
+    return pids.map((id) => pf.flow(id));
   };
 
   const groupById = (id: number) => groups[id]!;
@@ -474,7 +498,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       let entry = prev;
       if (!entry || compKeys === null || compKeys.has(comp)) {
         const net = buildNet(seats);
-        entry = { seats, net, flow: solveFlow(net) };
+        entry = { seats, net, flow: solveFlow(net, seats) };
       }
       next.set(comp, entry);
       entry.seats.forEach((s, j) => {
