@@ -15,6 +15,7 @@ import { ApiError, badRequest, notFound } from "../errors.ts";
 import {
   MAX_PAGE_SIZE,
   openReadModel,
+  readModelGeneration,
   type DocPage,
   type PublicPlanRecord,
   type PublicResultRecord,
@@ -58,6 +59,8 @@ export interface PublicOptions {
   readModel?: ReadModel;
   /** Per-client limit; defaults to `app.ssj.publicRateLimit`; `false` disables it. */
   rateLimit?: { max: number; timeWindow: string | number } | false;
+  /** How long the page keeps its department/plan/draw lists (ms, default 5000; 0 = never). */
+  sideListTtlMs?: number;
 }
 
 const CODE = /^(?:[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{15})$/;
@@ -108,6 +111,23 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
   if (!opened && store?.raw) await rm();
 
   const config = { access: "public" as const, ...(rateLimit ? { rateLimit } : {}) };
+
+  // The page's side lists (departments, latest plans and draws) are the same for every search:
+  // keep them a few seconds per process. Clients already accept a minute of staleness
+  // (Cache-Control), so this never shows anything older than HTTP caching would; a publication
+  // in this process drops them at once.
+  const sideTtlMs = opts.sideListTtlMs ?? 5_000;
+  const side = new Map<string, { at: number; gen: number; value: Promise<unknown> }>();
+  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = side.get(key);
+    const now = Date.now();
+    const gen = readModelGeneration();
+    if (hit && hit.gen === gen && now - hit.at < sideTtlMs) return hit.value as Promise<T>;
+    const value = load();
+    side.set(key, { at: now, gen, value });
+    value.catch(() => side.delete(key));
+    return value;
+  };
   const tags = ["public"];
 
   // ─── JSON API ──────────────────────────────────────────────────────────────────────────────
@@ -269,7 +289,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
       const upper = form.q.toUpperCase();
       const searchedBy = !form.q ? null : CODE.test(upper) ? "code" : "name";
       const [departments, page, plans, draws] = await Promise.all([
-        m.departments(),
+        cached("departments", () => m.departments()),
         error
           ? Promise.resolve<DocPage>({ docs: [], nextCursor: null })
           : m.searchResults({
@@ -281,8 +301,8 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
               pageSize: 20,
               cursor,
             }),
-        m.listPlans(5),
-        m.listDraws({ pageSize: 5 }),
+        cached("plans", () => m.listPlans(5)),
+        cached("draws", () => m.listDraws({ pageSize: 5 })),
       ]);
       const html = renderPage({
         form,

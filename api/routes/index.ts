@@ -5,6 +5,7 @@ import directoryRoutes from "./directories.ts";
 import planRoutes from "./plans.ts";
 import auditRoutes from "./audit.ts";
 import drawRoutes from "./draws.ts";
+import resultRoutes from "./results.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -12,6 +13,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(planRoutes);
   await app.register(auditRoutes);
   await app.register(drawRoutes);
+  await app.register(resultRoutes);
 };
 
 export default apiRoutes;

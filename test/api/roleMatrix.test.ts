@@ -14,6 +14,7 @@ const A: Who[] = ["admin", "officer", "auditor"];
 const ADMIN: Who[] = ["admin"];
 const AA: Who[] = ["admin", "auditor"];
 const AO: Who[] = ["admin", "officer"];
+const OFFICER: Who[] = ["officer"];
 
 /** route → [access, sample URL (":dept" = officer A's department, ":plan"/":batch"/… = its resources)] */
 const MATRIX: Record<string, ["public" | Who[], string]> = {
@@ -48,6 +49,12 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /draws/:id/void": [AO, "/draws/999999/void"],
   "GET /draws/:id/manifest": [A, "/draws/999999/manifest"],
   "POST /draws/verify": [A, "/draws/verify"],
+  "GET /result-categories": [A, "/result-categories"],
+  "GET /tasks": [A, "/tasks"],
+  "GET /tasks/:id": [A, "/tasks/999999"],
+  "PUT /tasks/:id/result": [OFFICER, "/tasks/999999/result"],
+  "POST /tasks/:id/publish": [OFFICER, "/tasks/999999/publish"],
+  "GET /results/deadlines": [A, "/results/deadlines"],
   "GET /audit": [AA, "/audit"],
   "GET /audit/verify": [AA, "/audit/verify"],
 };

@@ -1,0 +1,190 @@
+/**
+ * Tasks, results and publication (谁检查、谁录入、谁公开): officers record and publish the results
+ * of their own department's tasks; auditors and admins read. Deadlines: 20 working days after the
+ * check (src/calendar); a year without holiday data → 422 HOLIDAY_DATA_MISSING.
+ */
+import type { FastifyPluginAsync } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { assertDepartment, requirePrincipal } from "../auth.ts";
+import { actorOf } from "../../src/store/repos/audit.ts";
+import { getTask, listTasks, publicationDeadlines, publishResult, recordResult } from "../../src/store/repos/results.ts";
+import { categoriesFor } from "../../src/store/repos/settings.ts";
+import { IdParams, IsoDate, errors } from "../schemas.ts";
+
+const ALL = ["admin", "officer", "auditor"] as const;
+const OFFICER = ["officer"] as const;
+const Null = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const Task = Type.Object({
+  id: Type.Integer(),
+  taskNo: Type.String(),
+  entity: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+  departmentId: Type.Integer(),
+  batchId: Null(Type.Integer()),
+  drawId: Null(Type.Integer()),
+  kind: Type.String(),
+  directedReason: Null(Type.String()),
+  windowStart: Type.String(),
+  windowEnd: Type.String(),
+  status: Type.String(),
+  itemIds: Type.Array(Type.Integer()),
+  result: Null(
+    Type.Object({
+      categories: Type.Array(Type.String()),
+      checkDate: Type.String(),
+      recorderId: Type.Integer(),
+      note: Null(Type.String()),
+      updatedAt: Type.String(),
+      publication: Null(Type.Object({ publishedAt: Type.String(), deadline: Type.String(), publisherId: Type.Integer() })),
+    }),
+  ),
+});
+const DeadlineEntry = Type.Object({
+  taskId: Type.Integer(),
+  taskNo: Type.String(),
+  entityCode: Type.String(),
+  entityName: Type.String(),
+  checkDate: Type.String(),
+  deadline: Type.String(),
+  workingDaysLeft: Type.Integer(),
+});
+
+const resultRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const store = app.ssj.store;
+
+  app.get(
+    "/result-categories",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["results"],
+        summary: "Result categories (codes and configured labels)",
+        response: { 200: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), group: Type.String(), parent: Type.Optional(Type.String()) })), ...errors },
+      },
+    },
+    async () => categoriesFor(store),
+  );
+
+  app.get(
+    "/tasks",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["results"],
+        summary: "Tasks (officers: their own department's, the default)",
+        querystring: Type.Object({
+          department: Type.Optional(Type.Integer({ minimum: 1 })),
+          batch: Type.Optional(Type.Integer({ minimum: 1 })),
+          draw: Type.Optional(Type.Integer({ minimum: 1 })),
+          status: Type.Optional(Type.Union([Type.Literal("open"), Type.Literal("scheduled"), Type.Literal("done"), Type.Literal("cancelled")])),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          offset: Type.Integer({ minimum: 0, default: 0 }),
+        }),
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Task) }), ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const q = request.query;
+      let departmentId = q.department;
+      if (p.role === "officer") {
+        departmentId ??= p.departmentId!;
+        assertDepartment(p, departmentId, "those tasks");
+      }
+      return listTasks(store, { departmentId, batchId: q.batch, drawId: q.draw, status: q.status, limit: q.limit, offset: q.offset });
+    },
+  );
+
+  app.get(
+    "/tasks/:id",
+    { config: { access: ALL }, schema: { tags: ["results"], summary: "One task with its result", params: IdParams, response: { 200: Task, ...errors } } },
+    async (request) => {
+      const t = await getTask(store, request.params.id);
+      assertDepartment(requirePrincipal(request), t.departmentId, "this task");
+      return t;
+    },
+  );
+
+  app.put(
+    "/tasks/:id/result",
+    {
+      config: { access: OFFICER },
+      schema: {
+        tags: ["results"],
+        summary: "Record (or correct, until published) the result of a task of your department",
+        params: IdParams,
+        body: Type.Object(
+          {
+            categories: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20, description: "result-category codes (multi-select)" }),
+            checkDate: IsoDate,
+            note: Type.Optional(Type.String({ maxLength: 2000, description: "internal, never published" })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const t = await getTask(store, request.params.id);
+      assertDepartment(p, t.departmentId, "this task");
+      return recordResult(store, t.id, request.body, p.userId, actorOf(p));
+    },
+  );
+
+  app.post(
+    "/tasks/:id/publish",
+    {
+      config: { access: OFFICER },
+      schema: {
+        tags: ["results"],
+        summary: "Publish the recorded result (一公开); fixes the 20-working-day deadline and updates the public read model",
+        params: IdParams,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const t = await getTask(store, request.params.id);
+      assertDepartment(p, t.departmentId, "this task");
+      return publishResult(store, t.id, p.userId, actorOf(p), request.log);
+    },
+  );
+
+  app.get(
+    "/results/deadlines",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["results"],
+        summary: "Unpublished results: overdue, due soon (within dueSoonDays working days), undetermined (holiday data missing)",
+        querystring: Type.Object({
+          department: Type.Optional(Type.Integer({ minimum: 1 })),
+          dueSoonDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+        }),
+        response: {
+          200: Type.Object({
+            today: Type.String(),
+            overdue: Type.Array(DeadlineEntry),
+            dueSoon: Type.Array(DeadlineEntry),
+            undetermined: Type.Array(Type.Object({ taskId: Type.Integer(), taskNo: Type.String(), checkDate: Type.String(), year: Type.Integer(), reason: Type.String() })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      let departmentId = request.query.department;
+      if (p.role === "officer") {
+        departmentId ??= p.departmentId!;
+        assertDepartment(p, departmentId, "those results");
+      }
+      return publicationDeadlines(store, departmentId, { dueSoonDays: request.query.dueSoonDays });
+    },
+  );
+};
+
+export default resultRoutes;
