@@ -62,20 +62,70 @@ interface Rec {
   data: Uint8Array;
 }
 
-/** Splits the stream into records (header: type u16, length u16). */
-function records(stream: Uint8Array): Rec[] {
-  const out: Rec[] = [];
-  let pos = 0;
-  while (pos + 4 <= stream.length) {
-    const type = stream[pos]! | (stream[pos + 1]! << 8);
-    const len = stream[pos + 2]! | (stream[pos + 3]! << 8);
-    if (pos + 4 + len > stream.length) throw new XlsError(`record 0x${type.toString(16)} at ${pos} runs past the end of the stream (truncated file?)`);
-    out.push({ type, pos, data: stream.subarray(pos + 4, pos + 4 + len) });
-    pos += 4 + len;
-    // a workbook stream is often padded with zeros after its last EOF
-    if (type === 0 && len === 0) break;
+/** Most records accepted in one Workbook stream (a record index costs 8 bytes each). */
+export const MAX_XLS_RECORDS = 8_000_000;
+
+/**
+ * The stream's records (header: type u16, length u16), indexed in typed arrays so that a stream
+ * of millions of tiny records costs 8 bytes per record; record objects are made on demand.
+ */
+class Records {
+  private types = new Uint16Array(1024);
+  private positions = new Uint32Array(1024);
+  private lengths = new Uint16Array(1024);
+  length = 0;
+
+  constructor(private readonly stream: Uint8Array) {
+    let pos = 0;
+    while (pos + 4 <= stream.length) {
+      const type = stream[pos]! | (stream[pos + 1]! << 8);
+      const len = stream[pos + 2]! | (stream[pos + 3]! << 8);
+      if (pos + 4 + len > stream.length) throw new XlsError(`record 0x${type.toString(16)} at ${pos} runs past the end of the stream (truncated file?)`);
+      // a workbook stream is often padded with zeros after its last EOF
+      if (type === 0 && len === 0) break;
+      if (this.length >= MAX_XLS_RECORDS) throw new XlsError(`more than ${MAX_XLS_RECORDS} records`);
+      if (this.length === this.types.length) this.grow();
+      this.types[this.length] = type;
+      this.positions[this.length] = pos;
+      this.lengths[this.length] = len;
+      this.length++;
+      pos += 4 + len;
+    }
   }
-  return out;
+
+  private grow(): void {
+    const n = this.types.length * 2;
+    const t = new Uint16Array(n), p = new Uint32Array(n), l = new Uint16Array(n);
+    t.set(this.types);
+    p.set(this.positions);
+    l.set(this.lengths);
+    this.types = t;
+    this.positions = p;
+    this.lengths = l;
+  }
+
+  type(i: number): number {
+    return i < this.length ? this.types[i]! : -1;
+  }
+
+  get(i: number): Rec {
+    if (i < 0 || i >= this.length) throw new XlsError("record index out of range");
+    const pos = this.positions[i]!;
+    return { type: this.types[i]!, pos, data: this.stream.subarray(pos + 4, pos + 4 + this.lengths[i]!) };
+  }
+
+  /** Index of the record starting at stream offset `pos`, or undefined. */
+  indexAt(pos: number): number | undefined {
+    let lo = 0, hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = this.positions[mid]!;
+      if (p === pos) return mid;
+      if (p < pos) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
 }
 
 /** Sequential reader over one record's bytes, or over a record and its CONTINUE records. */
@@ -201,8 +251,8 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
   }
   if (!stream) throw new XlsError("the compound file has no Workbook stream: not an Excel workbook");
 
-  const recs = records(stream);
-  const first = recs[0];
+  const recs = new Records(stream);
+  const first = recs.length > 0 ? recs.get(0) : undefined;
   if (!first || first.type !== R.BOF) throw new XlsError("the Workbook stream does not start with a BOF record");
   const bofVersion = need(first, 4).getUint16(0, true);
   if (bofVersion !== 0x0600) throw new XlsError(`BIFF version 0x${bofVersion.toString(16)} is not BIFF8 (Excel 97–2003); save the file as .xlsx`);
@@ -212,7 +262,7 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
   const sheetsMeta: { name: string; offset: number; type: number }[] = [];
   let i = 1;
   for (; i < recs.length; i++) {
-    const rec = recs[i]!;
+    const rec = recs.get(i);
     if (rec.type === R.EOF) break;
     if (rec.type === R.FILEPASS) throw new XlsError("the workbook is password-protected (encrypted); remove the protection and save it as .xlsx");
     if (rec.type === R.BOUNDSHEET) {
@@ -223,7 +273,7 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
       sheetsMeta.push({ name: c.unicodeString(1), offset, type });
     } else if (rec.type === R.SST) {
       const segs = [rec.data];
-      while (i + 1 < recs.length && recs[i + 1]!.type === R.CONTINUE) segs.push(recs[++i]!.data);
+      while (recs.type(i + 1) === R.CONTINUE) segs.push(recs.get(++i).data);
       const c = new Cursor(segs);
       c.u32(); // total references
       const unique = c.u32();
@@ -233,14 +283,18 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
   }
   if (i >= recs.length) throw new XlsError("the workbook globals have no EOF record (truncated file?)");
 
-  const byPos = new Map<number, number>();
-  recs.forEach((r, idx) => byPos.set(r.pos, idx));
   let cellCount = 0;
   const sheets: XlsSheet[] = [];
+  // every sheet substream is walked once; overlapping or repeated sheet offsets (only in crafted
+  // files) must not make the walk quadratic
+  let budget = 2 * recs.length + 1024;
+  const seenOffsets = new Set<number>();
   for (const meta of sheetsMeta) {
     if (meta.type !== 0) continue; // chart, macro or VB module sheets
-    const start = byPos.get(meta.offset);
-    if (start === undefined || recs[start]!.type !== R.BOF) throw new XlsError(`sheet "${meta.name}" points to offset ${meta.offset}, where no BOF record starts`);
+    if (seenOffsets.has(meta.offset)) throw new XlsError(`two sheets point to the same offset ${meta.offset}`);
+    seenOffsets.add(meta.offset);
+    const start = recs.indexAt(meta.offset);
+    if (start === undefined || recs.type(start) !== R.BOF) throw new XlsError(`sheet "${meta.name}" points to offset ${meta.offset}, where no BOF record starts`);
     const cells = new Map<number, Map<number, XlsCell>>();
     const merges: XlsMerge[] = [];
     let maxRow = -1;
@@ -256,7 +310,8 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
     let k = start + 1;
     let ended = false;
     for (; k < recs.length; k++) {
-      const rec = recs[k]!;
+      if (--budget < 0) throw new XlsError("sheet substreams overlap: not a well-formed workbook");
+      const rec = recs.get(k);
       if (rec.type === R.EOF) {
         ended = true;
         break;
@@ -265,8 +320,9 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
         // an embedded substream (chart): skip to its EOF, counting nested BOF/EOF pairs
         let depth = 1;
         while (depth > 0 && ++k < recs.length) {
-          if (recs[k]!.type === R.BOF) depth++;
-          else if (recs[k]!.type === R.EOF) depth--;
+          if (--budget < 0) throw new XlsError("sheet substreams overlap: not a well-formed workbook");
+          if (recs.type(k) === R.BOF) depth++;
+          else if (recs.type(k) === R.EOF) depth--;
         }
         continue;
       }
@@ -281,7 +337,7 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
         case R.LABEL: {
           const v = need(rec, 9);
           const segs = [rec.data.subarray(6)];
-          while (k + 1 < recs.length && recs[k + 1]!.type === R.CONTINUE) segs.push(recs[++k]!.data);
+          while (recs.type(k + 1) === R.CONTINUE) segs.push(recs.get(++k).data);
           put(v.getUint16(0, true), v.getUint16(2, true), new Cursor(segs).unicodeString(2));
           break;
         }
@@ -329,7 +385,7 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
         case R.STRING: {
           if (pendingFormula) {
             const segs = [rec.data];
-            while (k + 1 < recs.length && recs[k + 1]!.type === R.CONTINUE) segs.push(recs[++k]!.data);
+            while (recs.type(k + 1) === R.CONTINUE) segs.push(recs.get(++k).data);
             put(pendingFormula.r, pendingFormula.c, new Cursor(segs).unicodeString(2));
             pendingFormula = null;
           }
