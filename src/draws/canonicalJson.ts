@@ -24,7 +24,8 @@ function encodeString(s: string, path: string): string {
   return JSON.stringify(s);
 }
 
-function codePointCompare(a: string, b: string): number {
+/** Order strings by Unicode code point (= UTF-8 byte order); the order of every id list in the spec. */
+export function codePointCompare(a: string, b: string): number {
   // Code-point order; differs from UTF-16 order only when astral characters are involved.
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

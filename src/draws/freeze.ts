@@ -8,7 +8,7 @@
  * The rules for the population and the exclusions are separate pure functions so they can be
  * tested and reused: matchesConditions, frequencyCapExclusion, statusExclusion.
  */
-import { cjsonDigest } from "./canonicalJson.ts";
+import { cjsonDigest, codePointCompare } from "./canonicalJson.ts";
 import { DrawInputError, ceilRatio, parseRatio } from "./rational.ts";
 import {
   RISK_CLASSES,
@@ -90,8 +90,8 @@ function validateQuota(q: Quota, field: string): void {
 }
 
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const sortedStrings = (xs: readonly string[]) => [...new Set(xs)].sort();
+const byId = (a: { id: string }, b: { id: string }) => codePointCompare(a.id, b.id);
+const sortedStrings = (xs: readonly string[]) => [...new Set(xs)].sort(codePointCompare);
 
 /**
  * Freeze a batch: validate, resolve population and exclusions, canonicalise. Throws DrawInputError
@@ -207,9 +207,7 @@ export function freezeInputs(req: DrawRequest): FrozenInputs {
       const k = `${r.inspectorId}\u0000${r.code}`;
       if (!rec.has(k)) rec.set(k, { inspectorId: r.inspectorId, code: r.code, reason: r.reason });
     }
-    const recusals = [...rec.values()].sort((a, b) =>
-      a.inspectorId !== b.inspectorId ? (a.inspectorId < b.inspectorId ? -1 : 1) : a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
-    );
+    const recusals = [...rec.values()].sort((a, b) => codePointCompare(a.inspectorId, b.inspectorId) || codePointCompare(a.code, b.code));
     inspectors = { officers, experts, recusals };
   }
 
@@ -265,7 +263,7 @@ export function validateFrozen(f: FrozenInputs): void {
   }
   const depIds = new Set<string>();
   f.departments.forEach((d, di) => {
-    if (di > 0 && !(f.departments[di - 1]!.id < d.id))
+    if (di > 0 && !(codePointCompare(f.departments[di - 1]!.id, d.id) < 0))
       throw new DrawInputError(`departments[${di}].id`, "order", "departments must be sorted by id, unique");
     depIds.add(d.id);
     for (const k of RISK_CLASSES) validateQuota(d.quotas[k], `departments[${di}].quotas.${k}`);

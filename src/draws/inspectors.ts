@@ -15,6 +15,7 @@
  * with every department that drew it (a joint check when several did).
  */
 import { createHash } from "node:crypto";
+import { codePointCompare } from "./canonicalJson.ts";
 import { DrawInputError } from "./rational.ts";
 import { derivedKey } from "./seed.ts";
 import type { TargetResult } from "./targets.ts";
@@ -88,7 +89,7 @@ function personOrder(key: Uint8Array, code: string, ids: readonly string[]): str
     id,
     t: createHash("sha256").update(key).update(code, "utf8").update(Buffer.of(0)).update(id, "utf8").digest(),
   }));
-  withTicket.sort((a, b) => Buffer.compare(a.t, b.t) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  withTicket.sort((a, b) => Buffer.compare(a.t, b.t) || codePointCompare(a.id, b.id));
   return withTicket.map((x) => x.id);
 }
 
@@ -128,7 +129,7 @@ function checkDepartmentOrder(deps: string[], role: Map<string, string>): string
   return [...new Set(deps)].sort((a, b) => {
     const la = role.get(a) === "lead" ? 0 : 1;
     const lb = role.get(b) === "lead" ? 0 : 1;
-    return la - lb || (a < b ? -1 : a > b ? 1 : 0);
+    return la - lb || codePointCompare(a, b);
   });
 }
 

@@ -14,7 +14,7 @@
  * Both bind the seed to the inputs commitment, so one seed cannot serve two sets of inputs.
  */
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonicalJson.ts";
+import { canonicalJson, codePointCompare } from "./canonicalJson.ts";
 import { DrawInputError } from "./rational.ts";
 import { SPEC_VERSION } from "./types.ts";
 
@@ -43,8 +43,8 @@ export interface Reveal {
  * commitment and that exactly the planned departments revealed.
  */
 export function seedFromReveals(inputsCommitment: string, departments: readonly string[], reveals: readonly Reveal[]): string {
-  const planned = [...departments].sort();
-  const got = [...reveals].sort((a, b) => (a.department < b.department ? -1 : a.department > b.department ? 1 : 0));
+  const planned = [...departments].sort(codePointCompare);
+  const got = [...reveals].sort((a, b) => codePointCompare(a.department, b.department));
   if (got.length !== planned.length || got.some((r, i) => r.department !== planned[i]))
     throw new DrawInputError("reveals", "seedPlan", `reveals must come from exactly: ${planned.join(", ")}`);
   for (const r of got)
