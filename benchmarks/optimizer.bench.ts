@@ -1,0 +1,115 @@
+/**
+ * `npm run bench -- optimizer [--cases small,quarter,year,fairness]`
+ *
+ * Instances come from the seeded generator (benchmarks/instances/generator.ts). Each large case
+ * runs in its own child process so that its peak memory (max RSS, generator included) is its own.
+ * Times are wall-clock for `optimize` alone (which includes its own feasibility check).
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { generateInstance, PRESETS } from "./instances/generator.ts";
+import type { GeneratorOptions } from "./instances/generator.ts";
+import { referenceOptimum } from "./instances/highsReference.ts";
+import { fairnessReport } from "./instances/fairness.ts";
+import { optimizeDetailed, optimize } from "../solver/optimize.ts";
+import { checkSchedule } from "../solver/constraints.ts";
+
+const SMALL: (GeneratorOptions & { name: string })[] = [
+  { name: "small-a (slack)", tasks: 60, departments: 3, inspectors: 24, days: 10, districts: 2, seed: "b1" },
+  { name: "small-b (unavail. 20%)", tasks: 120, departments: 3, inspectors: 30, days: 10, districts: 2, seed: "b2", unavailableRate: 0.2 },
+  { name: "small-c (tight capacity)", tasks: 40, departments: 2, inspectors: 8, days: 5, districts: 1, seed: "r3", dailyCapacity: 1, totalCapacity: 4 },
+  { name: "small-d (tight, 3 depts)", tasks: 60, departments: 3, inspectors: 15, days: 6, districts: 1, seed: "b4", dailyCapacity: 1, totalCapacity: 3 },
+  { name: "medium (300 tasks)", tasks: 300, departments: 4, inspectors: 60, days: 20, districts: 3, seed: "b5" },
+];
+
+interface Row {
+  name: string;
+  tasks: number;
+  visits: number;
+  lowerBound: number;
+  lowerBoundScheduled: number;
+  unscheduled: number;
+  maxLoad: number;
+  meanLoad: number;
+  seconds: number;
+  peakMB?: number;
+  highs?: string;
+  feasible: boolean;
+  stats: string;
+}
+
+function run(name: string, opts: GeneratorOptions): Row {
+  const inst = generateInstance(opts);
+  const t0 = performance.now();
+  const { schedule, stats } = optimizeDetailed(inst);
+  const seconds = (performance.now() - t0) / 1000;
+  const c = checkSchedule(inst, schedule);
+  const m = c.metrics;
+  return {
+    name,
+    tasks: m.tasks,
+    visits: m.visits,
+    lowerBound: m.lowerBound,
+    lowerBoundScheduled: m.lowerBoundScheduled,
+    unscheduled: m.unscheduled,
+    maxLoad: m.maxInspectorLoad,
+    meanLoad: m.meanInspectorLoad,
+    seconds,
+    feasible: c.feasible,
+    stats: `repair rounds ${stats.repairRounds}, moved ${stats.movedVisits}, split ${stats.splitVisits}, components ${stats.components} (LP ${stats.lpComponents}, blend ${stats.blendedComponents})`,
+  };
+}
+
+function print(r: Row): void {
+  const ratio = r.lowerBound ? (r.visits / r.lowerBound).toFixed(4) : "-";
+  const ratioS = r.lowerBoundScheduled ? (r.visits / r.lowerBoundScheduled).toFixed(4) : "-";
+  console.log(
+    `| ${r.name} | ${r.tasks} | ${r.visits} | ${r.lowerBound} | ${ratio} | ${ratioS} | ${r.unscheduled} | ${r.maxLoad} / ${r.meanLoad.toFixed(2)} | ${r.seconds.toFixed(2)} s | ${r.peakMB ? `${r.peakMB.toFixed(0)} MB` : "-"} | ${r.highs ?? "-"} | ${r.feasible ? "yes" : "NO"} |`,
+  );
+  console.log(`|  ↳ ${r.stats} |||||||||||`);
+}
+
+const args = process.argv.slice(2);
+const childIdx = args.indexOf("--child");
+if (childIdx >= 0) {
+  const name = args[childIdx + 1] as keyof typeof PRESETS;
+  const row = run(name, PRESETS[name]);
+  row.peakMB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify(row));
+} else {
+  const casesArg = args.indexOf("--cases");
+  const cases = new Set((casesArg >= 0 ? args[casesArg + 1]! : "small,quarter,year,fairness").split(","));
+  console.log(`optimizer benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+  console.log("| instance | tasks | visits | lower bound | visits/LB | visits/LB(scheduled) | unscheduled | load max / mean | time | peak RSS | HiGHS optimum (visits, unscheduled, time) | feasible |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  if (cases.has("small"))
+    for (const c of SMALL) {
+      const row = run(c.name, c);
+      const ref = await referenceOptimum(generateInstance(c), 300);
+      row.highs = ref.status === "Optimal" ? `${ref.visits}, ${ref.unscheduled}, ${(ref.ms / 1000).toFixed(2)} s (${ref.variables} binaries)` : `${ref.status} after ${(ref.ms / 1000).toFixed(1)} s`;
+      print(row);
+    }
+  for (const name of ["quarter", "year"] as const) {
+    if (!cases.has(name)) continue;
+    const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", name], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const line = child.stdout.trim().split("\n").pop() ?? "";
+    if (child.status !== 0 || !line.startsWith("{")) {
+      console.log(`| ${name} | failed: ${child.stderr.slice(0, 500)} |`);
+      continue;
+    }
+    print(JSON.parse(line) as Row);
+  }
+  if (cases.has("fairness")) {
+    const opts: GeneratorOptions = { tasks: 300, departments: 3, inspectors: 60, days: 20, districts: 2, seed: "fair", totalCapacity: 200 };
+    const inst = generateInstance(opts);
+    const t0 = performance.now();
+    const schedules = Array.from({ length: 200 }, (_, n) => optimize({ ...inst, seed: n.toString(16).padStart(4, "0") }));
+    const f = fairnessReport(inst, schedules, 0.5);
+    console.log(
+      `\nfairness (${opts.tasks} tasks, ${opts.inspectors} inspectors, ${f.runs} seeds, ${((performance.now() - t0) / 1000).toFixed(1)} s): ` +
+        `largest empirical P(inspector on entity) ${f.maxProbability.toFixed(3)}; pairs above cap 0.5: ${f.pairsAboveCap} ` +
+        `(where the pool allows the cap, above cap + 3σ: ${f.pairsAboveCapWherePoolAllows}); ` +
+        `χ² equal selection among equally eligible: ${f.chi2.toFixed(1)} on ${f.df} df over ${f.classes} classes, p = ${f.pValue.toFixed(3)}`,
+    );
+  }
+}
