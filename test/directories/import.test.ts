@@ -130,6 +130,11 @@ describe("entity CSV", () => {
     await expectImportError(collectImport(importEntities(buf)), "encoding", /near byte \d+/);
   });
 
+  it("reports an unclosed quote as a CSV error naming where reading stopped", async () => {
+    const buf = csv([ENTITY_HEADER, `${creditCode(1)},示例,460100`, `${creditCode(2)},"示例,460100`]);
+    await expectImportError(collectImport(importEntities(buf)), "csv", /after row 2/);
+  });
+
   it("refuses unreadable .xls, empty files and files without a header", async () => {
     await expectImportError(collectImport(importEntities(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))), "xls", /cannot be read/);
     await expectImportError(collectImport(importEntities(Buffer.alloc(0))), "empty");

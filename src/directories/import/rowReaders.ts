@@ -58,8 +58,9 @@ export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawR
     }
   } catch (e) {
     if (e instanceof ImportError) throw e;
-    const err = e as Error & { code?: string; lines?: number };
-    throw new ImportError("csv", `CSV cannot be read after row ${row}${err.lines ? ` (text line ${err.lines})` : ""}: ${err.message}`);
+    const err = e as Error & { code?: string; lines?: number; records?: number };
+    const after = typeof err.records === "number" ? err.records : row;
+    throw new ImportError("csv", `CSV cannot be read after row ${after}${err.lines ? ` (text line ${err.lines})` : ""}: ${err.message}`);
   }
 }
 
