@@ -11,14 +11,16 @@
  *   name2     GET /api/public/results?name=<2 characters: an industry word such as 餐饮 (≈5 % of
  *             all rows) or a brand pair (rare)>
  *   page      GET /public?q=<3–6 characters of a random name> (the full 公示 HTML page)
- * Prints req/s, p99 latency and the ratio to trivial; non-2xx answers are counted and reported.
+ * Prints req/s, p50/p99 latency, the ratio to trivial, and the server process's CPU time per
+ * request (user + system; a figure that holds even when other work shares the machine — on
+ * PostgreSQL the database server's own CPU is not in it). Non-2xx answers are reported.
  * Generated databases are kept (data/bench/, database ssj_bench) and reused unless --fresh.
  * PostgreSQL: SSJ_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/ssj_bench, created
  * when missing).
  */
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -96,6 +98,9 @@ async function serve(): Promise<void> {
   app.get("/bench/trivial", { config: { access: "public" } }, async () => ({ ok: true }));
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   process.send!({ address });
+  process.on("message", (m) => {
+    if ((m as { cmd?: string }).cmd === "cpu") process.send!({ cpu: process.cpuUsage() });
+  });
   process.on("disconnect", () => {
     void app.close().then(() => store.close()).then(() => process.exit(0));
   });
@@ -104,6 +109,8 @@ async function serve(): Promise<void> {
 // ─── load generator ──────────────────────────────────────────────────────────────────────────
 interface Figure {
   name: string;
+  /** Server process CPU time per request (user + system), µs. */
+  cpuUs: number;
   rps: number;
   p99: number;
   p50: number;
@@ -178,15 +185,23 @@ async function main(): Promise<void> {
       ["name2", () => `/api/public/results?name=${encodeURIComponent(two())}`],
       ["page", () => `/public?q=${encodeURIComponent(sub())}`],
     ];
+    const cpu = () =>
+      new Promise<NodeJS.CpuUsage>((resolve) => {
+        child.once("message", (m) => resolve((m as { cpu: NodeJS.CpuUsage }).cpu));
+        child.send({ cmd: "cpu" });
+      });
     const figures: Figure[] = [];
     for (const [name, path] of scenarios) {
       // warm-up (JIT, page cache, prepared statements)
       await autocannon({ url: address, connections, duration: 2, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
+      const c0 = await cpu();
       const res = await autocannon({ url: address, connections, duration, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
-      const f: Figure = { name, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors };
+      const c1 = await cpu();
+      const cpuUs = (c1.user - c0.user + c1.system - c0.system) / Math.max(1, res.requests.total);
+      const f: Figure = { name, cpuUs, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors };
       figures.push(f);
       console.log(
-        `[${kind}] ${name.padEnd(8)} ${Math.round(f.rps).toLocaleString().padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ×${(f.rps / figures[0]!.rps).toFixed(3)} of trivial` +
+        `[${kind}] ${name.padEnd(8)} ${Math.round(f.rps).toLocaleString().padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ×${(f.rps / figures[0]!.rps).toFixed(3)} of trivial  server CPU ${f.cpuUs.toFixed(0)} µs/req` +
           (f.non2xx || f.errors ? `  (!) non-2xx ${f.non2xx}, errors ${f.errors}` : ""),
       );
     }
@@ -195,10 +210,11 @@ async function main(): Promise<void> {
     await new Promise((res) => child.once("exit", res));
   }
 
-  console.log("\n| database | scenario | req/s | p50 ms | p99 ms | × trivial |\n|---|---|---|---|---|---|");
+  console.log(`\nload average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log("\n| database | scenario | req/s | p50 ms | p99 ms | × trivial | server CPU µs/req |\n|---|---|---|---|---|---|---|");
   for (const [kind, figs] of Object.entries(all)) {
     for (const f of figs) {
-      console.log(`| ${kind} | ${f.name} | ${Math.round(f.rps).toLocaleString()} | ${f.p50} | ${f.p99} | ${(f.rps / figs[0]!.rps).toFixed(3)} |`);
+      console.log(`| ${kind} | ${f.name} | ${Math.round(f.rps).toLocaleString()} | ${f.p50} | ${f.p99} | ${(f.rps / figs[0]!.rps).toFixed(3)} | ${f.cpuUs.toFixed(0)} |`);
     }
   }
 }

@@ -9,7 +9,7 @@
  *
  *   const rm = await openReadModel(store);            // once at startup
  *   await publishToReadModel(store, records);         // when something is published
- *   await rebuildReadModel(store, allPublicRecords);  // after a restore, or a layout change
+ *   await rebuildReadModel(store);                    // from the publications (after a restore)
  */
 import type { Database } from "better-sqlite3";
 import type { Pool } from "pg";
@@ -25,6 +25,12 @@ export { SqliteReadModel } from "./sqlite.ts";
 export { PgReadModel } from "./pg.ts";
 
 const models = new WeakMap<object, Promise<ReadModel>>();
+
+let generation = 0;
+/** Bumped by every publication, rebuild and bulk load in this process (cache invalidation). */
+export function readModelGeneration(): number {
+  return generation;
+}
 
 function isSqlite(raw: unknown): raw is Database {
   return !!raw && typeof (raw as Database).prepare === "function" && typeof (raw as Database).transaction === "function";
@@ -60,20 +66,31 @@ export async function publishToReadModel(
   opts: { client?: unknown } = {},
 ): Promise<number> {
   const rm = await openReadModel(store);
-  return rm.publish(records, opts.client);
+  try {
+    return await rm.publish(records, opts.client);
+  } finally {
+    generation++;
+  }
 }
 
 /**
- * Empty the read model and fill it again from `source` (every currently published record), in
- * chunks of one transaction each: during a rebuild readers see a partial model.
+ * Empty the read model and fill it again from `source` — by default every published result of
+ * the store's domain tables (publications; see source.ts) — in chunks of one transaction each:
+ * during a rebuild readers see a partial model. Published plans and draws are not in the domain
+ * tables as such: pass them in `source` (with the results) when they must be rebuilt too.
  */
 export async function rebuildReadModel(
   store: ReadModelStore,
-  source: Iterable<PublicRecord> | AsyncIterable<PublicRecord>,
+  source?: Iterable<PublicRecord> | AsyncIterable<PublicRecord>,
   opts: { chunk?: number } = {},
 ): Promise<number> {
+  if (!source) {
+    const { publishedRecordsFromStore } = await import("./source.ts");
+    source = publishedRecordsFromStore(store as unknown as Parameters<typeof publishedRecordsFromStore>[0]);
+  }
   const rm = await openReadModel(store);
   const size = opts.chunk ?? 5_000;
+  generation++;
   await rm.clear();
   let n = 0;
   let buf: PublicRecord[] = [];
@@ -85,6 +102,7 @@ export async function rebuildReadModel(
     }
   }
   if (buf.length > 0) n += await rm.publish(buf);
+  generation++;
   return n;
 }
 
@@ -98,6 +116,11 @@ export async function bulkLoadResults(
   source: Iterable<PublicResultRecord> | AsyncIterable<PublicResultRecord>,
 ): Promise<number> {
   const rm = await openReadModel(store);
+  generation++;
   await rm.clear();
-  return rm.bulkLoadResults(source);
+  try {
+    return await rm.bulkLoadResults(source);
+  } finally {
+    generation++;
+  }
 }

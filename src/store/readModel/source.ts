@@ -1,0 +1,66 @@
+/**
+ * The read model's source of truth: published results as stored by the domain (publications →
+ * results → tasks → entity, department, batch/plan), mapped to exactly the public fields.
+ * `rebuildReadModel(store)` reads them from here (Prisma is fine for a batch job; the hot path
+ * never uses it).
+ */
+import { publicRecord, type ResultCategory } from "../../publication/index.ts";
+import { categoriesFor } from "../repos/settings.ts";
+import type { RepoStore } from "../repos/db.ts";
+import type { PublicRecord } from "./records.ts";
+
+/** The loaded task shape the mapping needs (what `publishResult` loads too). */
+export interface PublishableTask {
+  taskNo: string;
+  directedReason: string | null;
+  drawId: number | null;
+  entity: { name: string; code: string };
+  department: { name: string };
+  batch: { planId: number; name: string; plan: { name: string } } | null;
+  result: { id: number; categories: unknown; checkDate: string } | null;
+}
+
+/** One published result as the read model stores it. Shared by publication and rebuild. */
+export function publicResultRecord(t: PublishableTask, publishedAt: Date, categories: readonly ResultCategory[]): PublicRecord {
+  if (!t.result) throw new Error(`task ${t.taskNo} has no result`);
+  const cats = Array.isArray(t.result.categories) ? (t.result.categories as string[]) : (JSON.parse(String(t.result.categories)) as string[]);
+  const pub = publicRecord(
+    { categories: cats, checkDate: t.result.checkDate },
+    { number: t.taskNo, name: t.batch ? `${t.batch.plan.name} · ${t.batch.name}` : (t.directedReason ?? "定向检查") },
+    { name: t.entity.name, code: t.entity.code },
+    { name: t.department.name },
+    categories,
+  );
+  return {
+    kind: "result",
+    id: `R${t.result.id}`,
+    ...pub,
+    publishedAt: publishedAt.toISOString(),
+    ...(t.batch ? { planId: String(t.batch.planId) } : {}),
+    ...(t.drawId ? { drawId: String(t.drawId) } : {}),
+  };
+}
+
+/** Every published result, in publication order, fetched in batches. */
+export async function* publishedRecordsFromStore(store: RepoStore, batch = 2_000): AsyncGenerator<PublicRecord> {
+  const categories = await categoriesFor(store);
+  let after = 0;
+  for (;;) {
+    const pubs = await store.prisma.publication.findMany({
+      where: { id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: batch,
+      include: {
+        result: {
+          include: { task: { include: { entity: true, department: true, batch: { include: { plan: true } } } } },
+        },
+      },
+    });
+    if (pubs.length === 0) return;
+    for (const p of pubs) {
+      const { task, ...result } = p.result;
+      yield publicResultRecord({ ...task, result }, p.publishedAt, categories);
+    }
+    after = pubs[pubs.length - 1]!.id;
+  }
+}
