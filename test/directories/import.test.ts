@@ -81,6 +81,22 @@ describe("entity CSV", () => {
     expect(summary.issues[0]!.message).toContain("row 2");
   });
 
+  it("accepts separate 统一社会信用代码 and 注册号 columns: a row uses its credit code, else its 注册号", async () => {
+    const buf = csv([
+      "名称,统一社会信用代码,注册号,区划码",
+      `甲,${creditCode(1)},,460100`,
+      `乙,,${registrationNumber(2)},460100`,
+      `丙,,,460100`,
+      `丁,,${registrationNumber(2)},460100`,
+    ]);
+    const { rows, summary } = await collectImport(importEntities(buf));
+    expect(rows.map((r) => [r.value.name, r.value.codeKind])).toEqual([["甲", "creditCode"], ["乙", "registrationNumber"]]);
+    expect(issuesOf(summary.issues)).toEqual(["4:code:required:error", "5:code:duplicate:error"]);
+    expect(summary.issues[1]!.message).toContain("row 3");
+    const onlyReg = await collectImport(importEntities(csv(["注册号,名称,区划码", `${registrationNumber(9)},戊,460100`])));
+    expect(onlyReg.rows).toHaveLength(1);
+  });
+
   it("rejects a row with more cells than the header (unquoted comma)", async () => {
     const buf = csv([`统一社会信用代码,名称,区划码`, `${creditCode(1)},示例,有限公司,460100`]);
     const { summary } = await collectImport(importEntities(buf));

@@ -91,7 +91,8 @@ export interface ImportSummary {
 
 interface KindSpec<T> {
   columns: ColumnSpec[];
-  keyField: string;
+  /** The header must name at least one of these; the first present one labels duplicates. */
+  keyFields: string[];
   keyLabel: string;
   validate: (get: FieldGetter) => RowResult<T>;
   key: (v: T) => string;
@@ -99,14 +100,14 @@ interface KindSpec<T> {
 
 const ENTITY_SPEC: KindSpec<EntityRow> = {
   columns: ENTITY_COLUMNS,
-  keyField: "code",
+  keyFields: ["code", "registrationNumber"],
   keyLabel: "统一社会信用代码/注册号",
   validate: validateEntityRow,
   key: (v) => v.code,
 };
 const INSPECTOR_SPEC: KindSpec<InspectorRow> = {
   columns: INSPECTOR_COLUMNS,
-  keyField: "certificateNo",
+  keyFields: ["certificateNo"],
   keyLabel: "证件号",
   validate: validateInspectorRow,
   key: (v) => v.certificateNo,
@@ -117,7 +118,7 @@ const HEADER_SCAN_ROWS = 20;
 /** Bytes looked at to decide format and text encoding. */
 const SNIFF_BYTES = 64 * 1024;
 
-function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyField: string): { columns: ImportColumn[]; byField: Map<string, number> } | null {
+function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyFields: string[]): { columns: ImportColumn[]; byField: Map<string, number> } | null {
   const aliasToField = new Map<string, string>();
   for (const c of columns) for (const a of c.aliases) aliasToField.set(normalizeHeader(a), c.field);
   const out: ImportColumn[] = [];
@@ -130,7 +131,7 @@ function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyField: string
     else if (field !== undefined) byField.set(field, index);
     out.push({ index, header, field: field ?? null });
   });
-  if (!byField.has(keyField) || byField.size < 2) return null;
+  if (!keyFields.some((f) => byField.has(f)) || byField.size < 2) return null;
   if (dupes.length > 0) throw new ImportError("header", `header row has duplicate columns: ${dupes.join("; ")}`);
   return { columns: out, byField };
 }
@@ -212,7 +213,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     for await (const raw of rows) {
       if (!header) {
         scanned++;
-        const m = matchHeader(raw.cells, this.spec.columns, this.spec.keyField);
+        const m = matchHeader(raw.cells, this.spec.columns, this.spec.keyFields);
         if (m) {
           const missing = this.spec.columns.filter((c) => c.required && !m.byField.has(c.field));
           if (missing.length > 0) {
@@ -230,6 +231,13 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       }
       s.rowsRead++;
       const h = header;
+      const keyColumn = (hd: typeof h): string | null => {
+        for (const f of this.spec.keyFields) {
+          const idx = hd.byField.get(f);
+          if (idx !== undefined) return hd.columns[idx]!.header;
+        }
+        return null;
+      };
       const extra = raw.cells.slice(h.columns.length).filter((c) => cellText(c) !== null);
       let result: RowResult<T>;
       if (extra.length > 0) {
@@ -251,7 +259,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
               value: null,
               issues: [
                 ...result.issues,
-                { field: this.spec.keyField, column: h.columns[h.byField.get(this.spec.keyField)!]!.header, rule: "duplicate", severity: "error", message: `${this.spec.keyLabel} ${key} already appears in row ${first}` },
+                { field: this.spec.keyFields[0]!, column: keyColumn(h), rule: "duplicate", severity: "error", message: `${this.spec.keyLabel} ${key} already appears in row ${first}` },
               ],
             };
           } else {
@@ -277,7 +285,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       }
     }
     if (!header) {
-      const names = this.spec.columns.filter((c) => c.required).map((c) => c.aliases[0]).join(", ");
+      const names = [this.spec.keyLabel, ...this.spec.columns.filter((c) => c.required && !this.spec.keyFields.includes(c.field)).map((c) => c.aliases[0])].join(", ");
       throw new ImportError("header", `no header row found in the first ${HEADER_SCAN_ROWS} rows: expected columns such as ${names}`);
     }
     batch.bytesRead = bytesRead;

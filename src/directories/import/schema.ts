@@ -60,7 +60,10 @@ export interface InspectorRow {
 }
 
 export const ENTITY_COLUMNS: ColumnSpec[] = [
-  { field: "code", required: true, aliases: ["统一社会信用代码/注册号", "统一社会信用代码", "注册号", "信用代码", "社会信用代码", "统一社会信用代码（注册号）", "code", "creditCode", "uscc", "registrationNumber"] },
+  // the identifying code: one column holding either kind, or a credit-code column and/or a 注册号
+  // column (a row uses its credit code, else its 注册号); the header needs at least one of them
+  { field: "code", required: false, aliases: ["统一社会信用代码/注册号", "统一社会信用代码", "信用代码", "社会信用代码", "统一社会信用代码（注册号）", "code", "creditCode", "uscc"] },
+  { field: "registrationNumber", required: false, aliases: ["注册号", "工商注册号", "registrationNumber", "regNo"] },
   { field: "name", required: true, aliases: ["名称", "企业名称", "主体名称", "市场主体名称", "单位名称", "name", "entityName"] },
   { field: "districtCode", required: true, aliases: ["区划码", "区划代码", "行政区划代码", "行政区划", "区划", "district", "districtCode"] },
   { field: "address", required: false, aliases: ["地址", "住所", "经营场所", "住所（经营场所）", "address"] },
@@ -112,14 +115,19 @@ export function validateEntityRow(get: FieldGetter): RowResult<EntityRow> {
   const issues: Omit<RowIssue, "row">[] = [];
   const add = issueMaker(get, issues);
 
-  const codeCheck = checkEntityCode(get("code").value);
+  const cc = get("code");
+  const rn = get("registrationNumber");
+  const src = cellText(cc.value) === null && cellText(rn.value) !== null ? rn : cc;
+  const codeIssue = (rule: string, severity: Severity, message: string) =>
+    issues.push({ field: "code", column: src.column ?? cc.column ?? rn.column, rule, severity, message });
+  const codeCheck = checkEntityCode(src.value);
   let code: string | null = null;
   let codeKind: EntityCodeKind = "creditCode";
-  if (!codeCheck.ok) add("code", codeCheck.rule, "error", codeCheck.message);
+  if (!codeCheck.ok) codeIssue(codeCheck.rule, "error", codeCheck.message);
   else {
     code = codeCheck.code;
     codeKind = codeCheck.kind;
-    if (codeCheck.flag) add("code", codeCheck.flag.rule, "flag", `${codeCheck.flag.message} (kept: some old codes fail the check; verify it)`);
+    if (codeCheck.flag) codeIssue(codeCheck.flag.rule, "flag", `${codeCheck.flag.message} (kept: some old codes fail the check; verify it)`);
   }
 
   const name = text(get, "name", add, true, "名称 (name)");
