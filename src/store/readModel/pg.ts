@@ -150,7 +150,12 @@ export class PgReadModel implements ReadModel {
       text = `SELECT id, doc FROM rm_result WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $${values.length}`;
       this.searchText.set(key, text);
     }
-    const r = await this.pool.query<Row>(q(`search_${key}`, text, values));
+    // Name and date searches are planned with their actual values every time (an unnamed
+    // statement): a generic plan cannot know whether '%餐饮%' matches 5 % of the rows (walk the
+    // primary key backwards) or '%盛鑫餐饮%' two rows (GIN bitmap, then sort), and the wrong one
+    // costs a full scan. Exact lookups keep a named, prepared-once statement.
+    const custom = key.includes("n") || key.includes("g") || key.includes("f") || key.includes("t");
+    const r = await this.pool.query<Row>(custom ? { text, values } : q(`search_${key}`, text, values));
     return page(r.rows, s.pageSize);
   }
 
