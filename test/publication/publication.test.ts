@@ -174,3 +174,48 @@ describe("deadlineStatus", () => {
     expect(deadlineStatus(recs.slice(5), cal2, "2026-12-21").onTime).toHaveLength(1);
   });
 });
+
+describe("properties", () => {
+  const codes = cats.map((c) => c.code);
+  it("validateResult accepts a category set exactly when it is non-empty, consistent and complete", () => {
+    fc.assert(
+      fc.property(fc.subarray(codes), (sel) => {
+        const r = validateResult({ categories: sel, checkDate: "2025-11-03" }, cats, { today });
+        const withParents = new Set(sel);
+        for (const c of sel) if (c.startsWith("problem_pending.")) withParents.add("problem_pending");
+        const hasSub = [...withParents].some((c) => c.startsWith("problem_pending."));
+        const problem = ["problem_pending", "problem_corrected", "refused_inspection"].some((c) => withParents.has(c));
+        const expectOk = sel.length > 0 && !(withParents.has("no_problem") && problem) && !(withParents.has("problem_pending") && !hasSub);
+        expect(r.ok).toBe(expectOk);
+        if (r.ok) {
+          expect(new Set(r.value.categories)).toEqual(withParents);
+          expect(publicRecord(r.value, { number: "T1", name: "任务" }, { name: "示例", code: "X1" }, { name: "示例局" }, cats).results.length).toBeGreaterThan(0);
+        }
+      }),
+    );
+  });
+
+  it("deadlineStatus puts every record in exactly one list, consistent with its deadline", () => {
+    const cal = builtInCalendar();
+    const day = fc.integer({ min: 0, max: 600 }).map((n) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(fc.array(fc.record({ checkDate: day, published: fc.option(fc.integer({ min: 0, max: 60 })) }), { maxLength: 20 }), day, fc.integer({ min: 0, max: 10 }), (rs, today, soon) => {
+        const records = rs.map((r, i) => ({
+          id: i,
+          checkDate: r.checkDate,
+          publishedOn: r.published === null ? null : new Date(Date.parse(r.checkDate) + r.published * 86_400_000).toISOString().slice(0, 10),
+        }));
+        const s = deadlineStatus(records, cal, today, { dueSoonDays: soon });
+        const lists = [s.overdue, s.dueSoon, s.onTime, s.publishedLate, s.publishedOnTime];
+        const ids = lists.flatMap((l) => l.map((i) => i.record.id)).concat(s.undetermined.map((u) => u.record.id));
+        expect(ids.sort((a, b) => a - b)).toEqual(records.map((r) => r.id));
+        for (const i of s.overdue) expect(i.deadline < today).toBe(true);
+        for (const i of s.dueSoon) expect(i.deadline >= today && i.workingDaysLeft <= soon && i.workingDaysLeft >= 0).toBe(true);
+        for (const i of s.onTime) expect(i.workingDaysLeft).toBeGreaterThan(soon);
+        for (const i of s.publishedLate) expect(i.record.publishedOn! > i.deadline).toBe(true);
+        for (const i of s.publishedOnTime) expect(i.record.publishedOn! <= i.deadline).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
