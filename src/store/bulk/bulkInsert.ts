@@ -83,7 +83,8 @@ interface CheckTrigger {
   message: string;
 }
 
-function checkTriggers(db: Extract<Store, { kind: "sqlite" }>["raw"], table: string): CheckTrigger[] {
+/** The CHECK-emulating insert triggers of a SQLite table (exported for tests). */
+export function checkTriggers(db: Extract<Store, { kind: "sqlite" }>["raw"], table: string): CheckTrigger[] {
   const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?").all(table) as { name: string; sql: string }[];
   const out: CheckTrigger[] = [];
   for (const r of rows) {
