@@ -163,6 +163,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     this.#started = true;
     const o = this.options;
     const batchSize = o.batchSize ?? 1000;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
     const maxIssues = o.maxIssuesInSummary ?? 10_000;
     let bytesRead = 0;
     const counted = async function* (s: AsyncIterable<Uint8Array>) {
@@ -210,6 +211,14 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       else issuesTruncated = true;
     };
 
+    const keyColumn = (hd: { columns: ImportColumn[]; byField: Map<string, number> }): string | null => {
+      for (const f of this.spec.keyFields) {
+        const idx = hd.byField.get(f);
+        if (idx !== undefined) return hd.columns[idx]!.header;
+      }
+      return null;
+    };
+
     for await (const raw of rows) {
       if (!header) {
         scanned++;
@@ -231,13 +240,6 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       }
       s.rowsRead++;
       const h = header;
-      const keyColumn = (hd: typeof h): string | null => {
-        for (const f of this.spec.keyFields) {
-          const idx = hd.byField.get(f);
-          if (idx !== undefined) return hd.columns[idx]!.header;
-        }
-        return null;
-      };
       const extra = raw.cells.slice(h.columns.length).filter((c) => cellText(c) !== null);
       let result: RowResult<T>;
       if (extra.length > 0) {
