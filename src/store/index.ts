@@ -144,6 +144,8 @@ export async function openStore(options: { databaseUrl?: string } = {}): Promise
     options: `-c search_path="${target.schema}"`,
     max: 10,
   });
+  // An idle connection dropped by the server must not crash the process (pg emits 'error').
+  pool.on("error", (err) => console.error(`ssj store: idle PostgreSQL connection error: ${err.message}`));
   const adapter = new PrismaPg(pool, { schema: target.schema });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
   let closed = false;
