@@ -152,10 +152,24 @@ export function dependentRound(from: ArrayLike<number>, to: ArrayLike<number>, v
   const pathNodes: number[] = [];
   const pathEdges: number[] = [];
 
-  /** A fractional edge at u other than `except`, or -1. */
+  /**
+   * A fractional edge at u other than `except`, or -1. Among the first few candidates, one
+   * leading back onto the current path is preferred: it closes a short cycle at once.
+   */
   const findEdge = (u: number, except: number): number => {
     const end = deg[u + 1]!;
     while (ptr[u]! < end && !frac(adj[ptr[u]!]!)) ptr[u]!++;
+    let first = -1;
+    let seen = 0;
+    for (let j = ptr[u]!; j < end && seen < 16; j++) {
+      const e = adj[j]!;
+      if (e === except || !frac(e)) continue;
+      seen++;
+      const v = from[e] === u ? to[e]! : from[e]!;
+      if (pos[v]! >= 0) return e;
+      if (first < 0) first = e;
+    }
+    if (first >= 0) return first;
     for (let j = ptr[u]!; j < end; j++) {
       const e = adj[j]!;
       if (e !== except && frac(e)) return e;

@@ -262,10 +262,16 @@ export function lastDayAtOrBefore(days: readonly string[], date: string): number
   return firstDayAtOrAfter(days, nextIsoDate(date)) - 1;
 }
 
+const nextCache = new Map<string, string>();
 function nextIsoDate(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
+  let n = nextCache.get(date);
+  if (n === undefined) {
+    const d = new Date(`${date}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    n = d.toISOString().slice(0, 10);
+    if (nextCache.size < 100_000) nextCache.set(date, n);
+  }
+  return n;
 }
 
 /** A task's window as horizon-day indices [lo, hi]; lo > hi when the window holds no working day. */
