@@ -6,6 +6,7 @@ import planRoutes from "./plans.ts";
 import auditRoutes from "./audit.ts";
 import drawRoutes from "./draws.ts";
 import resultRoutes from "./results.ts";
+import importRoutes from "./imports.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -14,6 +15,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(auditRoutes);
   await app.register(drawRoutes);
   await app.register(resultRoutes);
+  await app.register(importRoutes);
 };
 
 export default apiRoutes;

@@ -55,6 +55,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "PUT /tasks/:id/result": [OFFICER, "/tasks/999999/result"],
   "POST /tasks/:id/publish": [OFFICER, "/tasks/999999/publish"],
   "GET /results/deadlines": [A, "/results/deadlines"],
+  "POST /imports/:kind": [ADMIN, "/imports/entities"],
   "GET /audit": [AA, "/audit"],
   "GET /audit/verify": [AA, "/audit/verify"],
 };

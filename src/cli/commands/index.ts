@@ -9,4 +9,4 @@ import { checkScheduleCommand } from "./checkSchedule.ts";
 import { verifyCommand } from "./verify.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, optimizeCommand, checkScheduleCommand, verifyCommand];
+export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand];

@@ -3,7 +3,7 @@
  * change and appends its audit entry (who, what, subject, payload) in ONE transaction via the
  * store's hash-chained `appendAudit`. If either fails, neither happens.
  */
-import { appendAudit, withTransaction } from "../index.ts";
+import { appendAudit, withTransaction, type TransactionOptions } from "../index.ts";
 import type { JsonValue } from "../../audit/chain.ts";
 import type { RepoStore, Tx } from "./db.ts";
 
@@ -25,12 +25,13 @@ export interface AuditEntry {
 export async function inTransaction<T>(
   store: RepoStore,
   change: (tx: Tx) => Promise<{ value: T; audit: AuditEntry | AuditEntry[] }>,
+  options: TransactionOptions = {},
 ): Promise<T> {
   return withTransaction(store, async (tx) => {
     const { value, audit } = await change(tx);
     for (const entry of Array.isArray(audit) ? audit : [audit]) await appendAudit(tx, { ...entry, payload: toJson(entry.payload) });
     return value;
-  });
+  }, options);
 }
 
 export function actorOf(principal: { userId: number; name: string } | null | undefined): string {

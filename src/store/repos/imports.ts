@@ -1,0 +1,435 @@
+/**
+ * Directory imports into the database, each in ONE transaction: a crash or a rejected file
+ * (unreadable, no header…) leaves the database unchanged; rejected rows are reported and skipped,
+ * valid rows kept. Upserts by natural key — entities by 统一社会信用代码/注册号, inspectors by
+ * certificate number, items by (department, code), joint templates by code — so importing the
+ * same file twice changes nothing the second time.
+ *
+ * Parsing is the directory engineer's (src/directories/import, src/directories/itemLists).
+ */
+import {
+  ImportError,
+  importEntities,
+  importInspectors,
+  type ByteSource,
+  type EntityRow,
+  type ImportProgress,
+  type ImportSummary,
+  type InspectorRow,
+  type RowIssue,
+} from "../../directories/import/index.ts";
+import { parseInspectionItems, parseJointTemplates, type InspectionItem as ListItem } from "../../directories/itemLists/index.ts";
+import { inTransaction } from "./audit.ts";
+import { RepoError, type RepoStore, type Tx } from "./db.ts";
+import { asArray } from "./directories.ts";
+
+export type ImportKind = "entities" | "inspectors" | "items" | "joint-items";
+export const IMPORT_KINDS: readonly ImportKind[] = ["entities", "inspectors", "items", "joint-items"];
+
+export interface ImportIssue {
+  row: number;
+  field: string | null;
+  column: string | null;
+  rule: string;
+  severity: "error" | "flag";
+  message: string;
+}
+
+export interface ImportReport {
+  kind: ImportKind;
+  format: string;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  flagged: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Every rejected or flagged row (row number, field, rule), at most `MAX_REPORTED_ISSUES`. */
+  issues: ImportIssue[];
+  issuesTruncated: boolean;
+}
+
+export const MAX_REPORTED_ISSUES = 10_000;
+/** Long imports need more than the default 30 s transaction. */
+const IMPORT_TX = { timeout: 30 * 60_000, maxWait: 60_000 };
+
+function fileError(e: unknown): never {
+  if (e instanceof ImportError) throw new RepoError(422, `IMPORT_${e.code.toUpperCase()}`, e.message, "file");
+  if ((e as Error)?.name === "ItemListError" || (e as Error)?.name === "XlsError") throw new RepoError(422, "IMPORT_FORMAT", (e as Error).message, "file");
+  throw e;
+}
+
+// ── mapping to the data model ──────────────────────────────────────────────────────────────
+
+const KIND_WORDS: [RegExp, "enterprise" | "individual" | "cooperative" | "other"][] = [
+  [/个体|individual/i, "individual"],
+  [/合作社|cooperative/i, "cooperative"],
+  [/企业|公司|enterprise|company|分支|非公司/i, "enterprise"],
+];
+
+export function entityKind(row: Pick<EntityRow, "entityType" | "code" | "codeKind">): "enterprise" | "individual" | "cooperative" | "other" {
+  if (row.entityType) {
+    for (const [re, k] of KIND_WORDS) if (re.test(row.entityType)) return k;
+    return "other";
+  }
+  if (row.codeKind === "creditCode" && row.code[0] === "9") return row.code[1] === "1" ? "enterprise" : row.code[1] === "2" ? "individual" : row.code[1] === "3" ? "cooperative" : "other";
+  return "other";
+}
+
+const STATUS_WORDS: [RegExp, string][] = [
+  [/^(存续|在业|开业|正常|active|在营|登记成立)/i, "active"],
+  [/注销|deregistered/i, "deregistered"],
+  [/吊销|revoked/i, "revoked"],
+  [/撤销|cancelled/i, "cancelled"],
+  [/迁出|moved/i, "moved-out"],
+  [/停业|歇业|关闭|清算|closed/i, "closed"],
+];
+
+export function entityStatus(s: string | null): string | null {
+  if (s === null) return "active";
+  for (const [re, v] of STATUS_WORDS) if (re.test(s.trim())) return v;
+  return null;
+}
+
+function entityData(r: EntityRow, flags: RowIssue[]) {
+  return {
+    code: r.code,
+    codeKind: r.codeKind === "creditCode" ? "uscc" : "regno",
+    checksumFailed: flags.some((f) => f.field === "code" && f.rule === "checksum"),
+    name: r.name,
+    districtCode: r.districtCode,
+    address: r.address,
+    industryCode: r.industryCode,
+    kind: entityKind(r),
+    status: entityStatus(r.status)!,
+    riskClass: r.riskClass,
+    establishedOn: r.establishedOn,
+  };
+}
+
+type Progress = (p: { phase: string; rowsRead: number; bytesRead?: number; totalBytes?: number | null }) => void;
+
+function same(a: Record<string, unknown>, b: Record<string, unknown>, keys: string[]): boolean {
+  return keys.every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
+}
+
+/** Entities or inspectors from CSV/XLSX bytes. */
+export async function importDirectory(
+  store: RepoStore,
+  kind: "entities" | "inspectors",
+  source: ByteSource,
+  actor: string,
+  options: { totalBytes?: number; onProgress?: Progress; fileName?: string; batchSize?: number } = {},
+): Promise<ImportReport> {
+  const departments = kind === "inspectors" ? await store.prisma.department.findMany() : [];
+  const deptByKey = new Map<string, number>();
+  for (const d of departments) {
+    deptByKey.set(d.code, d.id);
+    deptByKey.set(d.name, d.id);
+  }
+  return inTransaction(
+    store,
+    async (tx) => {
+      const onProgress = (p: ImportProgress) => options.onProgress?.({ phase: "reading", ...p });
+      const opts = { totalBytes: options.totalBytes, onProgress, maxIssuesInSummary: MAX_REPORTED_ISSUES, ...(options.batchSize ? { batchSize: options.batchSize } : {}) };
+      const issues: ImportIssue[] = [];
+      let created = 0, updated = 0, unchanged = 0, extraRejected = 0;
+      let summary: ImportSummary;
+      try {
+        if (kind === "entities") {
+          const imp = importEntities(source, opts);
+          for await (const batch of imp) {
+            issues.push(...batch.issues);
+            const good = batch.rows.filter((r) => {
+              if (entityStatus(r.value.status) !== null) return true;
+              issues.push({ row: r.row, field: "status", column: null, rule: "unknownStatus", severity: "error", message: `状态 "${r.value.status}" is not one of 存续/在业, 注销, 吊销, 撤销, 停业/歇业, 迁出` });
+              extraRejected++;
+              return false;
+            });
+            const c = await upsertEntities(tx, good.map((r) => entityData(r.value, r.flags)));
+            created += c.created; updated += c.updated; unchanged += c.unchanged;
+          }
+          summary = imp.summary();
+        } else {
+          const imp = importInspectors(source, opts);
+          for await (const batch of imp) {
+            issues.push(...batch.issues);
+            const good: { row: number; value: InspectorRow; departmentId: number }[] = [];
+            for (const r of batch.rows) {
+              const departmentId = deptByKey.get(r.value.department);
+              if (departmentId === undefined) {
+                issues.push({ row: r.row, field: "department", column: null, rule: "unknownDepartment", severity: "error", message: `部门 "${r.value.department}" is neither the code nor the name of a department` });
+                extraRejected++;
+              } else good.push({ ...r, departmentId });
+            }
+            const c = await upsertInspectors(tx, good);
+            created += c.created; updated += c.updated; unchanged += c.unchanged;
+          }
+          summary = imp.summary();
+        }
+      } catch (e) {
+        fileError(e);
+      }
+      issues.sort((a, b) => a.row - b.row);
+      const report: ImportReport = {
+        kind,
+        format: summary.format,
+        rowsRead: summary.rowsRead,
+        accepted: summary.accepted - extraRejected,
+        rejected: summary.rejected + extraRejected,
+        flagged: summary.flagged,
+        created,
+        updated,
+        unchanged,
+        issues: issues.slice(0, MAX_REPORTED_ISSUES),
+        issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
+      };
+      options.onProgress?.({ phase: "done", rowsRead: summary.rowsRead });
+      return {
+        value: report,
+        audit: { actor, action: `import.${kind}`, subject: `directory:${kind}`, payload: { file: options.fileName ?? null, ...report, issues: report.issues.length } },
+      };
+    },
+    IMPORT_TX,
+  );
+}
+
+const ENTITY_FIELDS = ["codeKind", "checksumFailed", "name", "districtCode", "address", "industryCode", "kind", "status", "riskClass", "establishedOn"];
+
+async function upsertEntities(tx: Tx, rows: ReturnType<typeof entityData>[]) {
+  // Last row wins within a file (the parser flags duplicates).
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const existing = await tx.entity.findMany({ where: { code: { in: [...byCode.keys()] } } });
+  const old = new Map(existing.map((e) => [e.code, e]));
+  const fresh = [...byCode.values()].filter((r) => !old.has(r.code));
+  if (fresh.length > 0) await tx.entity.createMany({ data: fresh });
+  let updated = 0, unchanged = 0;
+  for (const r of byCode.values()) {
+    const o = old.get(r.code);
+    if (!o) continue;
+    if (same(o as unknown as Record<string, unknown>, r, ENTITY_FIELDS)) unchanged++;
+    else {
+      await tx.entity.update({ where: { code: r.code }, data: { ...r, ...(o.status !== r.status ? { statusChangedOn: new Date().toISOString().slice(0, 10) } : {}) } });
+      updated++;
+    }
+  }
+  return { created: fresh.length, updated, unchanged };
+}
+
+async function upsertInspectors(tx: Tx, rows: { value: InspectorRow; departmentId: number }[]) {
+  const data = new Map(
+    rows.map((r) => [
+      r.value.certificateNo,
+      {
+        certificateNo: r.value.certificateNo,
+        departmentId: r.departmentId,
+        name: r.value.name,
+        qualifications: r.value.qualifications,
+        specialities: r.value.specialities,
+        districts: r.value.districts,
+        active: r.value.active,
+      },
+    ]),
+  );
+  const existing = await tx.inspector.findMany({ where: { certificateNo: { in: [...data.keys()] } } });
+  const old = new Map(existing.map((e) => [e.certificateNo, e]));
+  const fresh = [...data.values()].filter((r) => !old.has(r.certificateNo));
+  if (fresh.length > 0) await tx.inspector.createMany({ data: fresh });
+  let updated = 0, unchanged = 0;
+  for (const r of data.values()) {
+    const o = old.get(r.certificateNo);
+    if (!o) continue;
+    const cmp = { ...o, qualifications: asArray(o.qualifications), specialities: asArray(o.specialities), districts: asArray(o.districts) };
+    if (same(cmp as unknown as Record<string, unknown>, r, ["departmentId", "name", "qualifications", "specialities", "districts", "active"])) unchanged++;
+    else {
+      await tx.inspector.update({ where: { certificateNo: r.certificateNo }, data: r });
+      updated++;
+    }
+  }
+  return { created: fresh.length, updated, unchanged };
+}
+
+// ── item lists (抽查事项清单, 联合抽查事项清单) ──────────────────────────────────────────────────
+
+const METHOD_WORDS: [RegExp, "on-site" | "written" | "online"][] = [
+  [/现场/, "on-site"],
+  [/书面/, "written"],
+  [/网络|网上|在线/, "online"],
+];
+
+const DEPARTMENT_STEMS: [RegExp, RegExp][] = [
+  [/市场监管|市场监督/, /市场监督管理|市场监管/],
+  [/生态环境|环保/, /生态环境/],
+  [/住房|住建|城乡建设/, /住房和城乡建设|住建/],
+  [/卫生健康|卫健/, /卫生健康|卫健/],
+  [/交通运输|交通/, /交通运输/],
+  [/应急管理|应急/, /应急管理/],
+  [/公安/, /公安/],
+  [/农业农村|农业/, /农业农村/],
+  [/文化|旅游/, /旅游和文化|文化|旅游/],
+  [/税务/, /税务/],
+  [/教育/, /教育/],
+  [/自然资源/, /自然资源/],
+  [/水务|水利/, /水务|水利/],
+  [/人力资源|人社/, /人力资源/],
+  [/商务/, /商务/],
+  [/药品|药监/, /药品/],
+];
+
+/** The department a list names ("市场监管部门", "海口市市场监督管理局", a code…), or null. */
+export function matchDepartment<D extends { id: number; code: string; name: string }>(written: string, departments: D[], prefer?: (d: D) => boolean): D | null {
+  const exact = departments.find((d) => d.name === written || d.code === written);
+  if (exact) return exact;
+  for (const [w, n] of DEPARTMENT_STEMS) {
+    if (!w.test(written)) continue;
+    const hits = departments.filter((d) => n.test(d.name));
+    if (hits.length === 0) return null;
+    return (prefer && hits.find(prefer)) ?? hits[0]!;
+  }
+  return null;
+}
+
+export async function importItemList(
+  store: RepoStore,
+  bytes: Uint8Array,
+  actor: string,
+  options: { department?: string; fileName?: string; onProgress?: Progress } = {},
+): Promise<ImportReport> {
+  let parsed: Awaited<ReturnType<typeof parseInspectionItems>>;
+  try {
+    parsed = await parseInspectionItems(bytes);
+  } catch (e) {
+    fileError(e);
+  }
+  const departments = await store.prisma.department.findMany();
+  let forced: (typeof departments)[number] | null = null;
+  if (options.department) {
+    forced = departments.find((d) => d.code === options.department || d.name === options.department || String(d.id) === options.department) ?? null;
+    if (!forced) throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department '${options.department}' does not exist`, "department");
+  }
+  const city = (d: { level: string }) => d.level === "city";
+  const issues: ImportIssue[] = parsed.issues.map((i) => ({ row: i.row, field: i.field, column: null, rule: "list", severity: "error" as const, message: i.message }));
+  return inTransaction(
+    store,
+    async (tx) => {
+      let created = 0, updated = 0, unchanged = 0, rejected = 0;
+      for (const [n, it] of parsed.rows.entries()) {
+        const dept = forced ?? matchDepartment(it.department, departments, city);
+        if (!dept) {
+          issues.push({ row: it.sourceRow, field: "department", column: "编制单位名称", rule: "unknownDepartment", severity: "error", message: `no department matches "${it.department}"; pass --department <code>` });
+          rejected++;
+          continue;
+        }
+        const methods = [...new Set(it.methods.flatMap((m) => METHOD_WORDS.filter(([re]) => re.test(m)).map(([, v]) => v)))];
+        if (methods.length === 0) {
+          methods.push("on-site");
+          issues.push({ row: it.sourceRow, field: "methods", column: "检查方式", rule: "defaultMethod", severity: "flag", message: `检查方式 "${it.methods.join("、")}" has no 现场/书面/网络: recorded as on-site` });
+        }
+        const data = {
+          departmentId: dept.id,
+          code: itemCode(it, n),
+          category: it.category,
+          name: it.name,
+          target: it.target,
+          legalBasis: it.legalBasis || "（未注明）",
+          content: it.subject ? `${it.name}（检查主体：${it.subject}）` : it.name,
+          methods,
+          importance: it.kind,
+          source: parsed.title ?? options.fileName ?? "imported list",
+        };
+        const old = await tx.inspectionItem.findUnique({ where: { departmentId_code: { departmentId: dept.id, code: data.code } } });
+        if (!old) {
+          await tx.inspectionItem.create({ data });
+          created++;
+        } else if (same({ ...old, methods: asArray(old.methods) } as unknown as Record<string, unknown>, data, ["category", "name", "target", "legalBasis", "content", "methods", "importance", "source"])) unchanged++;
+        else {
+          await tx.inspectionItem.update({ where: { id: old.id }, data });
+          updated++;
+        }
+        if ((n + 1) % 100 === 0) options.onProgress?.({ phase: "writing", rowsRead: n + 1 });
+      }
+      const report: ImportReport = {
+        kind: "items",
+        format: parsed.format,
+        rowsRead: parsed.rows.length,
+        accepted: parsed.rows.length - rejected,
+        rejected: rejected + parsed.issues.length,
+        flagged: issues.filter((i) => i.severity === "flag").length,
+        created,
+        updated,
+        unchanged,
+        issues: issues.sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ISSUES),
+        issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
+      };
+      return { value: report, audit: { actor, action: "import.items", subject: "directory:items", payload: { file: options.fileName ?? null, ...report, issues: report.issues.length } } };
+    },
+    IMPORT_TX,
+  );
+}
+
+function itemCode(it: ListItem, n: number): string {
+  const cat = it.category.replace(/\s/g, "").slice(0, 20);
+  return it.seq !== null ? `${cat}-${String(it.seq).padStart(3, "0")}` : `${cat}-R${it.sourceRow || n + 1}`;
+}
+
+/** Joint-inspection item list → joint-plan templates (lead + partner departments). */
+export async function importJointList(store: RepoStore, bytes: Uint8Array, actor: string, options: { fileName?: string } = {}): Promise<ImportReport> {
+  let parsed: Awaited<ReturnType<typeof parseJointTemplates>>;
+  try {
+    parsed = await parseJointTemplates(bytes);
+  } catch (e) {
+    fileError(e);
+  }
+  const departments = await store.prisma.department.findMany();
+  const city = (d: { level: string }) => d.level === "city";
+  const issues: ImportIssue[] = parsed.issues.map((i) => ({ row: i.row, field: i.field, column: null, rule: "list", severity: "error" as const, message: i.message }));
+  return inTransaction(
+    store,
+    async (tx) => {
+      let created = 0, updated = 0, unchanged = 0, rejected = 0;
+      for (const [n, t] of parsed.rows.entries()) {
+        const lead = t.leadDepartments.map((w) => matchDepartment(w, departments, city)).find((d) => d !== null) ?? null;
+        if (!lead) {
+          issues.push({ row: t.sourceRow, field: "leadDepartment", column: "发起部门", rule: "unknownDepartment", severity: "error", message: `no department matches "${t.leadDepartment}"` });
+          rejected++;
+          continue;
+        }
+        const partners = new Set<number>();
+        for (const w of [...t.leadDepartments.slice(1), ...t.partnerDepartments]) {
+          const d = matchDepartment(w, departments, city);
+          if (!d) issues.push({ row: t.sourceRow, field: "partnerDepartments", column: "配合部门", rule: "unknownDepartment", severity: "flag", message: `no department matches "${w}": left out` });
+          else if (d.id !== lead.id) partners.add(d.id);
+        }
+        const code = `JT-${t.field.replace(/\s/g, "").slice(0, 20)}-${t.seq !== null ? String(t.seq).padStart(3, "0") : `R${t.sourceRow || n + 1}`}`;
+        const data = { code, field: t.field, name: t.item, target: t.target, leadDepartmentId: lead.id };
+        const old = await tx.jointTemplate.findUnique({ where: { code }, include: { partners: true } });
+        const oldPartners = old ? old.partners.map((p) => p.departmentId).sort() : [];
+        if (old && same(old as unknown as Record<string, unknown>, data, ["field", "name", "target", "leadDepartmentId"]) && JSON.stringify(oldPartners) === JSON.stringify([...partners].sort())) {
+          unchanged++;
+          continue;
+        }
+        const tpl = old ? await tx.jointTemplate.update({ where: { code }, data }) : await tx.jointTemplate.create({ data });
+        await tx.jointTemplatePartner.deleteMany({ where: { templateId: tpl.id } });
+        if (partners.size > 0) await tx.jointTemplatePartner.createMany({ data: [...partners].map((departmentId) => ({ templateId: tpl.id, departmentId })) });
+        if (old) updated++;
+        else created++;
+      }
+      const report: ImportReport = {
+        kind: "joint-items",
+        format: parsed.format,
+        rowsRead: parsed.rows.length,
+        accepted: parsed.rows.length - rejected,
+        rejected: rejected + parsed.issues.length,
+        flagged: issues.filter((i) => i.severity === "flag").length,
+        created,
+        updated,
+        unchanged,
+        issues: issues.sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ISSUES),
+        issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
+      };
+      return { value: report, audit: { actor, action: "import.joint-items", subject: "directory:joint-items", payload: { file: options.fileName ?? null, ...report, issues: report.issues.length } } };
+    },
+    IMPORT_TX,
+  );
+}
