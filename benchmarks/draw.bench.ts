@@ -7,8 +7,8 @@
  * commitment, the seed and every result), the floor (a bare single-threaded loop hashing each
  * code once with node:crypto SHA-256), and peak RSS (process.resourceUsage().maxRSS).
  *
- * Entities: src/demo/ has no exported entity generator yet, so this bench generates synthetic
- * valid codes with creditCodeCheckChar (deterministic, shuffled so the pool is not pre-sorted).
+ * Entities: the demo city's entity generator (src/demo entityGenerator, deterministic; its
+ * codes are not in sorted order), mapped to the draw's Entity shape.
  *
  * Options: --n <entities> (default 2000000), --departments <k> (default 20).
  */
@@ -16,7 +16,8 @@ import { createHash } from "node:crypto";
 import { writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from "../src/directories/creditCode.ts";
+import { loadavg } from "node:os";
+import { entityGenerator } from "../src/demo/index.ts";
 import {
   DEFAULT_TEAM_RULE,
   buildManifest,
@@ -29,7 +30,6 @@ import {
   verifyManifest,
   type DepartmentInput,
   type Entity,
-  type RiskClass,
 } from "../src/draws/index.ts";
 
 const arg = (name: string, dflt: number) => {
@@ -42,35 +42,15 @@ const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const now = () => performance.now();
 const secs = (ms: number) => (ms / 1000).toFixed(2) + " s";
 
-// Synthetic directory (deterministic).
+// The directory: the demo city's deterministic entity generator (src/demo), slimmed to what the
+// draw needs. Its codes come out in a keyed-permutation order, not sorted.
 let t = now();
-let rs = 12345;
-const rnd = () => ((rs = (Math.imul(rs, 1103515245) + 12345) >>> 0) / 4294967296);
-const classes: RiskClass[] = ["A", "A", "B", "B", "B", "B", "B", "B", "C", "D"];
-const districts = ["350102", "350103", "350104", "350105", "350111", "350121", "350122"];
-let entities: Entity[] = new Array(N);
-for (let i = 0; i < N; i++) {
-  let x = Math.floor(rnd() * 31 ** 6) * 31 ** 3 + (i % 29791); // unique-ish organisation codes
-  let org = "";
-  for (let k = 0; k < 9; k++) {
-    org = CREDIT_CODE_ALPHABET[x % 31]! + org;
-    x = Math.floor(x / 31);
-  }
-  const first17 = `91350100${org}`;
-  entities[i] = {
-    code: first17 + creditCodeCheckChar(first17),
-    district: districts[i % districts.length]!,
-    industry: "C13",
-    kind: "enterprise",
-    status: "active",
-    riskClass: classes[Math.floor(rnd() * classes.length)]!,
-  };
-}
-// Drop the rare duplicate codes.
-const seen = new Set<string>();
-let unique: Entity[] = entities.filter((e) => (seen.has(e.code) ? false : (seen.add(e.code), true)));
-seen.clear();
-console.log(`generated ${unique.length} synthetic entities in ${secs(now() - t)} (src/demo has no entity generator yet)`);
+let entities: Entity[] = [];
+const gen = entityGenerator({ seed: "draw-bench", entities: N });
+for (const batch of gen.batches(100_000))
+  for (const e of batch)
+    entities.push({ code: e.code, district: e.districtCode, industry: e.industryCode, kind: e.kind, size: e.size, status: e.status, riskClass: e.riskClass });
+console.log(`generated ${entities.length} entities with src/demo entityGenerator in ${secs(now() - t)}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 
 const departments: DepartmentInput[] = Array.from({ length: K }, (_, i) => ({
   id: `D${String(i + 1).padStart(2, "0")}`,
@@ -83,14 +63,14 @@ const departments: DepartmentInput[] = Array.from({ length: K }, (_, i) => ({
 // Floor: bare single-threaded node:crypto SHA-256 of every code.
 t = now();
 let sink = 0;
-for (const e of unique) sink ^= createHash("sha256").update(e.code).digest()[0]!;
+for (const e of entities) sink ^= createHash("sha256").update(e.code).digest()[0]!;
 const floor = now() - t;
-console.log(`floor: node:crypto SHA-256 of ${unique.length} codes, one thread: ${secs(floor)} (${sink & 0})`);
+console.log(`floor: node:crypto SHA-256 of ${entities.length} codes, one thread: ${secs(floor)} (${sink & 0})`);
 
 t = now();
 const inputs = freezeInputs({
   batch: { id: "BENCH-2026-01", name: "基准批次", year: 2026, level: "city" },
-  entities: unique,
+  entities,
   departments,
   config: {
     generalRatioCap: { A: "5/100", B: "20/100", C: "60/100", D: "1/1" },
@@ -108,7 +88,6 @@ const c = commitment(inputs);
 const tCommit = now() - t;
 console.log(`freeze (validate, sort pool by code): ${secs(tFreeze)}; commitment (CJSON + SHA-256): ${secs(tCommit)}`);
 entities = [];
-unique = [];
 
 const provenance = { mode: "external" as const, source: "drand", reference: "quicknet round 20000000", value: "bench-public-value", publishedAt: "2026-11-25T00:00:00Z" };
 const seed = seedFromExternal(c, "drand", "quicknet round 20000000", provenance.value);
@@ -148,5 +127,6 @@ if (!outcome2.ok) throw new Error(`verify of the parsed manifest failed: ${outco
 console.log(
   `manifest file ${(size / 1e6).toFixed(0)} MB: write ${secs(tWrite)}, read+parse ${secs(tParse)}, verify ${secs(tVerify2)} (${((tParse + tVerify2) / floor).toFixed(2)}× floor incl. parse)`,
 );
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 console.log(`peak RSS (maxRSS): ${rssDraw} MB after generating, freezing and drawing; ${mb()} MB at the end (manifest text and a parsed copy in memory)`);
 console.log(`threads: ${(await import("node:os")).availableParallelism()}`);

@@ -69,6 +69,7 @@ export {
   parseManifest,
   seedFromProvenance,
   firstDifference,
+  resultsDigest,
   ManifestFormatError,
   MANIFEST_VERSION,
   type DrawManifest,

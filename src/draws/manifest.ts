@@ -6,13 +6,17 @@
  *   buildManifest({ inputs, seed, provenance, … }) → DrawManifest
  *   verifyManifest(manifest, { expectedCommitment }) → { ok: true, summary } | { ok: false, path, message }
  */
-import { cjsonDigest } from "./canonicalJson.ts";
+import { sha256Hex } from "./canonicalJson.ts";
+import { resultsCanonicalJson } from "./resultsJson.ts";
 import { commitment as commitmentOf, validateFrozen } from "./freeze.ts";
 import { drawInspectors, substitute, type CheckResult, type InspectorSubstitution } from "./inspectors.ts";
 import { isHex32, seedFromExternal, seedFromReveals } from "./seed.ts";
 import type { SeedProvenance } from "./state.ts";
 import { drawTargets, substituteTarget, ticketOrder, ticketOrderParallel, type TargetResult, type TargetSubstitution, type TicketOrder } from "./targets.ts";
 import { SPEC_VERSION, type FrozenInputs } from "./types.ts";
+import { availableParallelism } from "node:os";
+import { PARALLEL_MIN } from "./sha256.ts";
+import { computeTicketsParallel } from "./tickets.ts";
 
 export const MANIFEST_VERSION = "ssj-draw-manifest/1";
 
@@ -69,9 +73,14 @@ export function buildManifest(args: {
     commitment: c,
     seed: { value: seed, provenance: args.provenance },
     results,
-    resultDigest: cjsonDigest(results),
+    resultDigest: resultsDigest(results),
     substitutions: args.substitutions ?? { targets: [], inspectors: [] },
   };
+}
+
+/** SHA-256 (hex) of CJSON(results), via the shape-specific encoder. */
+export function resultsDigest(results: DrawResults): string {
+  return sha256Hex(resultsCanonicalJson(results));
 }
 
 /** The manifest is not a manifest at all (verify exits 2). */
@@ -120,26 +129,46 @@ const show = (v: unknown) => {
 
 /** First place where `actual` differs from `expected`, as [path, message], or null. */
 export function firstDifference(expected: unknown, actual: unknown, path: string): [string, string] | null {
-  if (Object.is(expected, actual)) return null;
+  const trail: (string | number)[] = [];
+  const found = diff(expected, actual, trail);
+  if (!found) return null;
+  const p = path + trail.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("");
+  return [p, found];
+}
+
+/** Depth-first comparison; on a difference, `trail` holds the path (built only then). */
+function diff(expected: unknown, actual: unknown, trail: (string | number)[]): string | null {
+  if (expected === actual) return null;
   if (Array.isArray(expected) && Array.isArray(actual)) {
     const n = Math.min(expected.length, actual.length);
     for (let i = 0; i < n; i++) {
-      const d = firstDifference(expected[i], actual[i], `${path}[${i}]`);
+      const e = expected[i];
+      const a = actual[i];
+      if (e === a) continue;
+      trail.push(i);
+      const d = diff(e, a, trail);
       if (d) return d;
+      trail.pop();
     }
-    if (expected.length !== actual.length)
-      return [`${path}[${n}]`, `recomputed list has ${expected.length} entries, manifest has ${actual.length}`];
+    if (expected.length !== actual.length) {
+      trail.push(n);
+      return `recomputed list has ${expected.length} entries, manifest has ${actual.length}`;
+    }
     return null;
   }
   if (expected && actual && typeof expected === "object" && typeof actual === "object" && !Array.isArray(expected) && !Array.isArray(actual)) {
-    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+    const ex = expected as Record<string, unknown>;
+    const ac = actual as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(ex), ...Object.keys(ac)])].sort();
     for (const k of keys) {
-      const d = firstDifference((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      trail.push(k);
+      const d = diff(ex[k], ac[k], trail);
       if (d) return d;
+      trail.pop();
     }
     return null;
   }
-  return [path, `recomputed ${show(expected)}, manifest has ${show(actual)}`];
+  return `recomputed ${show(expected)}, manifest has ${show(actual)}`;
 }
 
 /**
@@ -149,6 +178,15 @@ export function firstDifference(expected: unknown, actual: unknown, path: string
  */
 export async function verifyManifest(m: DrawManifest, opts: { expectedCommitment?: string; threads?: number } = {}): Promise<VerifyOutcome> {
   const fail = (path: string, message: string): VerifyOutcome => ({ ok: false, path, message });
+  // Start hashing the tickets for the claimed seed on worker threads at once, so that it overlaps
+  // the commitment and validation below; used only if the claimed seed proves right.
+  const threads = opts.threads ?? availableParallelism();
+  const codes = m.inputs?.pool?.codes;
+  let early: Promise<Uint32Array> | null = null;
+  if (threads > 1 && isHex32(m.seed?.value) && Array.isArray(codes) && codes.length >= PARALLEL_MIN && codes.every((c) => typeof c === "string")) {
+    early = computeTicketsParallel(m.seed.value, codes, threads, false);
+    early.catch(() => undefined);
+  }
   if (m.spec !== SPEC_VERSION || m.inputs.spec !== SPEC_VERSION)
     return fail("spec", `manifest is for '${m.spec}' / inputs '${m.inputs.spec}'; this verifier implements ${SPEC_VERSION}`);
   let c: string;
@@ -173,22 +211,15 @@ export async function verifyManifest(m: DrawManifest, opts: { expectedCommitment
     return fail("seed.provenance", (err as Error).message);
   }
   if (!isHex32(m.seed.value) || seed !== m.seed.value) return fail("seed.value", `the provenance gives seed ${seed}, the manifest has ${show(m.seed.value)}`);
-  const order = await ticketOrderParallel(m.inputs, seed, opts.threads);
+  const order = early ? ticketOrder(m.inputs, seed, await early) : await ticketOrderParallel(m.inputs, seed, threads);
   const results = runDraw(m.inputs, seed, order);
-  // Compare by digest first (fast); locate the first difference only when they differ.
-  let rd: string;
-  try {
-    rd = cjsonDigest(m.results);
-  } catch (err) {
-    return fail("results", `results cannot be canonically encoded: ${(err as Error).message}`);
-  }
-  if (cjsonDigest(results) !== rd) {
-    const d =
-      firstDifference(results.targets, m.results.targets, "results.targets") ??
-      firstDifference(results.checks, m.results.checks, "results.checks") ??
-      firstDifference(results, m.results, "results");
-    return d ? fail(d[0], d[1]) : fail("results", "the recomputed results differ from the manifest's");
-  }
+  const d =
+    firstDifference(results.targets, m.results.targets, "results.targets") ??
+    firstDifference(results.checks, m.results.checks, "results.checks") ??
+    firstDifference(results, m.results, "results");
+  if (d) return fail(d[0], d[1]);
+  // The manifest's results equal the recomputed ones, so their CJSON digest is the recomputed one's.
+  const rd = resultsDigest(results);
   if (rd !== m.resultDigest) return fail("resultDigest", `SHA-256 of the results is ${rd}, the manifest has ${show(m.resultDigest)}`);
   // Replay substitutions in order.
   const ts: TargetSubstitution[] = [];

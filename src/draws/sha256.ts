@@ -56,11 +56,16 @@ export function ticketsSync(key: Uint8Array, codes: readonly string[]): Uint32Ar
 /** Below this many codes, threads cost more than they save. */
 export const PARALLEL_MIN = 50_000;
 
-/** Multi-threaded (threads includes the calling thread). Identical output to ticketsSync. */
-export async function ticketsParallel(key: Uint8Array, codes: readonly string[], threads: number): Promise<Uint32Array> {
+/**
+ * Multi-threaded; identical output to ticketsSync. By default `threads` includes the calling
+ * thread, which hashes one range itself; with `callerWorks: false` all ranges go to worker
+ * threads, leaving the caller free to do other work meanwhile (the verifier checks the
+ * commitment while the tickets are computed).
+ */
+export async function ticketsParallel(key: Uint8Array, codes: readonly string[], threads: number, callerWorks = true): Promise<Uint32Array> {
   const n = codes.length;
   const t = Math.max(1, Math.min(Math.floor(threads), 16));
-  if (t === 1 || n < PARALLEL_MIN) return ticketsSync(key, codes);
+  if ((t === 1 && callerWorks) || n < PARALLEL_MIN) return ticketsSync(key, codes);
   if (key.length !== 32) throw new RangeError("ticket key must be 32 bytes");
   const outBuf = new SharedArrayBuffer(n * 8 * 4);
   const out = new Uint32Array(outBuf);
@@ -68,7 +73,8 @@ export async function ticketsParallel(key: Uint8Array, codes: readonly string[],
   const bounds = Array.from({ length: t + 1 }, (_, i) => Math.floor((n * i) / t));
   const workers: Worker[] = [];
   const done: Promise<void>[] = [];
-  for (let w = 1; w < t; w++) {
+  const first = callerWorks ? 1 : 0;
+  for (let w = first; w < t; w++) {
     const worker = new Worker(new URL("./ticketWorker.js", import.meta.url), { execArgv: [] });
     workers.push(worker);
     done.push(
@@ -81,7 +87,7 @@ export async function ticketsParallel(key: Uint8Array, codes: readonly string[],
     worker.postMessage({ key, codeBytes: bytes.buffer, out: outBuf, from: bounds[w], to: bounds[w + 1] });
   }
   try {
-    ticketsFromPacked(key, bytes, out, bounds[0]!, bounds[1]!);
+    if (callerWorks) ticketsFromPacked(key, bytes, out, bounds[0]!, bounds[1]!);
     await Promise.all(done);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -32,8 +32,8 @@ export function computeTickets(seedHex: string, codes: readonly string[]): Uint3
 }
 
 /** Same as computeTickets, using `threads` threads (worker_threads); identical output. */
-export function computeTicketsParallel(seedHex: string, codes: readonly string[], threads: number): Promise<Uint32Array> {
-  return ticketsParallel(derivedKey(seedHex, "ticket"), codes, threads);
+export function computeTicketsParallel(seedHex: string, codes: readonly string[], threads: number, callerWorks = true): Promise<Uint32Array> {
+  return ticketsParallel(derivedKey(seedHex, "ticket"), codes, threads, callerWorks);
 }
 
 /** Compare entities i and j by (ticket bytes, then code). */

@@ -127,3 +127,20 @@ describe("ssj verify", () => {
     expect(await exitOf([])).toBe(2);
   });
 });
+
+describe("result digest encoder", () => {
+  it("resultsCanonicalJson is byte-identical to canonicalJson(results) on random draws", async () => {
+    const { default: fc } = await import("fast-check");
+    const { arbRequest } = await import("./fixtures.ts");
+    const { canonicalJson, runDraw, freezeInputs: freeze } = await import("../../src/draws/index.ts");
+    const { resultsCanonicalJson } = await import("../../src/draws/resultsJson.ts");
+    fc.assert(
+      fc.property(arbRequest, fc.nat(50), (req, i) => {
+        const results = runDraw(freeze(req), String(i).padStart(64, "0"));
+        expect(resultsCanonicalJson(results)).toBe(canonicalJson(results));
+        expect(resultsCanonicalJson({ ...results, checks: null })).toBe(canonicalJson({ ...results, checks: null }));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
