@@ -369,6 +369,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     const m = new Map<string, Seat[]>();
     for (const g of live)
       for (const n of g.needs) {
+        if (n.k === 0) continue; // minPerDepartment 0: the department need not send anyone
         const comp = clusterOf.get(keyOf(g, n.dept))!;
         let l = m.get(comp);
         if (!l) m.set(comp, (l = []));
