@@ -35,18 +35,19 @@ describe("extra rules in generated migrations", () => {
 
   it("a table SQLite rebuilds gets all its rules again; untouched tables get nothing", () => {
     const rebuild = `CREATE TABLE "new_entities" ("id" INTEGER);\nINSERT INTO "new_entities" SELECT "id" FROM "entities";\nDROP TABLE "entities";\nALTER TABLE "new_entities" RENAME TO "entities";`;
-    const sql = extrasSql("sqlite", rebuild, cur, cur);
+    const { before, after: sql } = extrasSql("sqlite", rebuild, cur, cur);
+    expect(before).toBe("");
     for (const o of entityRules) expect(sql).toContain(o.create);
     expect(sql).not.toMatch(/DROP TRIGGER/); // the rebuild already dropped them with the table
     expect(sql).not.toContain('ON "draws"');
-    expect(extrasSql("sqlite", "", cur, cur)).toBe("");
+    expect(extrasSql("sqlite", "", cur, cur)).toEqual({ before: "", after: "" });
   });
 
   it("a changed rule is dropped and re-created; a removed rule is dropped; a dropped table's rules are left alone", () => {
     const prev: ExtraObject[] = cur.map((o) => (o.key === "check:entities_risk_class" ? { ...o, create: o.create.replace("'D'", "'Z'") } : o));
     prev.push({ key: "check:gone", table: "draws", create: "CREATE TRIGGER x", drop: 'DROP TRIGGER IF EXISTS "x"' });
     prev.push({ key: "check:dead_table", table: "dead", create: "CREATE TRIGGER y", drop: 'DROP TRIGGER IF EXISTS "y"' });
-    const sql = extrasSql("sqlite", 'DROP TABLE "dead";', prev, cur);
+    const { after: sql } = extrasSql("sqlite", 'DROP TABLE "dead";', prev, cur);
     const risk = cur.find((o) => o.key === "check:entities_risk_class")!;
     expect(sql).toContain(`-- replace check:entities_risk_class\n${risk.drop};`);
     expect(sql).toContain(risk.create);
