@@ -7,6 +7,7 @@
  *
  * Parsing is the directory engineer's (src/directories/import, src/directories/itemLists).
  */
+import { createHash } from "node:crypto";
 import {
   ImportError,
   importEntities,
@@ -310,11 +311,25 @@ export async function importItemList(
   }
   const city = (d: { level: string }) => d.level === "city";
   const issues: ImportIssue[] = parsed.issues.map((i) => ({ row: i.row, field: i.field, column: null, rule: "list", severity: "error" as const, message: i.message }));
+  // Lists repeat an item on several rows, one per legal basis (same 序号): one item, bases joined.
+  const grouped = new Map<string, ListItem>();
+  for (const it of parsed.rows) {
+    const key = itemCode(it);
+    const g = grouped.get(key);
+    if (!g) grouped.set(key, { ...it, methods: [...it.methods] });
+    else {
+      const bases = new Set([...g.legalBasis.split("；"), ...it.legalBasis.split("；")].filter((x) => x !== ""));
+      g.legalBasis = [...bases].join("；");
+      g.methods = [...new Set([...g.methods, ...it.methods])];
+      if (it.kind === "key") g.kind = "key";
+    }
+  }
+  const items = [...grouped.values()];
   return inTransaction(
     store,
     async (tx) => {
       let created = 0, updated = 0, unchanged = 0, rejected = 0;
-      for (const [n, it] of parsed.rows.entries()) {
+      for (const [n, it] of items.entries()) {
         const dept = forced ?? matchDepartment(it.department, departments, city);
         if (!dept) {
           issues.push({ row: it.sourceRow, field: "department", column: "编制单位名称", rule: "unknownDepartment", severity: "error", message: `no department matches "${it.department}"; pass --department <code>` });
@@ -328,7 +343,7 @@ export async function importItemList(
         }
         const data = {
           departmentId: dept.id,
-          code: itemCode(it, n),
+          code: itemCode(it),
           category: it.category,
           name: it.name,
           target: it.target,
@@ -353,7 +368,7 @@ export async function importItemList(
         kind: "items",
         format: parsed.format,
         rowsRead: parsed.rows.length,
-        accepted: parsed.rows.length - rejected,
+        accepted: items.length - rejected,
         rejected: rejected + parsed.issues.length,
         flagged: issues.filter((i) => i.severity === "flag").length,
         created,
@@ -368,9 +383,13 @@ export async function importItemList(
   );
 }
 
-function itemCode(it: ListItem, n: number): string {
-  const cat = it.category.replace(/\s/g, "").slice(0, 20);
-  return it.seq !== null ? `${cat}-${String(it.seq).padStart(3, "0")}` : `${cat}-R${it.sourceRow || n + 1}`;
+/** Stable code of a listed item: what it is (department as written, category, name, target), not where it sits in the file. */
+function itemCode(it: ListItem): string {
+  return `${it.category.replace(/\s/g, "").slice(0, 12)}-${shortHash(it.department, it.category, it.name, it.target)}`;
+}
+
+function shortHash(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000"), "utf8").digest("hex").slice(0, 10).toUpperCase();
 }
 
 /** Joint-inspection item list → joint-plan templates (lead + partner departments). */
@@ -401,7 +420,7 @@ export async function importJointList(store: RepoStore, bytes: Uint8Array, actor
           if (!d) issues.push({ row: t.sourceRow, field: "partnerDepartments", column: "配合部门", rule: "unknownDepartment", severity: "flag", message: `no department matches "${w}": left out` });
           else if (d.id !== lead.id) partners.add(d.id);
         }
-        const code = `JT-${t.field.replace(/\s/g, "").slice(0, 20)}-${t.seq !== null ? String(t.seq).padStart(3, "0") : `R${t.sourceRow || n + 1}`}`;
+        const code = `JT-${t.field.replace(/\s/g, "").slice(0, 12)}-${shortHash(t.field, t.item, t.target)}`;
         const data = { code, field: t.field, name: t.item, target: t.target, leadDepartmentId: lead.id };
         const old = await tx.jointTemplate.findUnique({ where: { code }, include: { partners: true } });
         const oldPartners = old ? old.partners.map((p) => p.departmentId).sort() : [];
