@@ -19,7 +19,9 @@
  *    triggers re-created. Triggers of any other shape are left in place and fire per row.
  *  - PostgreSQL (pg): one client, `BEGIN`, one `INSERT … SELECT … FROM unnest($1::type[], …)`
  *    statement per batch (one array parameter per column, so no 65,535-parameter limit), then the
- *    id sequences are moved past the explicit ids, `COMMIT`.
+ *    id sequences are moved past the explicit ids, `COMMIT`. For a big table, indexes that do not
+ *    back a constraint are dropped first and re-created from `pg_indexes.indexdef` afterwards, in
+ *    the same transaction (CHECK constraints stay: they are cheap per row on PostgreSQL).
  *
  * With `requireEmpty`, every target table is checked inside the transaction and the load refuses
  * (BulkLoadError, nothing written) when any of them has a row.
@@ -195,6 +197,18 @@ async function postgresInsert(store: Extract<Store, { kind: "postgresql" }>, tab
       }
       for (const t of tables) {
         const cols = t.columns;
+        const indexes =
+          t.total >= (options.rebuildIndexesFrom ?? 100_000)
+            ? (
+                await client.query(
+                  `SELECT i.indexname, i.indexdef FROM pg_indexes i
+                    WHERE i.schemaname = current_schema() AND i.tablename = $1
+                      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
+                  [t.table],
+                )
+              ).rows as { indexname: string; indexdef: string }[]
+            : [];
+        for (const ix of indexes) await client.query(`DROP INDEX ${quote(ix.indexname)}`);
         const names = cols.map((c) => quote(c.name)).join(", ");
         const params = cols.map((c, k) => `$${k + 1}::${PG_ARRAY_TYPE[c.type]}`).join(", ");
         const select = cols.map((c, k) => (c.type === "json" ? `c${k}::jsonb` : `c${k}`)).join(", ");
@@ -214,6 +228,7 @@ async function postgresInsert(store: Extract<Store, { kind: "postgresql" }>, tab
           done += batch.length;
           options.onProgress?.({ table: t.table, done, total: t.total });
         }
+        for (const ix of indexes) await client.query(ix.indexdef);
         if (t.explicitIds && done > 0) {
           await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM ${quote(t.table)}))`, [quote(t.table)]);
         }

@@ -139,5 +139,5 @@ export async function writeDemoCity(
   entities: EntityGenerator,
   onProgress?: (p: BulkProgress) => void,
 ): Promise<BulkInsertResult> {
-  return bulkInsert(store, demoCityTables(city, entities, store.kind === "sqlite" ? 10_000 : 5_000), { requireEmpty: true, ...(onProgress ? { onProgress } : {}) });
+  return bulkInsert(store, demoCityTables(city, entities, 10_000), { requireEmpty: true, ...(onProgress ? { onProgress } : {}) });
 }
