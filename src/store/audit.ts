@@ -8,8 +8,10 @@ import type { Db, Tx } from "./index.ts";
 
 /** Serialises appenders: PostgreSQL takes a transaction-scoped advisory lock; SQLite has one writer. */
 async function lockAuditHead(tx: Tx): Promise<void> {
+  // Prisma's clients (and their transaction clients) carry the provider they were generated for.
   const provider = (tx as unknown as { _activeProvider?: string })._activeProvider;
   if (provider === "postgresql") await tx.$queryRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('ssj_audit_log'))::text");
+  else if (provider !== "sqlite") throw new Error(`appendAudit: cannot tell the database of this transaction client (${String(provider)})`);
 }
 
 /**

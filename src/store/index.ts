@@ -39,6 +39,13 @@ import {
 import { resolveDatabase } from "./url.ts";
 
 export { Prisma };
+/** Row types of every model (identical for both providers). */
+export type {
+  Department, InspectionItem, JointTemplate, JointTemplatePartner, JointTemplateItem, Entity,
+  Inspector, Recusal, Expert, User, AnnualPlan, Batch, BatchDepartment, BatchItem, SamplingRule,
+  FrequencyCap, Draw, DrawCommitment, Task, TaskItem, JointCheck, JointCheckTask, TeamMember,
+  OptimizationRun, Result, Publication, ConfigEntry, AuditLog,
+} from "./generated/sqlite/client.ts";
 export type { MigrateReport, SchemaVersion } from "./migrate.ts";
 export { MigrationError, loadMigrations } from "./migrate.ts";
 export { DatabaseUrlError, resolveDatabase, type DatabaseTarget } from "./url.ts";
