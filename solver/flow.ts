@@ -123,10 +123,21 @@ export class FlowNetwork {
  * every node touching a fractional edge touches two), and push ±δ around it with the
  * probabilities that keep every edge's expectation. Each step makes at least one edge integral.
  *
- * Guarantees: every edge ends at ⌊x⌋ or ⌈x⌉ of its starting value x, E[final] = x, conservation
- * holds. `val` is rounded in place; `random()` supplies every coin flip, in a fixed order.
+ * Guarantees: every edge ends integral with E[final] = x, conservation holds. Without `upper`,
+ * every edge ends at ⌊x⌋ or ⌈x⌉; with `upper` (integral capacities), an edge may move anywhere
+ * in [0, upper] — used for capacity edges, whose values are only sums: they then stay movable
+ * longer, which keeps the cycles short. `val` is rounded in place; `random()` supplies every
+ * coin flip, in a fixed order.
  */
-export function dependentRound(from: ArrayLike<number>, to: ArrayLike<number>, val: Float64Array, nodes: number, random: () => number, eps: number): void {
+export function dependentRound(
+  from: ArrayLike<number>,
+  to: ArrayLike<number>,
+  val: Float64Array,
+  nodes: number,
+  random: () => number,
+  eps: number,
+  upper?: ArrayLike<number>,
+): void {
   const m = val.length;
   const snap = (e: number) => {
     const r = Math.round(val[e]!);
@@ -219,9 +230,10 @@ export function dependentRound(from: ArrayLike<number>, to: ArrayLike<number>, v
       let up = Infinity; // largest push along the traversal direction
       let down = Infinity; // largest push against it
       for (let k = 0; k < cycle.length; k++) {
-        const x = val[cycle[k]!]!;
-        const toCeil = Math.ceil(x) - x;
-        const toFloor = x - Math.floor(x);
+        const c = cycle[k]!;
+        const x = val[c]!;
+        const toCeil = (upper ? upper[c]! : Math.ceil(x)) - x;
+        const toFloor = upper ? x : x - Math.floor(x);
         if (forward[k]) {
           up = Math.min(up, toCeil);
           down = Math.min(down, toFloor);

@@ -328,8 +328,8 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
   const placeOrBreak = (start: Group[]): Group[] => {
     const placed: Group[] = [];
     const queue = [...start];
-    while (queue.length) {
-      const g = queue.shift()!;
+    for (let q = 0; q < queue.length; q++) {
+      const g = queue[q]!;
       if (place(g)) placed.push(g);
       else queue.push(...breakUp(g));
     }
@@ -595,7 +595,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     for (const [i, e] of net.inspectorEdge) val[e] = inspLoad.get(i) ?? 0;
     for (const [dk, e] of net.dayEdge) val[e] = dayLoad.get(dk) ?? 0;
     const rng = seedrandom(`${instance.seed}:${comp}`);
-    dependentRound(net.from, net.to, val, net.nodes, rng, config.epsilon);
+    dependentRound(net.from, net.to, val, net.nodes, rng, config.epsilon, net.cap);
     seats.forEach((s, j) => {
       let team = teams.get(s.group);
       if (!team) teams.set(s.group, (team = new Set()));

@@ -24,9 +24,10 @@ function network(seats: { pool: number[]; qualified: number; k: number }[], insp
   const to: number[] = [];
   const val: number[] = [];
   const kind: string[] = [];
-  const add = (u: number, v: number, x: number, k: string) => (from.push(u), to.push(v), val.push(x), kind.push(k), from.length - 1);
+  const cap: number[] = [];
+  const add = (u: number, v: number, x: number, k: string, c = Math.ceil(x)) => (from.push(u), to.push(v), val.push(x), kind.push(k), cap.push(c), from.length - 1);
   const inspEdge: number[] = [];
-  for (let i = 0; i < inspectors; i++) inspEdge.push(add(0, 2 + i, 0, "insp"));
+  for (let i = 0; i < inspectors; i++) inspEdge.push(add(0, 2 + i, 0, "insp", totalCap));
   let node = 2 + inspectors;
   const seatX: { edge: number; inspector: number; q: boolean }[][] = [];
   for (const s of seats) {
@@ -38,18 +39,17 @@ function network(seats: { pool: number[]; qualified: number; k: number }[], insp
     s.pool.forEach((i, r) => {
       const q = r < s.qualified;
       const x = q ? qualified : other;
-      xs.push({ edge: add(2 + i, q ? qn : sn, x, "x"), inspector: i, q });
+      xs.push({ edge: add(2 + i, q ? qn : sn, x, "x", 1), inspector: i, q });
       val[inspEdge[i]!]! += x;
     });
     if (needQ) {
       add(qn, 1, 1, "sink");
-      add(qn, sn, s.qualified * qualified - 1, "nq");
+      add(qn, sn, s.qualified * qualified - 1, "nq", s.k - 1);
       add(sn, 1, s.k - 1, "sink");
     } else add(sn, 1, s.k, "sink");
     seatX.push(xs);
   }
-  void totalCap;
-  return { from, to, val, nodes: node, seatX, inspEdge };
+  return { from, to, val, cap, nodes: node, seatX, inspEdge };
 }
 
 const seatsArb = fc.integer({ min: 3, max: 8 }).chain((inspectors) =>
@@ -67,15 +67,18 @@ const seatsArb = fc.integer({ min: 3, max: 8 }).chain((inspectors) =>
 describe("dependent rounding", () => {
   it("rounds every edge to floor or ceil, keeps conservation, seats exact, a qualified member per seat", () => {
     fc.assert(
-      fc.property(seatsArb, fc.string(), ([inspectors, seats], seed) => {
+      fc.property(seatsArb, fc.string(), fc.boolean(), fc.integer({ min: 1, max: 4 }), ([inspectors, seats], seed, wide, totalCap) => {
         const net = network(seats, inspectors, 99);
+        // with capacity bounds: inspector totals may move anywhere in [0, cap] (cap ≥ the load)
+        for (const e of net.inspEdge) net.cap[e] = Math.max(Math.ceil(net.val[e]!), totalCap);
         const before = Float64Array.from(net.val);
         const v = Float64Array.from(net.val);
-        dependentRound(net.from, net.to, v, net.nodes, seedrandom(seed), 1e-9);
+        dependentRound(net.from, net.to, v, net.nodes, seedrandom(seed), 1e-9, wide ? net.cap : undefined);
         const bal = new Float64Array(net.nodes);
         v.forEach((x, e) => {
           expect(Number.isInteger(x)).toBe(true);
-          expect(x === Math.floor(before[e]! + 1e-9) || x === Math.ceil(before[e]! - 1e-9)).toBe(true);
+          if (wide) expect(x >= 0 && x <= net.cap[e]!).toBe(true);
+          else expect(x === Math.floor(before[e]! + 1e-9) || x === Math.ceil(before[e]! - 1e-9)).toBe(true);
           bal[net.from[e]!]! -= x;
           bal[net.to[e]!]! += x;
         });
@@ -100,9 +103,10 @@ describe("dependent rounding", () => {
     const runs = 4000;
     const sum = new Float64Array(net.val.length);
     const rng = seedrandom("marginals");
+    for (const e of net.inspEdge) net.cap[e] = 3;
     for (let r = 0; r < runs; r++) {
       const v = Float64Array.from(net.val);
-      dependentRound(net.from, net.to, v, net.nodes, rng, 1e-9);
+      dependentRound(net.from, net.to, v, net.nodes, rng, 1e-9, r % 2 ? net.cap : undefined);
       v.forEach((x, e) => (sum[e]! += x));
     }
     net.seatX.flat().forEach((x) => {
