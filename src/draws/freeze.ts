@@ -8,7 +8,8 @@
  * The rules for the population and the exclusions are separate pure functions so they can be
  * tested and reused: matchesConditions, frequencyCapExclusion, statusExclusion.
  */
-import { cjsonDigest, codePointCompare } from "./canonicalJson.ts";
+import { canonicalJson, cjsonDigest, codePointCompare } from "./canonicalJson.ts";
+import { HashWriter } from "./hashWriter.ts";
 import { DrawInputError, ceilRatio, parseRatio } from "./rational.ts";
 import {
   RISK_CLASSES,
@@ -376,7 +377,30 @@ export function eligibleCounts(f: FrozenInputs, di: number): Record<RiskClass, n
   return { A: c[0]!, B: c[1]!, C: c[2]!, D: c[3]! };
 }
 
-/** The commitment: SHA-256 (hex) of CJSON(FrozenInputs). Published before the seed exists. */
+/**
+ * The commitment: SHA-256 (hex) of CJSON(FrozenInputs). Published before the seed exists.
+ * The pool (millions of codes) is streamed into the hash without building its JSON text; the
+ * bytes are exactly CJSON's (tested against cjsonDigest).
+ */
 export function commitment(f: FrozenInputs): string {
-  return cjsonDigest(f);
+  const pool = f.pool as unknown as Record<string, unknown>;
+  const keys = pool && typeof pool === "object" ? Object.keys(pool).sort().join(",") : "";
+  if (keys !== "codes,districts,strata" || !Array.isArray(pool.codes) || !Array.isArray(pool.districts) || typeof pool.strata !== "string")
+    return cjsonDigest(f);
+  const MARK = "\u0001ssj-draw pool\u0001";
+  const text = canonicalJson({ ...f, pool: MARK });
+  const enc = canonicalJson(MARK);
+  const at = text.indexOf(enc);
+  if (at < 0 || text.lastIndexOf(enc) !== at) return cjsonDigest(f);
+  const w = new HashWriter();
+  w.bytes(Buffer.from(text.slice(0, at), "utf8"));
+  w.raw('{"codes":');
+  w.strArray(f.pool.codes);
+  w.raw(',"districts":');
+  w.strArray(f.pool.districts);
+  w.raw(',"strata":');
+  w.str(f.pool.strata);
+  w.raw("}");
+  w.bytes(Buffer.from(text.slice(at + enc.length), "utf8"));
+  return w.digestHex();
 }

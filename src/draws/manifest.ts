@@ -6,8 +6,7 @@
  *   buildManifest({ inputs, seed, provenance, … }) → DrawManifest
  *   verifyManifest(manifest, { expectedCommitment }) → { ok: true, summary } | { ok: false, path, message }
  */
-import { sha256Hex } from "./canonicalJson.ts";
-import { resultsCanonicalJson } from "./resultsJson.ts";
+import { streamResultsDigest } from "./resultsJson.ts";
 import { commitment as commitmentOf, validateFrozen } from "./freeze.ts";
 import { drawInspectors, substitute, type CheckResult, type InspectorSubstitution } from "./inspectors.ts";
 import { isHex32, seedFromExternal, seedFromReveals } from "./seed.ts";
@@ -80,7 +79,7 @@ export function buildManifest(args: {
 
 /** SHA-256 (hex) of CJSON(results), via the shape-specific encoder. */
 export function resultsDigest(results: DrawResults): string {
-  return sha256Hex(resultsCanonicalJson(results));
+  return streamResultsDigest(results);
 }
 
 /** The manifest is not a manifest at all (verify exits 2). */

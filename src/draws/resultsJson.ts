@@ -1,54 +1,105 @@
 /**
- * CJSON of DrawResults, written directly for its fixed shape: byte-identical to
- * canonicalJson(results) (tested), several times faster on a million rows. Used for the result
- * digest of large draws.
+ * SHA-256 of CJSON(DrawResults), streamed for its fixed shape without building the JSON text:
+ * equal to cjsonDigest(results) (tested), and several times faster on a million rows.
  */
-import { canonicalJson, CanonicalJsonError } from "./canonicalJson.ts";
+import { CanonicalJsonError } from "./canonicalJson.ts";
+import { HashWriter } from "./hashWriter.ts";
 import type { CheckResult } from "./inspectors.ts";
 import type { DrawResults } from "./manifest.ts";
 import type { RankedEntity, StratumResult, TargetResult } from "./targets.ts";
 
-const SAFE_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-function str(s: string): string {
-  return typeof s === "string" && SAFE_ASCII.test(s) ? `"${s}"` : canonicalJson(s);
-}
-
-function int(n: number): string {
-  if (!Number.isSafeInteger(n)) throw new CanonicalJsonError(`${n} is not a safe integer`);
-  return String(n);
-}
-
-function rows(rs: readonly RankedEntity[]): string {
-  const parts = new Array<string>(rs.length);
+function rows(w: HashWriter, rs: readonly RankedEntity[]): void {
+  w.raw("[");
   for (let i = 0; i < rs.length; i++) {
     const r = rs[i]!;
-    if (r.length !== 3) return canonicalJson(rs);
-    parts[i] = `[${int(r[0])},${str(r[1])},${str(r[2])}]`;
+    if (!Array.isArray(r) || r.length !== 3) throw new CanonicalJsonError("a ranked entity is [rank, code, ticket]");
+    w.raw(i > 0 ? ",[" : "[");
+    w.int(r[0]);
+    w.raw(",");
+    w.str(r[1]);
+    w.raw(",");
+    w.str(r[2]);
+    w.raw("]");
   }
-  return `[${parts.join(",")}]`;
+  w.raw("]");
 }
 
-function stratum(s: StratumResult): string {
-  return `{"candidates":${int(s.candidates)},"next":${rows(s.next)},"quota":${int(s.quota)},"selected":${rows(s.selected)},"shortfall":${int(s.shortfall)},"stratum":${str(s.stratum)}}`;
+function stratum(w: HashWriter, s: StratumResult): void {
+  w.raw('{"candidates":');
+  w.int(s.candidates);
+  w.raw(',"next":');
+  rows(w, s.next);
+  w.raw(',"quota":');
+  w.int(s.quota);
+  w.raw(',"selected":');
+  rows(w, s.selected);
+  w.raw(',"shortfall":');
+  w.int(s.shortfall);
+  w.raw(',"stratum":');
+  w.str(s.stratum);
+  w.raw("}");
 }
 
-function target(t: TargetResult): string {
-  return `{"department":${str(t.department)},"strata":[${t.strata.map(stratum).join(",")}]}`;
+function target(w: HashWriter, t: TargetResult): void {
+  w.raw('{"department":');
+  w.str(t.department);
+  w.raw(',"strata":[');
+  t.strata.forEach((s, i) => {
+    if (i > 0) w.raw(",");
+    stratum(w, s);
+  });
+  w.raw("]}");
 }
 
-const ids = (xs: readonly string[]) => `[${xs.map(str).join(",")}]`;
-
-function check(c: CheckResult): string {
-  const deps = c.departments
-    .map((d) => `{"department":${str(d.department)},"officers":${ids(d.officers)},"required":${int(d.required)},"reserve":${ids(d.reserve)},"shortfall":${int(d.shortfall)}}`)
-    .join(",");
+function check(w: HashWriter, c: CheckResult): void {
+  w.raw('{"code":');
+  w.str(c.code);
+  w.raw(',"departments":[');
+  c.departments.forEach((d, i) => {
+    w.raw(i > 0 ? ',{"department":' : '{"department":');
+    w.str(d.department);
+    w.raw(',"officers":');
+    w.strArray(d.officers);
+    w.raw(',"required":');
+    w.int(d.required);
+    w.raw(',"reserve":');
+    w.strArray(d.reserve);
+    w.raw(',"shortfall":');
+    w.int(d.shortfall);
+    w.raw("}");
+  });
+  w.raw('],"district":');
+  w.str(c.district);
   const x = c.experts;
-  return `{"code":${str(c.code)},"departments":[${deps}],"district":${str(c.district)},"experts":{"drawn":${ids(x.drawn)},"required":${int(x.required)},"reserve":${ids(x.reserve)},"shortfall":${int(x.shortfall)}}}`;
+  w.raw(',"experts":{"drawn":');
+  w.strArray(x.drawn);
+  w.raw(',"required":');
+  w.int(x.required);
+  w.raw(',"reserve":');
+  w.strArray(x.reserve);
+  w.raw(',"shortfall":');
+  w.int(x.shortfall);
+  w.raw("}}");
 }
 
-/** canonicalJson(results) for results produced by runDraw. */
-export function resultsCanonicalJson(r: DrawResults): string {
-  const checks = r.checks === null ? "null" : `[${r.checks.map(check).join(",")}]`;
-  return `{"checks":${checks},"targets":[${r.targets.map(target).join(",")}]}`;
+/** SHA-256 (hex) of CJSON(results) for results produced by runDraw. */
+export function streamResultsDigest(r: DrawResults): string {
+  const w = new HashWriter();
+  w.raw('{"checks":');
+  if (r.checks === null) w.raw("null");
+  else {
+    w.raw("[");
+    r.checks.forEach((c, i) => {
+      if (i > 0) w.raw(",");
+      check(w, c);
+    });
+    w.raw("]");
+  }
+  w.raw(',"targets":[');
+  r.targets.forEach((t, i) => {
+    if (i > 0) w.raw(",");
+    target(w, t);
+  });
+  w.raw("]}");
+  return w.digestHex();
 }

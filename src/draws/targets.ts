@@ -67,12 +67,8 @@ export function drawTargets(f: FrozenInputs, seedHex: string, order: TicketOrder
   const { codes } = f.pool;
   const T = order.tickets;
   const extra = f.config.substitutes;
-  const hexCache = new Map<number, string>();
-  const hexOf = (i: number) => {
-    let h = hexCache.get(i);
-    if (h === undefined) hexCache.set(i, (h = wordsHex(T, 8 * i, 2)));
-    return h;
-  };
+  const hexCache: (string | undefined)[] = new Array(codes.length);
+  const hexOf = (i: number) => (hexCache[i] ??= wordsHex(T, 8 * i, 2));
   return f.departments.map((d, di) => {
     const mask = candidateMask(f, di);
     const strata = RISK_CLASSES.map((k): StratumResult => {

@@ -128,19 +128,34 @@ describe("ssj verify", () => {
   });
 });
 
-describe("result digest encoder", () => {
-  it("resultsCanonicalJson is byte-identical to canonicalJson(results) on random draws", async () => {
+describe("streamed digests", () => {
+  it("resultsDigest and commitment equal SHA-256 of canonicalJson on random draws", async () => {
     const { default: fc } = await import("fast-check");
     const { arbRequest } = await import("./fixtures.ts");
-    const { canonicalJson, runDraw, freezeInputs: freeze } = await import("../../src/draws/index.ts");
-    const { resultsCanonicalJson } = await import("../../src/draws/resultsJson.ts");
+    const { cjsonDigest, runDraw, freezeInputs: freeze, resultsDigest, commitment } = await import("../../src/draws/index.ts");
     fc.assert(
       fc.property(arbRequest, fc.nat(50), (req, i) => {
-        const results = runDraw(freeze(req), String(i).padStart(64, "0"));
-        expect(resultsCanonicalJson(results)).toBe(canonicalJson(results));
-        expect(resultsCanonicalJson({ ...results, checks: null })).toBe(canonicalJson({ ...results, checks: null }));
+        const f = freeze(req);
+        const results = runDraw(f, String(i).padStart(64, "0"));
+        expect(resultsDigest(results)).toBe(cjsonDigest(results));
+        expect(resultsDigest({ ...results, checks: null })).toBe(cjsonDigest({ ...results, checks: null }));
+        expect(commitment(f)).toBe(cjsonDigest(f));
+        // non-ASCII and escapes inside streamed strings, and a pool too large for one buffer
+        const odd = { ...f, pool: { ...f.pool, districts: f.pool.districts.map((d, k) => (k % 2 ? `${d}区"\\` : d)) } };
+        expect(commitment(odd)).toBe(cjsonDigest(odd));
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("commitment of a large pool", () => {
+  it("streams more than one buffer and still equals SHA-256 of canonicalJson", async () => {
+    const { cjsonDigest, commitment, freezeInputs: freeze } = await import("../../src/draws/index.ts");
+    const { makeRequest } = await import("./fixtures.ts");
+    const f = freeze(makeRequest({ n: 70_000, departments: 1, inspectors: false }));
+    expect(commitment(f)).toBe(cjsonDigest(f));
+    const named = { ...f, batch: { ...f.batch, name: "\u0001ssj-draw pool\u0001" } };
+    expect(commitment(named)).toBe(cjsonDigest(named));
   });
 });

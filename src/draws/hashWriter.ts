@@ -1,0 +1,99 @@
+/**
+ * Streaming SHA-256 of canonical JSON written piece by piece into a reusable byte buffer, so that
+ * hashing a 2,000,000-entity pool or a million result rows builds no giant string. Strings that
+ * are plain printable ASCII without `"` or `\` are copied byte by byte; any other string is
+ * written as its canonicalJson encoding (UTF-8), so the bytes are exactly CJSON's.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { canonicalJson, CanonicalJsonError } from "./canonicalJson.ts";
+
+const SIZE = 1 << 20;
+
+export class HashWriter {
+  private readonly hash: Hash = createHash("sha256");
+  private readonly buf = Buffer.allocUnsafe(SIZE);
+  private len = 0;
+
+  private flush(): void {
+    if (this.len > 0) this.hash.update(this.buf.subarray(0, this.len));
+    this.len = 0;
+  }
+
+  /** Literal ASCII text (structure: brackets, keys, commas). */
+  raw(s: string): void {
+    if (this.len + s.length > SIZE) this.flush();
+    if (s.length > SIZE) {
+      this.hash.update(s, "latin1");
+      return;
+    }
+    for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
+  }
+
+  /** A JSON string value, CJSON-encoded. */
+  str(s: string): void {
+    if (typeof s !== "string") throw new CanonicalJsonError(`expected a string, got ${typeof s}`);
+    const n = s.length;
+    if (this.len + n + 2 > SIZE) this.flush();
+    if (n + 2 <= SIZE) {
+      const start = this.len;
+      let p = start;
+      const b = this.buf;
+      b[p++] = 34;
+      let ok = true;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
+          ok = false;
+          break;
+        }
+        b[p++] = c;
+      }
+      if (ok) {
+        b[p++] = 34;
+        this.len = p;
+        return;
+      }
+      this.len = start;
+    }
+    this.bytes(Buffer.from(canonicalJson(s), "utf8"));
+  }
+
+  /** A safe integer. */
+  int(n: number): void {
+    if (!Number.isSafeInteger(n)) throw new CanonicalJsonError(`${n} is not a safe integer`);
+    this.raw(String(n));
+  }
+
+  /** Any value, via canonicalJson (for small parts). */
+  value(v: unknown): void {
+    this.bytes(Buffer.from(canonicalJson(v), "utf8"));
+  }
+
+  bytes(b: Uint8Array): void {
+    if (this.len + b.length > SIZE) this.flush();
+    if (b.length > SIZE) {
+      this.hash.update(b);
+      return;
+    }
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  /** Strings as a JSON array. */
+  strArray(xs: readonly string[]): void {
+    this.raw("[");
+    for (let i = 0; i < xs.length; i++) {
+      if (i > 0) {
+        if (this.len >= SIZE) this.flush();
+        this.buf[this.len++] = 44;
+      }
+      this.str(xs[i]!);
+    }
+    this.raw("]");
+  }
+
+  digestHex(): string {
+    this.flush();
+    return this.hash.digest("hex");
+  }
+}
