@@ -32,6 +32,7 @@ interface Row {
   maxLoad: number;
   meanLoad: number;
   seconds: number;
+  cpuSeconds: number;
   peakMB?: number;
   highs?: string;
   feasible: boolean;
@@ -41,8 +42,11 @@ interface Row {
 function run(name: string, opts: GeneratorOptions): Row {
   const inst = generateInstance(opts);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const { schedule, stats } = optimizeDetailed(inst);
   const seconds = (performance.now() - t0) / 1000;
+  const cu = process.cpuUsage(c0);
+  const cpuSeconds = (cu.user + cu.system) / 1e6;
   const c = checkSchedule(inst, schedule);
   const m = c.metrics;
   return {
@@ -55,6 +59,7 @@ function run(name: string, opts: GeneratorOptions): Row {
     maxLoad: m.maxInspectorLoad,
     meanLoad: m.meanInspectorLoad,
     seconds,
+    cpuSeconds,
     feasible: c.feasible,
     stats: `repair rounds ${stats.repairRounds}, moved ${stats.movedVisits}, split ${stats.splitVisits}, components ${stats.components} (LP ${stats.lpComponents}, blend ${stats.blendedComponents})`,
   };
@@ -64,7 +69,7 @@ function print(r: Row): void {
   const ratio = r.lowerBound ? (r.visits / r.lowerBound).toFixed(4) : "-";
   const ratioS = r.lowerBoundScheduled ? (r.visits / r.lowerBoundScheduled).toFixed(4) : "-";
   console.log(
-    `| ${r.name} | ${r.tasks} | ${r.visits} | ${r.lowerBound} | ${ratio} | ${ratioS} | ${r.unscheduled} | ${r.maxLoad} / ${r.meanLoad.toFixed(2)} | ${r.seconds.toFixed(2)} s | ${r.peakMB ? `${r.peakMB.toFixed(0)} MB` : "-"} | ${r.highs ?? "-"} | ${r.feasible ? "yes" : "NO"} |`,
+    `| ${r.name} | ${r.tasks} | ${r.visits} | ${r.lowerBound} | ${ratio} | ${ratioS} | ${r.unscheduled} | ${r.maxLoad} / ${r.meanLoad.toFixed(2)} | ${r.seconds.toFixed(2)} s (cpu ${r.cpuSeconds.toFixed(2)} s) | ${r.peakMB ? `${r.peakMB.toFixed(0)} MB` : "-"} | ${r.highs ?? "-"} | ${r.feasible ? "yes" : "NO"} |`,
   );
   console.log(`|  ↳ ${r.stats} |||||||||||`);
 }
@@ -79,7 +84,8 @@ if (childIdx >= 0) {
 } else {
   const casesArg = args.indexOf("--cases");
   const cases = new Set((casesArg >= 0 ? args[casesArg + 1]! : "small,quarter,year,fairness").split(","));
-  console.log(`optimizer benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+  const { loadavg, cpus } = await import("node:os");
+  console.log(`optimizer benchmark, ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   console.log("| instance | tasks | visits | lower bound | visits/LB | visits/LB(scheduled) | unscheduled | load max / mean | time | peak RSS | HiGHS optimum (visits, unscheduled, time) | feasible |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   if (cases.has("small"))
