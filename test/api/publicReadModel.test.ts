@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import pg from "pg";
 import {
+  PgReadModel,
   normalizeName,
   openReadModel,
   publishToReadModel,
@@ -136,6 +137,23 @@ for (const [label, make, skip] of backends) {
         ),
         { numRuns: 120, seed: 7 },
       );
+    });
+
+    if (label === "postgresql") it("every step of the adaptive name search (walk, longer walk, forced bitmap) gives the same answer", async () => {
+      const small = new PgReadModel((store as unknown as { raw: import("pg").Pool }).raw, { walk: 4 });
+      const queries = ["餐", "饮", "司", "公司", "服务", "a", "餐饮", "有限公", "限公司", "(2", "务有限"];
+      for (const q of queries) {
+        for (const filter of [{}, { department: "卫健委" }, { from: "2026-03-01", to: "2026-06-30" }]) {
+          const all: string[] = [];
+          let cursor: number | undefined;
+          do {
+            const p = await small.searchResults({ name: q, ...filter, pageSize: 3, cursor });
+            all.push(...p.docs.map((d) => (JSON.parse(d) as { id: string }).id));
+            cursor = p.nextCursor ?? undefined;
+          } while (cursor !== undefined);
+          expect(all, `${q} ${JSON.stringify(filter)}`).toEqual(await allIds(rm, { name: q, ...filter }, 1000));
+        }
+      }
     });
 
     it("pages newest first, without gaps or repeats, under every filter combination", async () => {

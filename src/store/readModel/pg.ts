@@ -50,6 +50,16 @@ CREATE TABLE IF NOT EXISTS rm_draw (
   manifest_etag text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rm_draw_plan ON rm_draw (plan_key, id);
+${["like", "gram"]
+  .map(
+    (k) => `CREATE OR REPLACE FUNCTION rm_bitmap_${k}(p text, before bigint, lim int, dept text, dfrom text, dto text)
+RETURNS TABLE (id bigint, doc text) LANGUAGE sql STABLE
+SET enable_seqscan = off SET enable_indexscan = off SET enable_indexonlyscan = off
+AS $fn$ SELECT r.id, r.doc FROM rm_result r WHERE ${k === "like" ? "r.name_norm LIKE p" : "r.grams @> ARRAY[p]"} AND r.id < before
+  AND (dept IS NULL OR r.department = dept) AND (dfrom IS NULL OR r.check_date >= dfrom) AND (dto IS NULL OR r.check_date <= dto)
+  ORDER BY r.id DESC LIMIT lim $fn$;`,
+  )
+  .join("\n")}
 `;
 
 const DATA_TABLES = ["rm_result", "rm_department", "rm_plan", "rm_draw"];
@@ -107,10 +117,66 @@ export class PgReadModel implements ReadModel {
   readonly backend = "postgres" as const;
   private readonly searchText = new Map<string, string>();
 
-  constructor(private readonly pool: Pool) {}
+  /** `walk`: rows sampled by a name search before choosing a strategy (tests use a tiny one). */
+  constructor(
+    private readonly pool: Pool,
+    private readonly opts: { walk?: number } = {},
+  ) {}
+
+  /**
+   * Name search without a code. PostgreSQL's estimate for `LIKE '%…%'` (and, less so, for
+   * `grams @>`) is unreliable: a 1.6 % term estimated at 100 rows gets a GIN bitmap over all
+   * 16,000 matches plus a sort (~100 ms), a rare term estimated as common gets a backward walk
+   * over the whole table (~1.5 s). So the strategy is chosen here, from a sample:
+   *   1. walk the newest WALK rows (below the cursor, after the other filters) and test them;
+   *   2. if that found ≥ 3 matches the term is common: keep walking, far enough for the page at
+   *      the observed rate (×3, bounded);
+   *   3. otherwise (or if still short) the term is rare: GIN bitmap, forced (rm_bitmap_*), over
+   *      the rows below what was walked.
+   * Each step is one round trip; most searches end after the first.
+   */
+  private async searchByName(s: ResultSearch, name: string): Promise<DocPage> {
+    const WALK = this.opts.walk ?? 1_000;
+    const like = charLength(name) >= 3;
+    const pattern = like ? likeContains(name) : name;
+    const filters: string[] = [];
+    const fvals: unknown[] = [];
+    if (s.department) filters.push(`department = $${5 + fvals.push(s.department) - 1}`);
+    if (s.from) filters.push(`check_date >= $${5 + fvals.push(s.from) - 1}`);
+    if (s.to) filters.push(`check_date <= $${5 + fvals.push(s.to) - 1}`);
+    const f = filters.map((x) => ` AND ${x}`).join("");
+    const test = like ? "w.k LIKE $1" : "w.k @> ARRAY[$1::text]";
+    const walkText = `WITH w AS MATERIALIZED (SELECT id, ${like ? "name_norm" : "grams"} AS k FROM rm_result WHERE id < $2${f} ORDER BY id DESC LIMIT $3)
+(SELECT r.id::text AS id, r.doc FROM w JOIN rm_result r ON r.id = w.id WHERE ${test} ORDER BY r.id DESC LIMIT $4)
+UNION ALL (SELECT coalesce(min(id), 0)::text, count(*)::text FROM w)`;
+    const need = s.pageSize + 1;
+    const rows: Row[] = [];
+    let before = s.cursor ?? CURSOR_START;
+    const walk = async (bound: number): Promise<{ hits: number; walked: number }> => {
+      const r = await this.pool.query<Row>({ text: walkText, values: [pattern, before, bound, need - rows.length, ...fvals] });
+      const meta = r.rows.pop()!;
+      rows.push(...r.rows);
+      before = Number(meta.id);
+      return { hits: r.rows.length, walked: Number(meta.doc) };
+    };
+    const first = await walk(WALK);
+    if (rows.length >= need || first.walked < WALK) return page(rows, s.pageSize);
+    if (first.hits >= 3) {
+      const bound = Math.min(200_000, Math.ceil(((need - rows.length) * WALK * 3) / first.hits));
+      const more = await walk(bound);
+      if (rows.length >= need || more.walked < bound) return page(rows, s.pageSize);
+    }
+    const r = await this.pool.query<Row>({
+      text: `SELECT id::text AS id, doc FROM rm_bitmap_${like ? "like" : "gram"}($1, $2, $3, $4, $5, $6)`,
+      values: [pattern, before, need - rows.length, s.department ?? null, s.from ?? null, s.to ?? null],
+    });
+    rows.push(...r.rows);
+    return page(rows, s.pageSize);
+  }
 
   async searchResults(s: ResultSearch): Promise<DocPage> {
     const name = s.name ? normalizeName(s.name) : "";
+    if (name && !s.code) return this.searchByName(s, name);
     const values: unknown[] = [];
     const where: string[] = [];
     const add = (sql: (n: number) => string, v: unknown) => {
