@@ -7,6 +7,7 @@ import { importCommand } from "./import.ts";
 import { optimizeCommand } from "./optimize.ts";
 import { checkScheduleCommand } from "./checkSchedule.ts";
 import { verifyCommand } from "./verify.ts";
+import { drawCommand } from "./draw.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand];
+export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand, drawCommand];
