@@ -63,6 +63,8 @@ console.log(`demo bench: ${entities} entities, seed '${seed}', node ${process.ve
       const r = await loadDemoCity(store, { seed, entities });
       const ms = performance.now() - t0;
       console.log(`sqlite load: ${secs(ms)} total (${cpuSince(cpu0)} in node incl. SQLite) = ${Math.round(entities / (ms / 1000))} entities/s; rows ${JSON.stringify(r.rows)}`);
+      const e = r.timings.entities;
+      if (e) console.log(`sqlite entities: insert (incl. generation) ${secs(e.insertMs)}, deferred CHECKs ${secs(e.checkMs)}, index rebuild ${secs(e.indexMs)}`);
     } finally {
       await store.close();
     }

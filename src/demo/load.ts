@@ -7,7 +7,7 @@
  * `npm start` calls it on an empty database with the defaults (5,000 entities, loads in ~1 s).
  */
 import { appendAudit, withTransaction, type Store } from "../store/index.ts";
-import { BulkLoadError, type BulkProgress } from "../store/bulk/bulkInsert.ts";
+import { BulkLoadError, type BulkInsertResult, type BulkProgress } from "../store/bulk/bulkInsert.ts";
 import { writeDemoCity } from "../store/bulk/demoCity.ts";
 import { demoCity, entityGenerator, resolveOptions, type DemoCityOptions } from "./city.ts";
 
@@ -24,6 +24,8 @@ export interface DemoLoadResult {
   rows: Record<string, number>;
   /** Time to generate and write, in milliseconds. */
   ms: number;
+  /** Bulk-load phase timings per table (SQLite). */
+  timings: BulkInsertResult["timings"];
 }
 
 /** The database is not empty: nothing was written. */
@@ -48,9 +50,9 @@ export async function loadDemoCity(
         onProgress({ ...p, overallDone, overallTotal });
       }
     : undefined;
-  let rows: Record<string, number>;
+  let written: BulkInsertResult;
   try {
-    rows = (await writeDemoCity(store, city, entityGenerator({ seed, entities }), report)).rows;
+    written = await writeDemoCity(store, city, entityGenerator({ seed, entities }), report);
   } catch (err) {
     if (err instanceof BulkLoadError && /not empty/.test(err.message)) {
       throw new DemoCityRefused(
@@ -60,8 +62,9 @@ export async function loadDemoCity(
     throw err;
   }
   const ms = performance.now() - started;
+  const { rows, timings } = written;
   await withTransaction(store, (tx) =>
     appendAudit(tx, { actor: "ssj demo", action: "demo.load", subject: `demo-city:${seed}`, payload: { seed, entities, rows } }),
   );
-  return { seed, entities, rows, ms };
+  return { seed, entities, rows, ms, timings };
 }
