@@ -98,7 +98,14 @@ function seatsValid(seats: readonly Seat[], x: number[][], eps: number): boolean
 }
 
 /** The LP described above, with javascript-lp-solver; null when it fails or returns nonsense. */
-export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => Inspector, eps: number): number[][] | null {
+export interface Capacities {
+  day(i: number, day: number): number;
+  total(i: number): number;
+}
+
+export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => Inspector, eps: number, caps?: Capacities): number[][] | null {
+  const dayCap = caps ? caps.day : (i: number) => inspector(i).dailyCapacity;
+  const totalCap = caps ? caps.total : (i: number) => inspector(i).totalCapacity;
   const uni = closedForm(seats);
   const variables: Record<string, Record<string, number>> = {};
   const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {};
@@ -123,8 +130,8 @@ export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => In
         constraints[`u${name}${j}_${r}`] = { max: room };
         variables[`${name}${j}_${r}`] = { ...base, [`u${name}${j}_${r}`]: 1, ...(cost ? { cost } : {}) };
       }
-      constraints[`d${i}_${s.day}`] = { max: inspector(i).dailyCapacity };
-      constraints[`t${i}`] = { max: inspector(i).totalCapacity };
+      constraints[`d${i}_${s.day}`] = { max: Math.max(0, dayCap(i, s.day)) };
+      constraints[`t${i}`] = { max: Math.max(0, totalCap(i)) };
     });
   });
   const result = lp.Solve({ optimize: "cost", opType: "min", constraints, variables }) as Record<string, unknown>;
@@ -134,7 +141,10 @@ export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => In
     return typeof v === "number" ? v : 0;
   };
   const x = seats.map((s, j) => s.pool.map((_, r) => Math.min(1, Math.max(0, val(`a${j}_${r}`) + val(`b${j}_${r}`) + val(`c${j}_${r}`)))));
-  if (!seatsValid(seats, x, eps) || !withinCapacity(seats, x, inspector, 1e-9)) return null;
+  if (!seatsValid(seats, x, eps)) return null;
+  const l = loads(seats, x);
+  for (const [dk, v] of l.day) if (v > dayCap(Math.floor(dk / 100000), dk % 100000) + 1e-9) return null;
+  for (const [i, v] of l.total) if (v > totalCap(i) + 1e-9) return null;
   return x;
 }
 
@@ -169,6 +179,38 @@ export function capacityFeasibleMarginals(
   if (vars <= opts.lpMaxVariables) {
     const x = lpMarginals(seats, inspector, opts.epsilon);
     if (x) return { x, method: "lp" };
+  } else {
+    // Local LP: only the seats touching an inspector whose capacity the closed form breaks;
+    // the other seats keep the closed form and their load is subtracted from the capacities.
+    const l = loads(seats, u);
+    const over = new Set<number>();
+    for (const [dk, v] of l.day) if (v > inspector(Math.floor(dk / 100000)).dailyCapacity + 1e-9) over.add(Math.floor(dk / 100000));
+    for (const [i, v] of l.total) if (v > inspector(i).totalCapacity + 1e-9) over.add(i);
+    const local = seats.map((s, j) => j).filter((j) => seats[j]!.pool.some((i) => over.has(i)));
+    const localVars = local.reduce((a, j) => a + seats[j]!.pool.length, 0);
+    if (localVars <= opts.lpMaxVariables) {
+      const inLocal = new Set(local);
+      const rest = seats.map((s, j) => j).filter((j) => !inLocal.has(j));
+      const fixed = loads(
+        rest.map((j) => seats[j]!),
+        rest.map((j) => u[j]!),
+      );
+      const caps: Capacities = {
+        day: (i, day) => inspector(i).dailyCapacity - (fixed.day.get(i * 100000 + day) ?? 0),
+        total: (i) => inspector(i).totalCapacity - (fixed.total.get(i) ?? 0),
+      };
+      const xl = lpMarginals(
+        local.map((j) => seats[j]!),
+        inspector,
+        opts.epsilon,
+        caps,
+      );
+      if (xl) {
+        const x = u.map((row) => [...row]);
+        local.forEach((j, r) => (x[j] = xl[r]!));
+        if (withinCapacity(seats, x, inspector, 1e-9)) return { x, method: "lp" };
+      }
+    }
   }
   return { x: blend(seats, u, integral, inspector), method: "blend" };
 }

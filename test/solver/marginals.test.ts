@@ -108,4 +108,15 @@ describe("capacity-feasible marginals", () => {
         expect(dev(m.x)).toBeLessThanOrEqual(dev(b.x) + 1e-9);
       }
     });
+
+  it("re-solves only the seats around the broken capacity when the component is too large for one LP", () => {
+    const others: Seat[] = [3, 4, 5, 6, 7].map((g) => ({ group: g, dept: "D", day: 1, k: 2, pool: [4, 5, 6, 7], qualified: [4, 5, 6, 7], cap: 0.5 }));
+    const all = [...seats, ...others];
+    const insps = [...inspectors, insp(3), insp(3), insp(3), insp(3)];
+    const m = capacityFeasibleMarginals(all, [...integral, ...others.map(() => [1, 1, 0, 0])], (i) => insps[i]!, { lpMaxVariables: 12, epsilon: 1e-7 });
+    expect(m.method).toBe("lp");
+    expect(withinCapacity(all, m.x, (i) => insps[i]!, 1e-9)).toBe(true);
+    // the untouched seats keep the closed form exactly
+    for (let j = 3; j < all.length; j++) expect(m.x[j]).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
 });
