@@ -7,6 +7,7 @@ import auditRoutes from "./audit.ts";
 import drawRoutes from "./draws.ts";
 import resultRoutes from "./results.ts";
 import importRoutes from "./imports.ts";
+import scheduleRoutes from "./schedules.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -16,6 +17,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(drawRoutes);
   await app.register(resultRoutes);
   await app.register(importRoutes);
+  await app.register(scheduleRoutes);
 };
 
 export default apiRoutes;

@@ -56,6 +56,8 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /tasks/:id/publish": [OFFICER, "/tasks/999999/publish"],
   "GET /results/deadlines": [A, "/results/deadlines"],
   "POST /imports/:kind": [ADMIN, "/imports/entities"],
+  "POST /batches/:id/optimize": [AO, "/batches/:batch/optimize"],
+  "GET /batches/:id/schedule": [A, "/batches/:batch/schedule"],
   "GET /audit": [AA, "/audit"],
   "GET /audit/verify": [AA, "/audit/verify"],
 };
