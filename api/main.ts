@@ -1,20 +1,14 @@
 /**
  * `npm start`: open the store from DATABASE_URL (default: embedded SQLite at data/ssj.db),
  * migrate it, load the demo city into an empty database, and serve on HOST:PORT
- * (default 127.0.0.1:3000) until SIGINT/SIGTERM.
+ * (default 127.0.0.1:3000) until SIGINT/SIGTERM, then close the server and the store.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { buildApp } from "./app.ts";
-import type { ApiStore } from "./storeTypes.ts";
+import { openStore } from "../src/store/index.ts";
+import { loadDemoCity } from "../src/demo/index.ts";
 
 const DEFAULT_DATABASE_URL = "file:data/ssj.db";
-
-async function importIfPresent<T>(relative: string): Promise<T | null> {
-  const path = fileURLToPath(new URL(relative, import.meta.url));
-  if (!existsSync(path)) return null;
-  return (await import(pathToFileURL(path).href)) as T;
-}
 
 export async function start(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -22,10 +16,8 @@ export async function start(): Promise<void> {
   const port = Number(process.env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0–65535, got '${process.env.PORT}'`);
 
-  const storeModule = await importIfPresent<{ openStore(o: { databaseUrl: string }): Promise<ApiStore> }>("../src/store/index.ts");
-  if (!storeModule) throw new Error("src/store/index.ts is missing: the persistence layer is required");
-  const store = await storeModule.openStore({ databaseUrl });
-  await store.migrate?.();
+  const store = await openStore({ databaseUrl });
+  const migrated = await store.migrate();
 
   const app = await buildApp({
     store,
@@ -34,17 +26,21 @@ export async function start(): Promise<void> {
       redact: { paths: ["req.headers.authorization", "headers.authorization"], censor: "[redacted]" },
     },
   });
+  app.log.info({ database: store.describe, applied: migrated.applied, schemaVersion: migrated.version?.name ?? null }, "database ready");
 
-  if (store.isEmpty && (await store.isEmpty())) {
-    const demo = await importIfPresent<{ loadDemoCity?: (s: ApiStore, o: object, p?: (msg: unknown) => void) => Promise<unknown> }>(
-      "../src/demo/index.ts",
-    );
-    if (demo?.loadDemoCity) {
+  if (await store.isEmpty()) {
+    if (process.env.SSJ_NO_DEMO === "1") app.log.warn("empty database and SSJ_NO_DEMO=1: starting without the demo city");
+    else {
       app.log.info("empty database: loading the demo city");
-      await demo.loadDemoCity(store, {}, (progress) => app.log.info({ progress }, "demo city"));
-      app.log.info("demo city loaded");
-    } else {
-      app.log.warn("empty database and no demo city module (src/demo/index.ts): starting empty");
+      let lastPercent = -1;
+      const result = await loadDemoCity(store, {}, (p) => {
+        const percent = p.overallTotal > 0 ? Math.floor((100 * p.overallDone) / p.overallTotal) : 100;
+        if (percent >= lastPercent + 10 || percent === 100) {
+          lastPercent = percent;
+          app.log.info({ percent }, "loading the demo city");
+        }
+      });
+      app.log.info({ seed: result.seed, entities: result.entities }, "demo city loaded");
     }
   }
 
@@ -55,13 +51,13 @@ export async function start(): Promise<void> {
       process.exit(1);
     }
     closing = true;
-    app.log.info({ signal }, "shutting down");
+    app.log.info({ signal }, "shutting down: finishing requests in flight");
     app
       .close()
       .then(() => store.close())
       .then(
         () => process.exit(0),
-        (err) => {
+        (err: unknown) => {
           app.log.error({ err }, "error during shutdown");
           process.exit(1);
         },
@@ -75,7 +71,7 @@ export async function start(): Promise<void> {
 
 const isEntry = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
-  start().catch((err) => {
+  start().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });
