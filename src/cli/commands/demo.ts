@@ -65,7 +65,7 @@ function progressReporter(tty: boolean) {
           bar.start(p.overallTotal, 0, { table: p.table });
           started = true;
         }
-        bar.update(p.overallDone, { table: p.table });
+        bar.update(p.overallDone, { table: p.phase === "indexes" ? `${p.table}: checks and indexes` : p.table });
       },
       stop() {
         if (started) bar.stop();
@@ -77,10 +77,11 @@ function progressReporter(tty: boolean) {
   return {
     update(p: DemoLoadProgress) {
       const now = Date.now();
-      if (now - last >= 5000) {
+      if (now - last >= 5000 || p.phase === "indexes") {
         last = now;
         const pct = Math.floor((100 * p.overallDone) / Math.max(p.overallTotal, 1));
-        console.log(`demo city: ${p.overallDone}/${p.overallTotal} rows (${pct}%), ${p.table} ${p.done}/${p.total}, ${((now - t0) / 1000).toFixed(0)} s`);
+        const what = p.phase === "indexes" ? `${p.table}: rows in, building checks and indexes` : `${p.table} ${p.done}/${p.total}`;
+        console.log(`demo city: ${p.overallDone}/${p.overallTotal} rows (${pct}%), ${what}, ${((now - t0) / 1000).toFixed(0)} s`);
       }
     },
     stop() {},

@@ -49,6 +49,8 @@ export interface BulkTable {
 
 export interface BulkProgress {
   table: string;
+  /** "rows" while rows go in; "indexes" once, when a big table's rows are in and its deferred checks and indexes are being built. */
+  phase: "rows" | "indexes";
   /** Rows of this table written so far / expected. */
   done: number;
   total: number;
@@ -166,10 +168,11 @@ async function sqliteInsert(
           }
         }
         done += batch.length;
-        options.onProgress?.({ table: t.table, done, total: t.total });
+        options.onProgress?.({ table: t.table, phase: "rows", done, total: t.total });
         await yieldToEventLoop();
       }
       const t1 = performance.now();
+      if (triggers.length || indexes.length) options.onProgress?.({ table: t.table, phase: "indexes", done, total: t.total });
       if (triggers.length) {
         // All conditions in one scan; the CASE names the first violated one.
         const which = triggers.map((tr, k) => `WHEN NOT (${tr.condition}) THEN ${k}`).join(" ");
@@ -182,7 +185,7 @@ async function sqliteInsert(
       for (const ix of indexes) db.exec(ix.sql);
       timings[t.table] = { insertMs: t1 - t0, checkMs: t2 - t1, indexMs: performance.now() - t2 };
       counts[t.table] = done;
-      if (done === 0) options.onProgress?.({ table: t.table, done, total: t.total });
+      if (done === 0) options.onProgress?.({ table: t.table, phase: "rows", done, total: t.total });
     }
     db.exec("COMMIT");
   } catch (err) {
@@ -241,14 +244,15 @@ async function postgresInsert(store: Extract<Store, { kind: "postgresql" }>, tab
           }
           await client.query(sql, arrays);
           done += batch.length;
-          options.onProgress?.({ table: t.table, done, total: t.total });
+          options.onProgress?.({ table: t.table, phase: "rows", done, total: t.total });
         }
+        if (indexes.length) options.onProgress?.({ table: t.table, phase: "indexes", done, total: t.total });
         for (const ix of indexes) await client.query(ix.indexdef);
         if (t.explicitIds && done > 0) {
           await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM ${quote(t.table)}))`, [quote(t.table)]);
         }
         counts[t.table] = done;
-        if (done === 0) options.onProgress?.({ table: t.table, done, total: t.total });
+        if (done === 0) options.onProgress?.({ table: t.table, phase: "rows", done, total: t.total });
       }
       await client.query("COMMIT");
     } catch (err) {
