@@ -128,6 +128,10 @@ describe("role matrix", () => {
       ["POST", "/plans/:plan/status", "plan status", { status: "approved" }],
       ["POST", "/plans", "plan creation", { departmentId: ":dept", year: 2026, name: "越权" }],
       ["GET", "/batches/:batch", "batch"],
+      ["GET", "/batches/:batch/draws", "draw history"],
+      ["GET", "/batches/:batch/schedule", "schedule"],
+      ["GET", "/tasks?department=:dept", "task list"],
+      ["GET", "/results/deadlines?department=:dept", "deadline list"],
     ];
     for (const [method, url, what, body] of cases) {
       it(`${method} ${url} (${what})`, async () => {
