@@ -18,7 +18,9 @@
  *
  * `raw` is the driver handle (better-sqlite3 Database or pg Pool) for bulk loads and hot read
  * models, where Prisma's per-query cost (~0.4 ms CPU) matters. It has the same constraints: SQLite
- * foreign keys are switched on for both connections.
+ * foreign keys are switched on for both connections. On SQLite `raw` is a second connection to the
+ * file: do not write through it while a Prisma transaction of the same process is open
+ * (better-sqlite3 waits for the lock synchronously, blocking the event loop until the busy timeout).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
