@@ -149,7 +149,7 @@ export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => In
 }
 
 /** λ·u + (1 − λ)·f with the largest λ ∈ [0, 1] keeping capacities (f is feasible, integral). */
-export function blend(seats: readonly Seat[], u: number[][], f: number[][], inspector: (i: number) => Inspector): number[][] {
+export function blend(seats: readonly Seat[], u: number[][], f: number[][], inspector: (i: number) => Inspector): { x: number[][]; lambda: number } {
   const lu = loads(seats, u);
   const lf = loads(seats, f);
   let lambda = 1;
@@ -164,7 +164,42 @@ export function blend(seats: readonly Seat[], u: number[][], f: number[][], insp
     if (v > c) lambda = Math.min(lambda, (c - w) / (v - w));
   }
   lambda = Math.max(0, lambda);
-  return u.map((row, j) => row.map((v, r) => lambda * v + (1 - lambda) * f[j]![r]!));
+  return { x: u.map((row, j) => row.map((v, r) => lambda * v + (1 - lambda) * f[j]![r]!)), lambda };
+}
+
+/**
+ * λ·u + (1 − λ)·f on the seats `local`, u elsewhere, with the largest feasible λ; null when no λ
+ * in [0, 1] keeps every capacity.
+ */
+export function localBlend(seats: readonly Seat[], u: number[][], f: number[][], local: number[], inspector: (i: number) => Inspector): { x: number[][]; lambda: number } | null {
+  const inLocal = new Set(local);
+  const rest = seats.map((_, j) => j).filter((j) => !inLocal.has(j));
+  const fixed = loads(
+    rest.map((j) => seats[j]!),
+    rest.map((j) => u[j]!),
+  );
+  const ls = local.map((j) => seats[j]!);
+  const lu = loads(ls, local.map((j) => u[j]!));
+  const lf = loads(ls, local.map((j) => f[j]!));
+  let lo = 0;
+  let hi = 1;
+  const bound = (cap: number, fx: number, a: number, b: number) => {
+    // fx + λ·a + (1 − λ)·b ≤ cap  ⇔  λ·(a − b) ≤ cap − fx − b
+    const d = a - b;
+    const r = cap - fx - b;
+    if (Math.abs(d) < 1e-15) {
+      if (r < -1e-9) lo = 2; // infeasible
+    } else if (d > 0) hi = Math.min(hi, r / d);
+    else lo = Math.max(lo, r / d);
+  };
+  for (const [dk, a] of lu.day) bound(inspector(Math.floor(dk / 100000)).dailyCapacity, fixed.day.get(dk) ?? 0, a, lf.day.get(dk) ?? 0);
+  for (const [i, a] of lu.total) bound(inspector(i).totalCapacity, fixed.total.get(i) ?? 0, a, lf.total.get(i) ?? 0);
+  if (lo > hi + 1e-12 || hi < 0) return null;
+  const lambda = Math.max(0, Math.min(1, hi));
+  const x = u.map((row) => [...row]);
+  for (const j of local) x[j] = u[j]!.map((v, r) => lambda * v + (1 - lambda) * f[j]![r]!);
+  if (!withinCapacity(seats, x, inspector, 1e-9)) return null;
+  return { x, lambda };
 }
 
 export function capacityFeasibleMarginals(
@@ -172,7 +207,7 @@ export function capacityFeasibleMarginals(
   integral: number[][],
   inspector: (i: number) => Inspector,
   opts: { lpMaxVariables: number; epsilon: number },
-): { x: number[][]; method: MarginalMethod } {
+): { x: number[][]; method: MarginalMethod; lambda?: number } {
   const u = closedForm(seats);
   if (withinCapacity(seats, u, inspector, 1e-9)) return { x: u, method: "closed" };
   const vars = seats.reduce((a, s) => a + s.pool.length, 0);
@@ -211,6 +246,10 @@ export function capacityFeasibleMarginals(
         if (withinCapacity(seats, x, inspector, 1e-9)) return { x, method: "lp" };
       }
     }
+    // Local blend: λ·closed + (1 − λ)·integral on those seats only, the rest closed form.
+    const lb = localBlend(seats, u, integral, local, inspector);
+    if (lb) return { x: lb.x, method: "blend", lambda: lb.lambda };
   }
-  return { x: blend(seats, u, integral, inspector), method: "blend" };
+  const b = blend(seats, u, integral, inspector);
+  return { x: b.x, method: "blend", lambda: b.lambda };
 }

@@ -35,6 +35,8 @@ export interface OptimizeStats {
   lpComponents: number;
   /** Components that fell back to blending the closed form with the max-flow assignment. */
   blendedComponents: number;
+  /** The smallest blend weight λ of the closed form (1 = no blend needed anywhere). */
+  minBlendLambda: number;
 }
 
 export interface OptimizeResult {
@@ -73,7 +75,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
   const rules = ctx.rules;
   const days = instance.horizon.days;
   const D = days.length;
-  const stats: OptimizeStats = { groups: 0, repairRounds: 0, movedVisits: 0, splitVisits: 0, components: 0, lpComponents: 0, blendedComponents: 0 };
+  const stats: OptimizeStats = { groups: 0, repairRounds: 0, movedVisits: 0, splitVisits: 0, components: 0, lpComponents: 0, blendedComponents: 0, minBlendLambda: 1 };
 
   // --- inspectors -------------------------------------------------------------------------------
   const inspectors = instance.inspectors;
@@ -571,7 +573,10 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       { lpMaxVariables: config.lpMaxVariables, epsilon: config.epsilon },
     );
     if (m.method === "lp") stats.lpComponents++;
-    if (m.method === "blend") stats.blendedComponents++;
+    if (m.method === "blend") {
+      stats.blendedComponents++;
+      stats.minBlendLambda = Math.min(stats.minBlendLambda, m.lambda ?? 0);
+    }
     const val = new Float64Array(net.from.length);
     const inspLoad = new Map<number, number>();
     const dayLoad = new Map<number, number>();

@@ -104,6 +104,7 @@ describe("capacity-feasible marginals", () => {
       if (lpMaxVariables) {
         // the LP stays at least as close to uniform as the blend
         const dev = (x: number[][]) => x.flat().reduce((a, v) => a + Math.abs(v - 0.5), 0);
+        expect(m.lambda).toBeUndefined();
         const b = capacityFeasibleMarginals(seats, integral, (i) => inspectors[i]!, { lpMaxVariables: 0, epsilon: 1e-7 });
         expect(dev(m.x)).toBeLessThanOrEqual(dev(b.x) + 1e-9);
       }
@@ -117,6 +118,23 @@ describe("capacity-feasible marginals", () => {
     expect(m.method).toBe("lp");
     expect(withinCapacity(all, m.x, (i) => insps[i]!, 1e-9)).toBe(true);
     // the untouched seats keep the closed form exactly
+    for (let j = 3; j < all.length; j++) expect(m.x[j]).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it("blends only the seats around the broken capacity when no LP fits", () => {
+    const others: Seat[] = [3, 4, 5, 6, 7].map((g) => ({ group: g, dept: "D", day: 1, k: 2, pool: [4, 5, 6, 7], qualified: [4, 5, 6, 7], cap: 0.5 }));
+    const all = [...seats, ...others];
+    const insps = [...inspectors, insp(3), insp(3), insp(3), insp(3)];
+    // an integral assignment leaving inspector 0 free: λ·1.5 + (1 − λ)·0 ≤ 1 gives λ = 2/3
+    const free = [
+      [0, 1, 1, 0],
+      [0, 1, 0, 1],
+      [0, 0, 1, 1],
+    ];
+    const m = capacityFeasibleMarginals(all, [...free, ...others.map(() => [1, 1, 0, 0])], (i) => insps[i]!, { lpMaxVariables: 0, epsilon: 1e-7 });
+    expect(m.method).toBe("blend");
+    expect(m.lambda).toBeCloseTo(2 / 3, 9);
+    expect(withinCapacity(all, m.x, (i) => insps[i]!, 1e-9)).toBe(true);
     for (let j = 3; j < all.length; j++) expect(m.x[j]).toEqual([0.5, 0.5, 0.5, 0.5]);
   });
 });
