@@ -144,6 +144,7 @@ function isEmptyRow(cells: CellValue[]): boolean {
 export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
   #started = false;
   #summary: ImportSummary | null = null;
+  #columns: ImportColumn[] | null = null;
 
   constructor(
     private readonly kind: DirectoryKind,
@@ -151,6 +152,14 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     private readonly source: ByteSource,
     private readonly options: ImportOptions,
   ) {}
+
+  /**
+   * The header's columns (each mapped to a field or null), known once the header row has been
+   * read, i.e. from the first batch on; null before. Lets a caller tell which fields the file has.
+   */
+  columns(): readonly ImportColumn[] | null {
+    return this.#columns;
+  }
 
   /** The report; available once iteration has finished. */
   summary(): ImportSummary {
@@ -229,6 +238,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
             throw new ImportError("header", `row ${raw.row} is the header but lacks required column(s): ${missing.map((c) => `${c.aliases[0]} (${c.field})`).join(", ")}`);
           }
           header = { ...m, row: raw.row };
+          this.#columns = m.columns;
         } else if (scanned >= HEADER_SCAN_ROWS) {
           break;
         }

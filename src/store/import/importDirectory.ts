@@ -1,0 +1,439 @@
+/**
+ * `importDirectory(store, { kind, source, fileName, actor, onProgress })`: a directory file
+ * (entities 检查对象名录库 or inspectors 执法检查人员名录库, CSV/XLSX/XLS) into the database.
+ *
+ *  - Parsing and validation are the parser's (src/directories/import): rows come in batches with
+ *    every rejected or flagged row (row number, field, rule). Valid rows are kept, rejected ones
+ *    reported; two more rules are applied here because they need the model or the database:
+ *    `status:unknownStatus` (a 状态 the model has no value for) and `department:unknownDepartment`
+ *    (an inspector's 部门 that is neither the code nor the name of a stored department).
+ *  - Upsert by natural key: entities by `code` (统一社会信用代码, or the 注册号 of an older entity
+ *    without one), inspectors by `certificate_no`. A row equal to the stored one is left alone, so
+ *    a second import of the same file changes nothing and reports every row `unchanged`.
+ *    Optional columns absent from the file (e.g. no 风险等级 column) are not overwritten.
+ *    A status change sets `status_changed_on` to today.
+ *  - ONE transaction for the whole file, on the raw driver handle (no Prisma per-row cost):
+ *    SQLite `BEGIN IMMEDIATE` + one prepared `INSERT … ON CONFLICT DO UPDATE … WHERE <differs>`
+ *    per row; PostgreSQL `BEGIN` + one `INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT DO
+ *    UPDATE` per batch (one array per column, like the bulk loader), with the next batch parsed
+ *    while the previous one is in flight. A rejected file (ImportError: format, header, encoding…),
+ *    a failing write, a throwing `onProgress` or a crash rolls everything back: the database is
+ *    exactly as before.
+ *  - One audit-log entry (`import.entities` / `import.inspectors`: actor, file name, SHA-256 of the
+ *    bytes, counts) appended in the same transaction with the audit chain's rule (rawAudit.ts).
+ *  - created / updated / unchanged: rows in the table after − before (the table is locked for
+ *    writers during the import) / rows written − created / accepted − written.
+ */
+import { createHash, type Hash } from "node:crypto";
+import type pg from "pg";
+import {
+  chunksOf,
+  importEntities,
+  importInspectors,
+  type ByteSource,
+  type DirectoryImport,
+  type EntityRow,
+  type ImportOptions,
+  type ImportSummary,
+  type InspectorRow,
+  type RowIssue,
+} from "../../directories/import/index.ts";
+import type { JsonValue } from "../../audit/chain.ts";
+import type { PostgresStore, SqliteStore, Store } from "../index.ts";
+import { ENTITY_TARGET, INSPECTOR_TARGET, entityStatus, entityValues, inspectorValues, updatableColumns, type TargetColumn } from "./mapping.ts";
+import { appendAuditPgRaw, appendAuditSqliteRaw, sqliteDateTime } from "./rawAudit.ts";
+
+export type DirectoryKind = "entities" | "inspectors";
+
+export interface DirectoryImportProgress {
+  phase: "importing" | "done";
+  /** Data rows read so far (the parser's count). */
+  rowsRead: number;
+  /** Accepted rows handed to the database so far. */
+  rowsWritten: number;
+  bytesRead: number;
+  totalBytes: number | null;
+}
+
+export interface ImportDirectoryOptions {
+  kind: DirectoryKind;
+  /** The file's bytes: a Uint8Array or a stream of chunks (e.g. fs.createReadStream). */
+  source: ByteSource;
+  /** Recorded in the report and the audit entry. */
+  fileName: string;
+  /** Who imports: `user:<id>`, `cli:<login>` … (audit). */
+  actor: string;
+  /** After each batch has been written. Throwing aborts the import (rolled back). */
+  onProgress?: (p: DirectoryImportProgress) => void;
+  /** File size, for progress. */
+  totalBytes?: number;
+  /** Rows per batch (default 5000). */
+  batchSize?: number;
+  /** Passed to the parser. */
+  format?: ImportOptions["format"];
+  sheet?: string;
+  allowGb18030?: boolean;
+}
+
+export interface DirectoryImportReport {
+  kind: DirectoryKind;
+  fileName: string;
+  /** SHA-256 (hex) of the bytes read. */
+  sha256: string;
+  format: ImportSummary["format"];
+  encoding: ImportSummary["encoding"];
+  headerRow: number;
+  /** Data rows read (empty rows not counted). */
+  rowsRead: number;
+  /** Rows kept (created + updated + unchanged). */
+  accepted: number;
+  rejected: number;
+  /** Accepted rows carrying at least one flag (e.g. `code:checksum`). */
+  flagged: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Issue counts by `field:rule`. */
+  issueCounts: Record<string, number>;
+  /** Every rejected or flagged row's issues, in row order. */
+  issues: RowIssue[];
+  /** seq of the audit-log entry recording this import. */
+  auditSeq: number;
+  ms: number;
+}
+
+/** The kind-specific part: how a parsed row becomes the values of a table row. */
+interface KindPlan<T> {
+  table: string;
+  key: string;
+  target: readonly TargetColumn[];
+  /** Has `updated_at` (set on update). */
+  updatedAt: boolean;
+  /** Values in `target` order, or the issue rejecting the row. */
+  values(row: T, flags: RowIssue[]): unknown[] | Omit<RowIssue, "row">;
+}
+
+interface Writer {
+  /** Writes one batch of rows (values in target order). */
+  write(rows: unknown[][]): Promise<void> | void;
+  /** Waits for writes in flight; the number of rows inserted or changed. */
+  flush(): Promise<number>;
+}
+
+const DEFAULT_BATCH = 5000;
+
+export async function importDirectory(store: Store, options: ImportDirectoryOptions): Promise<DirectoryImportReport> {
+  if (options.kind !== "entities" && options.kind !== "inspectors") throw new TypeError(`unknown directory kind: ${String(options.kind)}`);
+  return store.kind === "sqlite" ? importSqlite(store, options) : importPostgres(store, options);
+}
+
+// ── the shared loop ───────────────────────────────────────────────────────────────────────────
+
+async function* hashed(source: ByteSource, hash: Hash): AsyncGenerator<Uint8Array> {
+  for await (const c of chunksOf(source)) {
+    hash.update(c);
+    yield c;
+  }
+}
+
+function entityPlan(): KindPlan<EntityRow> {
+  return {
+    table: "entities",
+    key: "code",
+    target: ENTITY_TARGET,
+    updatedAt: true,
+    values(r, flags) {
+      const status = entityStatus(r.status);
+      if (status === null)
+        return { field: "status", column: null, rule: "unknownStatus", severity: "error", message: `状态 "${r.status}" is not one of 存续/在业, 注销, 吊销, 撤销, 停业/歇业/清算, 迁出` };
+      let checksumFailed = false;
+      for (const f of flags) if (f.rule === "checksum" && f.field === "code") checksumFailed = true;
+      return entityValues(r, checksumFailed, status);
+    },
+  };
+}
+
+function inspectorPlan(departments: Map<string, number>): KindPlan<InspectorRow> {
+  return {
+    table: "inspectors",
+    key: "certificate_no",
+    target: INSPECTOR_TARGET,
+    updatedAt: false,
+    values(r) {
+      const id = departments.get(r.department);
+      if (id === undefined)
+        return { field: "department", column: null, rule: "unknownDepartment", severity: "error", message: `部门 "${r.department}" is neither the code nor the name of a department` };
+      return inspectorValues(r, id);
+    },
+  };
+}
+
+interface RunContext {
+  /** Rows in the target table now (before the import, then after it). */
+  count(): Promise<number>;
+  departments(): Promise<{ id: number; code: string; name: string }[]>;
+  writer(plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date): Writer;
+  audit(entry: { actor: string; action: string; subject: string; payload: JsonValue }, at: Date): Promise<number>;
+}
+
+/** The import inside an open transaction (the caller commits or rolls back). */
+async function run(ctx: RunContext, o: ImportDirectoryOptions): Promise<DirectoryImportReport> {
+  const t0 = performance.now();
+  const now = new Date();
+  let plan: KindPlan<unknown>;
+  if (o.kind === "entities") plan = entityPlan() as KindPlan<unknown>;
+  else {
+    const byKey = new Map<string, number>();
+    for (const d of await ctx.departments()) {
+      byKey.set(d.name, d.id);
+      byKey.set(d.code, d.id); // a code wins over another department's identical name
+    }
+    plan = inspectorPlan(byKey) as KindPlan<unknown>;
+  }
+  const before = await ctx.count();
+
+  const hash = createHash("sha256");
+  let parsed = { rowsRead: 0, bytesRead: 0 };
+  const parserOptions: ImportOptions = {
+    batchSize: o.batchSize ?? DEFAULT_BATCH,
+    maxIssuesInSummary: 0, // all issues come with the batches
+    onProgress: (p) => (parsed = p),
+    ...(o.totalBytes !== undefined ? { totalBytes: o.totalBytes } : {}),
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.sheet !== undefined ? { sheet: o.sheet } : {}),
+    ...(o.allowGb18030 !== undefined ? { allowGb18030: o.allowGb18030 } : {}),
+  };
+  const source = hashed(o.source, hash);
+  const imp = (o.kind === "entities" ? importEntities(source, parserOptions) : importInspectors(source, parserOptions)) as unknown as DirectoryImport<unknown>;
+
+  const issues: RowIssue[] = [];
+  const extraCounts: Record<string, number> = {};
+  let extraRejected = 0;
+  let unflagged = 0; // flagged rows that an extra rule rejected
+  let written = 0;
+  let writer: Writer | null = null;
+  for await (const batch of imp) {
+    if (!writer) {
+      const fields = new Set<string>();
+      for (const c of imp.columns() ?? []) if (c.field) fields.add(c.field);
+      writer = ctx.writer(plan, updatableColumns(plan.target, fields), now);
+    }
+    for (const i of batch.issues) issues.push(i);
+    const rows: unknown[][] = [];
+    for (const r of batch.rows) {
+      const v = plan.values(r.value, r.flags);
+      if (Array.isArray(v)) rows.push(v);
+      else {
+        issues.push({ row: r.row, ...v });
+        const k = `${v.field}:${v.rule}`;
+        extraCounts[k] = (extraCounts[k] ?? 0) + 1;
+        extraRejected++;
+        if (r.flags.length > 0) unflagged++;
+      }
+    }
+    if (rows.length > 0) await writer.write(rows);
+    written += rows.length;
+    o.onProgress?.({ phase: "importing", rowsRead: parsed.rowsRead, rowsWritten: written, bytesRead: parsed.bytesRead, totalBytes: o.totalBytes ?? null });
+  }
+  const changed = writer ? await writer.flush() : 0;
+  const summary = imp.summary();
+  const after = await ctx.count();
+
+  const created = after - before;
+  const accepted = summary.accepted - extraRejected;
+  const issueCounts = { ...summary.issueCounts };
+  for (const [k, n] of Object.entries(extraCounts)) issueCounts[k] = (issueCounts[k] ?? 0) + n;
+  issues.sort((a, b) => a.row - b.row); // stable: a row's own issues keep their order
+  const counts = {
+    rowsRead: summary.rowsRead,
+    accepted,
+    rejected: summary.rejected + extraRejected,
+    flagged: summary.flagged - unflagged,
+    created,
+    updated: changed - created,
+    unchanged: accepted - changed,
+  };
+  const sha256 = hash.digest("hex");
+  const auditSeq = await ctx.audit(
+    {
+      actor: o.actor,
+      action: `import.${o.kind}`,
+      subject: `directory:${o.kind}`,
+      payload: { file: o.fileName, sha256, format: summary.format, ...counts, issueCounts } as JsonValue,
+    },
+    new Date(),
+  );
+  o.onProgress?.({ phase: "done", rowsRead: summary.rowsRead, rowsWritten: written, bytesRead: summary.bytesRead, totalBytes: o.totalBytes ?? null });
+  return {
+    kind: o.kind,
+    fileName: o.fileName,
+    sha256,
+    format: summary.format,
+    encoding: summary.encoding,
+    headerRow: summary.headerRow,
+    ...counts,
+    issueCounts,
+    issues,
+    auditSeq,
+    ms: performance.now() - t0,
+  };
+}
+
+const q = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);
+  return `"${name}"`;
+};
+
+// ── SQLite ────────────────────────────────────────────────────────────────────────────────────
+
+async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Promise<DirectoryImportReport> {
+  const db = store.raw;
+  const table = o.kind;
+  const cacheSize = db.pragma("cache_size", { simple: true }) as number;
+  db.pragma("cache_size = -131072"); // 128 MiB while importing
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const report = await run(
+      {
+        async count() {
+          return (db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number }).n;
+        },
+        async departments() {
+          return db.prepare(`SELECT id, code, name FROM "departments"`).all() as { id: number; code: string; name: string }[];
+        },
+        writer(plan, updatable, now) {
+          const cols = plan.target;
+          const nowText = sqliteDateTime(now);
+          const today = now.toISOString().slice(0, 10);
+          const names = cols.map((c) => q(c.name));
+          const set = updatable.map((c) => `${q(c.name)} = excluded.${q(c.name)}`);
+          const differs = updatable.map((c) => `${q(plan.table)}.${q(c.name)} IS NOT excluded.${q(c.name)}`);
+          if (updatable.some((c) => c.name === "status"))
+            set.push(`"status_changed_on" = CASE WHEN ${q(plan.table)}."status" IS NOT excluded."status" THEN '${today}' ELSE ${q(plan.table)}."status_changed_on" END`);
+          const stamps = plan.updatedAt ? ["created_at", "updated_at"] : ["created_at"];
+          if (plan.updatedAt) set.push(`"updated_at" = excluded."updated_at"`);
+          const sql =
+            `INSERT INTO ${q(plan.table)} (${[...names, ...stamps.map(q)].join(", ")}) VALUES (${[...cols.map(() => "?"), ...stamps.map(() => `'${nowText}'`)].join(", ")}) ` +
+            `ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`;
+          const insert = db.prepare(sql);
+          const types = cols.map((c) => c.type);
+          const convert = types.map((t) => t === "bool" || t === "json");
+          const needs = convert.some(Boolean);
+          let changes = 0;
+          return {
+            write(rows) {
+              for (const row of rows) {
+                if (needs)
+                  for (let k = 0; k < row.length; k++) {
+                    if (!convert[k]) continue;
+                    const v = row[k];
+                    row[k] = v === null || v === undefined ? null : types[k] === "bool" ? (v ? 1 : 0) : JSON.stringify(v);
+                  }
+                changes += insert.run(row).changes;
+              }
+            },
+            async flush() {
+              return changes;
+            },
+          };
+        },
+        async audit(entry, at) {
+          return appendAuditSqliteRaw(db, entry, at).seq;
+        },
+      },
+      o,
+    );
+    db.exec("COMMIT");
+    return report;
+  } catch (err) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw err;
+  } finally {
+    db.pragma(`cache_size = ${Number(cacheSize)}`);
+  }
+}
+
+// ── PostgreSQL ────────────────────────────────────────────────────────────────────────────────
+
+const PG_ARRAY: Record<TargetColumn["type"], string> = { text: "text[]", int: "int4[]", bool: "bool[]", json: "text[]" };
+
+async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): Promise<DirectoryImportReport> {
+  const client = await store.raw.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    try {
+      // Other writers of the table wait until the import commits (the counts stay exact).
+      await client.query(`LOCK TABLE ${q(o.kind)} IN SHARE ROW EXCLUSIVE MODE`);
+      const report = await run(
+        {
+          async count() {
+            return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(o.kind)}`)).rows[0]!.n);
+          },
+          async departments() {
+            return (await client.query<{ id: number; code: string; name: string }>(`SELECT id, code, name FROM "departments"`)).rows;
+          },
+          writer(plan, updatable, now) {
+            return pgWriter(client, plan, updatable, now);
+          },
+          async audit(entry, at) {
+            return (await appendAuditPgRaw(client, entry, at)).seq;
+          },
+        },
+        o,
+      );
+      await client.query("COMMIT");
+      return report;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw err;
+    }
+  } finally {
+    client.release(broken ? true : undefined);
+  }
+}
+
+function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date): Writer {
+  const cols = plan.target;
+  const t = q(plan.table);
+  const today = now.toISOString().slice(0, 10);
+  const params = cols.map((c, k) => `$${k + 1}::${PG_ARRAY[c.type]}`).join(", ");
+  const select = cols.map((c, k) => (c.type === "json" ? `c${k}::jsonb` : `c${k}`)).join(", ");
+  const set = updatable.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`);
+  const differs = updatable.map((c) => `${t}.${q(c.name)} IS DISTINCT FROM EXCLUDED.${q(c.name)}`);
+  if (updatable.some((c) => c.name === "status"))
+    set.push(`"status_changed_on" = CASE WHEN ${t}."status" IS DISTINCT FROM EXCLUDED."status" THEN '${today}' ELSE ${t}."status_changed_on" END`);
+  if (plan.updatedAt) set.push(`"updated_at" = CURRENT_TIMESTAMP`);
+  const sql =
+    `INSERT INTO ${t} (${cols.map((c) => q(c.name)).join(", ")}) SELECT ${select} FROM unnest(${params}) AS u(${cols.map((_, k) => `c${k}`).join(", ")}) ` +
+    `ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`;
+  const json = cols.map((c) => c.type === "json");
+  let changes = 0;
+  // One statement in flight while the next batch is parsed; the pg client runs them in order.
+  let inFlight: Promise<void> | null = null;
+  return {
+    async write(rows) {
+      const arrays: unknown[][] = cols.map(() => new Array(rows.length));
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        for (let k = 0; k < cols.length; k++) {
+          const v = row[k];
+          arrays[k]![r] = v === undefined ? null : json[k] && v !== null ? JSON.stringify(v) : v;
+        }
+      }
+      const p = client.query(sql, arrays).then((res) => {
+        changes += res.rowCount ?? 0;
+      });
+      p.catch(() => {}); // observed below; keep Node from reporting it unhandled meanwhile
+      if (inFlight) await inFlight;
+      inFlight = p;
+    },
+    async flush() {
+      if (inFlight) await inFlight;
+      inFlight = null;
+      return changes;
+    },
+  };
+}
