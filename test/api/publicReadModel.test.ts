@@ -9,6 +9,7 @@ import fc from "fast-check";
 import pg from "pg";
 import {
   PgReadModel,
+  SqliteReadModel,
   normalizeName,
   openReadModel,
   publishToReadModel,
@@ -136,6 +137,42 @@ for (const [label, make, skip] of backends) {
           },
         ),
         { numRuns: 120, seed: 7 },
+      );
+    });
+
+    if (label === "sqlite") it("answers long queries the same from the rarest trigram alone as from the whole phrase", async () => {
+      const raw = (store as unknown as { raw: ConstructorParameters<typeof SqliteReadModel>[0] }).raw;
+      const byRare = new SqliteReadModel(raw, { rareFraction: 1 });
+      const byPhrase = new SqliteReadModel(raw, { rareFraction: 0 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat({ max: names.length - 1 }).chain((i) => {
+            const s = names[i]!;
+            return fc.tuple(fc.nat({ max: s.length }), fc.integer({ min: 4, max: 8 })).map(([a, l]) => s.slice(a, a + l));
+          }),
+          fc.constantFrom({}, { department: "卫健委" }),
+          async (q, filter) => {
+            fc.pre([...normalizeName(q)].length >= 4);
+            const all = async (m: ReadModel) => {
+              const ids: string[] = [];
+              let cursor: number | undefined;
+              do {
+                const p = await m.searchResults({ name: q, ...filter, pageSize: 2, cursor });
+                ids.push(...p.docs.map((d) => (JSON.parse(d) as { id: string }).id));
+                cursor = p.nextCursor ?? undefined;
+              } while (cursor !== undefined);
+              return ids;
+            };
+            const expected = names
+              .map((n, i) => [normalizeName(n), i] as const)
+              .filter(([n, i]) => n.includes(normalizeName(q)) && (!("department" in filter) || i % 2 === 1))
+              .map(([, i]) => `R${i}`)
+              .reverse();
+            expect(await all(byRare), q).toEqual(expected);
+            expect(await all(byPhrase), q).toEqual(expected);
+          },
+        ),
+        { numRuns: 60, seed: 11 },
       );
     });
 

@@ -82,10 +82,20 @@ export class SqliteReadModel implements ReadModel {
   private readonly searchStmts = new Map<string, Stmt>();
   private readonly s: Record<string, Stmt>;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `rareFraction`: a ≥ 3-character query is answered from its rarest trigram alone (then checked
+   * with instr) when that trigram occurs in at most this fraction of a sample of names (default
+   * 0.5 %); otherwise with the phrase of all its trigrams. Tests force either path (1 / 0).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { rareFraction?: number; sampleSize?: number } = {},
+  ) {
     ensureSqlite(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
+      maxId: p("SELECT coalesce(max(id), 0) FROM rm_result").pluck(),
+      sampleName: p("SELECT name_norm FROM rm_result WHERE id >= ? ORDER BY id LIMIT 1").pluck(),
       departments: p("SELECT name, results FROM rm_department WHERE results > 0 ORDER BY name"),
       listPlans: p("SELECT id, doc FROM rm_plan WHERE id < ? ORDER BY id DESC LIMIT ?"),
       getPlan: p("SELECT doc FROM rm_plan WHERE plan_key = ?").pluck(),
@@ -158,6 +168,14 @@ export class SqliteReadModel implements ReadModel {
       const len = charLength(name);
       mode = len >= 3 ? "tri" : "gram";
       params.match = len >= 3 ? fts5Phrase(name) : gramQuery(name);
+      const rare = len > 3 ? this.rarestTrigram(name) : null;
+      if (rare !== null) {
+        // One rare trigram finds few candidates; instr keeps exactly the names that contain the
+        // query (the phrase of all trigrams would read every trigram's list, common ones too).
+        params.match = fts5Phrase(rare);
+        params.name = name;
+        nameFilter = true;
+      }
     }
     if (q.department) params.department = q.department;
     if (q.from) params.from = q.from;
@@ -165,6 +183,53 @@ export class SqliteReadModel implements ReadModel {
     const rows = this.searchStatement(mode, q, nameFilter).all(params) as { id: number; doc: string }[];
     return page(rows, q.pageSize);
   }
+
+  private sample: { gen: number; at: number; size: number; counts: Map<string, number> } | null = null;
+
+  /** Trigram counts over a random sample of names, refreshed after publications (≥ 60 s apart). */
+  private trigramSample(): { size: number; counts: Map<string, number> } {
+    const gen = this.generation;
+    const now = Date.now();
+    if (this.sample && (this.sample.gen === gen || now - this.sample.at < 60_000)) return this.sample;
+    const max = this.s.maxId!.get() as number;
+    const want = this.opts.sampleSize ?? 20_000;
+    const counts = new Map<string, number>();
+    let size = 0;
+    const seen = new Set<string>();
+    for (let i = 0; i < want && max > 0; i++) {
+      const name = this.s.sampleName!.get(1 + Math.floor(Math.random() * max)) as string | undefined;
+      if (name === undefined) continue;
+      size++;
+      seen.clear();
+      const chars = [...name];
+      for (let k = 0; k + 2 < chars.length; k++) seen.add(chars[k]! + chars[k + 1]! + chars[k + 2]!);
+      for (const t of seen) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    this.sample = { gen, at: now, size, counts };
+    return this.sample;
+  }
+
+  /** The query's rarest trigram when it is rare enough to search by alone, else null. */
+  private rarestTrigram(name: string): string | null {
+    const fraction = this.opts.rareFraction ?? 0.005;
+    if (fraction <= 0) return null;
+    const { size, counts } = this.trigramSample();
+    const chars = [...name];
+    let best: string | null = null;
+    let bestCount = Infinity;
+    for (let k = 0; k + 2 < chars.length; k++) {
+      const t = chars[k]! + chars[k + 1]! + chars[k + 2]!;
+      const c = counts.get(t) ?? 0;
+      if (c < bestCount) {
+        best = t;
+        bestCount = c;
+      }
+    }
+    return best !== null && bestCount <= fraction * size ? best : null;
+  }
+
+  /** Bumped by every write through this model (invalidates the trigram sample). */
+  private generation = 0;
 
   async departments(): Promise<DepartmentCount[]> {
     return this.s.departments!.all() as DepartmentCount[];
@@ -203,6 +268,7 @@ export class SqliteReadModel implements ReadModel {
 
   /** Synchronous publish: nests as a savepoint when the caller already holds a transaction. */
   publishSync(records: Iterable<PublicRecord>): number {
+    this.generation++;
     const s = this.s;
     let n = 0;
     this.db.transaction(() => {
@@ -239,6 +305,8 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async bulkLoadResults(source: Iterable<PublicResultRecord> | AsyncIterable<PublicResultRecord>): Promise<number> {
+    this.generation++;
+    this.sample = null;
     const s = this.s;
     const depts = new Map<string, number>();
     let n = 0;
@@ -270,6 +338,8 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async clear(): Promise<void> {
+    this.generation++;
+    this.sample = null;
     this.db.transaction(() => {
       for (const t of ["rm_result_tri", "rm_result_gram", "rm_result", "rm_department", "rm_plan", "rm_draw"]) this.db.exec(`DELETE FROM ${t}`);
     })();
