@@ -15,6 +15,8 @@
 import { createHash } from "node:crypto";
 import { writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import { entityGenerator } from "../src/demo/index.ts";
@@ -39,19 +41,37 @@ const arg = (name: string, dflt: number) => {
 const N = arg("n", 2_000_000);
 const K = arg("departments", 20);
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const mem = (label: string) => {
+  const m = process.memoryUsage();
+  console.log(`  [memory after ${label}: rss ${Math.round(m.rss / 2 ** 20)} MB, heap used ${Math.round(m.heapUsed / 2 ** 20)} MB, array buffers ${Math.round(m.arrayBuffers / 2 ** 20)} MB, maxRSS ${mb()} MB]`);
+};
 const now = () => performance.now();
 const secs = (ms: number) => (ms / 1000).toFixed(2) + " s";
+
+// Child mode: `--verify-file <manifest.json>` reads, parses and verifies one manifest (what
+// `ssj verify` does) and prints its time and peak RSS; the main run spawns it on the manifest it
+// wrote, so that figure is the verifier's own memory, not the generator's.
+const vf = process.argv.indexOf("--verify-file");
+if (vf >= 0) {
+  const t0 = now();
+  const m = parseManifest(readFileSync(process.argv[vf + 1]!, "utf8"));
+  const tp = now() - t0;
+  const o = await verifyManifest(m);
+  const tv = now() - t0 - tp;
+  console.log(JSON.stringify({ ok: o.ok, parseMs: tp, verifyMs: tv, maxRssMb: mb() }));
+  process.exit(0);
+}
 
 // The directory: the demo city's deterministic entity generator (src/demo), slimmed to what the
 // draw needs. Its codes come out in a keyed-permutation order, not sorted.
 let t = now();
 let entities: Entity[] = [];
 const gen = entityGenerator({ seed: "draw-bench", entities: N });
-for (const batch of gen.batches(100_000))
-  for (const e of batch)
-    entities.push({ code: e.code, district: e.districtCode, industry: e.industryCode, kind: e.kind, size: e.size, status: e.status, riskClass: e.riskClass });
+for (const batch of gen.batches(20_000))
+  for (const e of batch) entities.push({ code: e.code, district: e.districtCode, industry: e.industryCode, kind: e.kind, status: e.status, riskClass: e.riskClass });
 console.log(`generated ${entities.length} entities with src/demo entityGenerator in ${secs(now() - t)}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 
+mem("generating");
 const departments: DepartmentInput[] = Array.from({ length: K }, (_, i) => ({
   id: `D${String(i + 1).padStart(2, "0")}`,
   name: `部门${i + 1}`,
@@ -88,6 +108,7 @@ const c = commitment(inputs);
 const tCommit = now() - t;
 console.log(`freeze (validate, sort pool by code): ${secs(tFreeze)}; commitment (CJSON + SHA-256): ${secs(tCommit)}`);
 entities = [];
+mem("freeze + commitment");
 
 const provenance = { mode: "external" as const, source: "drand", reference: "quicknet round 20000000", value: "bench-public-value", publishedAt: "2026-11-25T00:00:00Z" };
 const seed = seedFromExternal(c, "drand", "quicknet round 20000000", provenance.value);
@@ -99,6 +120,7 @@ const results = runDraw(inputs, seed, order);
 const tDraw = now() - t;
 const selected = results.targets.reduce((n, d) => n + d.strata.reduce((k, s) => k + s.selected.length, 0), 0);
 const rssDraw = mb();
+mem("draw");
 console.log(`draw: tickets + per-stratum order ${secs(tTickets)}, all selections ${secs(tDraw - tTickets)}, total ${secs(tDraw)} = ${(tDraw / floor).toFixed(2)}× floor; ${selected} selections`);
 
 t = now();
@@ -119,13 +141,18 @@ t = now();
 const parsed = parseManifest(readFileSync(file, "utf8"));
 const tParse = now() - t;
 const size = readFileSync(file).length;
+const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--verify-file", file], { encoding: "utf8" });
 rmSync(file);
+const childOut = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; parseMs: number; verifyMs: number; maxRssMb: number };
 t = now();
 const outcome2 = await verifyManifest(parsed);
 const tVerify2 = now() - t;
 if (!outcome2.ok) throw new Error(`verify of the parsed manifest failed: ${outcome2.path}`);
 console.log(
   `manifest file ${(size / 1e6).toFixed(0)} MB: write ${secs(tWrite)}, read+parse ${secs(tParse)}, verify ${secs(tVerify2)} (${((tParse + tVerify2) / floor).toFixed(2)}× floor incl. parse)`,
+);
+console.log(
+  `separate verifier process (as ssj verify): ok=${childOut.ok}, read+parse ${secs(childOut.parseMs)}, verify ${secs(childOut.verifyMs)} (${((childOut.parseMs + childOut.verifyMs) / floor).toFixed(2)}× floor incl. parse), peak RSS ${childOut.maxRssMb} MB`,
 );
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 console.log(`peak RSS (maxRSS): ${rssDraw} MB after generating, freezing and drawing; ${mb()} MB at the end (manifest text and a parsed copy in memory)`);
