@@ -12,14 +12,14 @@
  *             all rows) or a brand pair (rare)>
  *   page      GET /public?q=<3–6 characters of a random name> (the full 公示 HTML page)
  * Prints req/s, p50/p99 latency, the ratio to trivial, and the server process's CPU time per
- * request (user + system; a figure that holds even when other work shares the machine — on
- * PostgreSQL the database server's own CPU is not in it). Non-2xx answers are reported.
+ * request (user + system; a figure that holds even when other work shares the machine) and, on
+ * PostgreSQL, its backends' CPU per request (Linux /proc). Non-2xx answers are reported.
  * Generated databases are kept (data/bench/, database ssj_bench) and reused unless --fresh.
  * PostgreSQL: SSJ_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/ssj_bench, created
  * when missing).
  */
 import { fork } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -106,11 +106,35 @@ async function serve(): Promise<void> {
   });
 }
 
+/**
+ * CPU time (µs) of the PostgreSQL backends serving database `db` (Linux /proc; 10 ms ticks), or
+ * null where /proc is not available. Other databases' backends are not counted.
+ */
+function postgresCpuUs(db: string): number | null {
+  if (!existsSync("/proc/self/stat")) return null;
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.startsWith("postgres: ") || !cmd.includes(` ${db} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10_000;
+}
+
 // ─── load generator ──────────────────────────────────────────────────────────────────────────
 interface Figure {
   name: string;
   /** Server process CPU time per request (user + system), µs. */
   cpuUs: number;
+  /** PostgreSQL backends' CPU time per request, µs (null on SQLite). */
+  dbCpuUs: number | null;
   rps: number;
   p99: number;
   p50: number;
@@ -194,14 +218,18 @@ async function main(): Promise<void> {
     for (const [name, path] of scenarios) {
       // warm-up (JIT, page cache, prepared statements)
       await autocannon({ url: address, connections, duration: 2, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
+      const dbName = kind === "postgresql" ? decodeURIComponent(new URL(target).pathname.slice(1)) : "";
+      const d0 = kind === "postgresql" ? postgresCpuUs(dbName) : null;
       const c0 = await cpu();
       const res = await autocannon({ url: address, connections, duration, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
       const c1 = await cpu();
       const cpuUs = (c1.user - c0.user + c1.system - c0.system) / Math.max(1, res.requests.total);
-      const f: Figure = { name, cpuUs, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors };
+      const d1 = kind === "postgresql" ? postgresCpuUs(dbName) : null;
+      const dbCpuUs = d0 !== null && d1 !== null ? (d1 - d0) / Math.max(1, res.requests.total) : null;
+      const f: Figure = { name, cpuUs, dbCpuUs, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors };
       figures.push(f);
       console.log(
-        `[${kind}] ${name.padEnd(8)} ${Math.round(f.rps).toLocaleString().padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ×${(f.rps / figures[0]!.rps).toFixed(3)} of trivial  server CPU ${f.cpuUs.toFixed(0)} µs/req` +
+        `[${kind}] ${name.padEnd(8)} ${Math.round(f.rps).toLocaleString().padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ×${(f.rps / figures[0]!.rps).toFixed(3)} of trivial  server CPU ${f.cpuUs.toFixed(0)} µs/req${f.dbCpuUs !== null ? `, PostgreSQL ${f.dbCpuUs.toFixed(0)} µs/req` : ""}` +
           (f.non2xx || f.errors ? `  (!) non-2xx ${f.non2xx}, errors ${f.errors}` : ""),
       );
     }
@@ -211,10 +239,10 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nload average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  console.log("\n| database | scenario | req/s | p50 ms | p99 ms | × trivial | server CPU µs/req |\n|---|---|---|---|---|---|---|");
+  console.log("\n| database | scenario | req/s | p50 ms | p99 ms | × trivial | server CPU µs/req | PostgreSQL CPU µs/req |\n|---|---|---|---|---|---|---|---|");
   for (const [kind, figs] of Object.entries(all)) {
     for (const f of figs) {
-      console.log(`| ${kind} | ${f.name} | ${Math.round(f.rps).toLocaleString()} | ${f.p50} | ${f.p99} | ${(f.rps / figs[0]!.rps).toFixed(3)} | ${f.cpuUs.toFixed(0)} |`);
+      console.log(`| ${kind} | ${f.name} | ${Math.round(f.rps).toLocaleString()} | ${f.p50} | ${f.p99} | ${(f.rps / figs[0]!.rps).toFixed(3)} | ${f.cpuUs.toFixed(0)} | ${f.dbCpuUs === null ? "–" : f.dbCpuUs.toFixed(0)} |`);
     }
   }
 }
