@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openStore, readAuditLog, type Store } from "../../src/store/index.ts";
 import { bulkInsert, BulkLoadError, checkTriggers, type BulkTable } from "../../src/store/bulk/bulkInsert.ts";
 import { demoCity, entityGenerator, loadDemoCity, DemoCityRefused, type DemoLoadProgress } from "../../src/demo/index.ts";
 import { parseDemoArgs, parseEntityCount } from "../../src/cli/commands/demo.ts";
-import { providers } from "../store/helpers.ts";
+import { providers, sqliteTestDb } from "../store/helpers.ts";
 
 const SEED = "load-test";
 const N = 3_000;
@@ -158,6 +158,33 @@ for (const p of await providers()) {
     });
   });
 }
+
+describe("ssj demo", () => {
+  it("loads a city into an empty database (exit 0) and refuses a second load (exit 1)", async () => {
+    const { main } = await import("../../src/cli/main.ts");
+    const dbs = sqliteTestDb();
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const url = await dbs.fresh();
+      expect(await main(["demo", "--database-url", url, "--entities", "200", "--seed", "cli"])).toBe(0);
+      expect(log.mock.calls.flat().join("\n")).toMatch(/loaded in .* entities 200/);
+      expect(await main(["demo", "--database-url", url, "--entities", "10"])).toBe(1);
+      expect(err.mock.calls.flat().join("\n")).toMatch(/not empty.*nothing was written/);
+      expect(await main(["demo", "--entities", "lots"])).toBe(2);
+      const s = await openStore({ databaseUrl: url });
+      try {
+        expect(await s.prisma.entity.count()).toBe(200);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      await dbs.dispose();
+    }
+  });
+});
 
 describe("ssj demo arguments", () => {
   it("parses entity counts in the accepted forms", () => {
