@@ -13,7 +13,9 @@ import cliProgress from "cli-progress";
 import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
 import { cliActor, openCliStore, parseFlags } from "../../store/repos/cliStore.ts";
-import { IMPORT_KINDS, importDirectory, importItemList, importJointList, type ImportKind, type ImportReport } from "../../store/repos/imports.ts";
+import { IMPORT_KINDS, importItemList, importJointList, type ImportKind, type ImportReport } from "../../store/repos/imports.ts";
+import { importDirectory } from "../../store/import/index.ts";
+import { ImportError } from "../../directories/import/index.ts";
 
 const USAGE = "usage: ssj import <entities|inspectors|items|joint-items> <file> [--department <code>] [--json]";
 
@@ -53,7 +55,8 @@ export const importCommand: Command = {
       bar?.start(size, 0, { rows: 0 });
       const onProgress = (p: { rowsRead: number; bytesRead?: number }) => bar?.update(p.bytesRead ?? 0, { rows: p.rowsRead });
       if (kind === "entities" || kind === "inspectors") {
-        report = await importDirectory(store, kind, createReadStream(file, { highWaterMark: 256 * 1024 }), cliActor(), { totalBytes: size, onProgress, fileName: file });
+        const source = createReadStream(file, { highWaterMark: 256 * 1024 });
+        report = { ...(await importDirectory(store, { kind, source, fileName: file, actor: cliActor(), totalBytes: size, onProgress })), issuesTruncated: false };
       } else {
         const bytes = new Uint8Array(await readFile(file));
         report = kind === "items"
@@ -66,6 +69,7 @@ export const importCommand: Command = {
       return 0;
     } catch (e) {
       bar?.stop();
+      if (e instanceof ImportError) throw new CliError(`${file}: ${e.message} (nothing was imported)`);
       const err = e as { statusCode?: number; message: string };
       if (err.statusCode && err.statusCode < 500) throw new CliError(`${file}: ${err.message} (nothing was imported)`);
       throw e;
