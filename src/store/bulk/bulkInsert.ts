@@ -247,19 +247,37 @@ async function postgresInsert(store: Extract<Store, { kind: "postgresql" }>, tab
         const select = cols.map((c, k) => (c.type === "json" ? `c${k}::jsonb` : `c${k}`)).join(", ");
         const sql = `INSERT INTO ${quote(t.table)} (${names}) SELECT ${select} FROM unnest(${params}) AS u(${cols.map((_, k) => `c${k}`).join(", ")})`;
         let done = 0;
-        for (const batch of t.batches) {
-          if (batch.length === 0) continue;
-          const arrays: unknown[][] = cols.map(() => new Array(batch.length));
-          for (let r = 0; r < batch.length; r++) {
-            const row = batch[r]!;
-            for (let k = 0; k < cols.length; k++) {
-              const v = row[k];
-              arrays[k]![r] = v === undefined ? null : cols[k]!.type === "json" && v !== null ? JSON.stringify(v) : v;
-            }
-          }
-          await client.query(sql, arrays);
-          done += batch.length;
+        // One batch in flight: the next batch is generated while the server inserts the previous one.
+        let inFlight: { query: Promise<unknown>; rows: number } | null = null;
+        const settle = async () => {
+          if (!inFlight) return;
+          const { query, rows } = inFlight;
+          inFlight = null;
+          await query;
+          done += rows;
           options.onProgress?.({ table: t.table, phase: "rows", done, total: t.total });
+        };
+        try {
+          for (const batch of t.batches) {
+            if (batch.length === 0) continue;
+            const arrays: unknown[][] = cols.map(() => new Array(batch.length));
+            for (let r = 0; r < batch.length; r++) {
+              const row = batch[r]!;
+              for (let k = 0; k < cols.length; k++) {
+                const v = row[k];
+                arrays[k]![r] = v === undefined ? null : cols[k]!.type === "json" && v !== null ? JSON.stringify(v) : v;
+              }
+            }
+            await settle();
+            const query = client.query(sql, arrays);
+            query.catch(() => {}); // observed by settle(); avoids an unhandled rejection if generation throws first
+            inFlight = { query, rows: batch.length };
+          }
+          await settle();
+        } catch (err) {
+          // Let a still-running statement finish (or fail) before ROLLBACK goes out on this client.
+          await (inFlight as { query: Promise<unknown> } | null)?.query.catch(() => {});
+          throw err;
         }
         if (indexes.length) options.onProgress?.({ table: t.table, phase: "indexes", done, total: t.total });
         for (const ix of indexes) await client.query(ix.indexdef);
