@@ -56,7 +56,7 @@ interface AjvLikeError {
 
 /** `body.name` from an ajv error: the instance path, plus the missing property for `required`. */
 function fieldOf(context: string | undefined, e: AjvLikeError): string {
-  const parts = [context === "querystring" ? "query" : (context ?? "body")];
+  const parts = [context ?? "body"];
   const path = e.instancePath.split("/").filter(Boolean).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   parts.push(...path);
   if (e.keyword === "required" && typeof e.params.missingProperty === "string") parts.push(e.params.missingProperty);

@@ -24,7 +24,7 @@ describe("cross-cutting behaviour", () => {
     const extra = await fx.as("admin", { method: "POST", url: "/departments", payload: { code: "X", name: "某局", level: "city", districtCode: "460100", boss: "x" } });
     expect(extra.json()).toMatchObject({ code: "VALIDATION_FAILED", field: "body.boss" });
     const query = await fx.as("admin", { method: "GET", url: "/entities?limit=100000" });
-    expect(query.json()).toMatchObject({ code: "VALIDATION_FAILED", field: "query.limit" });
+    expect(query.json()).toMatchObject({ code: "VALIDATION_FAILED", field: "querystring.limit" });
     const param = await fx.as("admin", { method: "GET", url: "/plans/abc" });
     expect(param.json()).toMatchObject({ code: "VALIDATION_FAILED", field: "params.id" });
   });
