@@ -54,7 +54,7 @@ export async function loadDemoCity(
   try {
     written = await writeDemoCity(store, city, entityGenerator({ seed, entities }), report);
   } catch (err) {
-    if (err instanceof BulkLoadError && /not empty/.test(err.message)) {
+    if (err instanceof BulkLoadError && err.reason === "not-empty") {
       throw new DemoCityRefused(
         `the database is not empty (${err.message}); the demo city loads only into an empty database: nothing was written. Use another --database-url / DATABASE_URL.`,
       );

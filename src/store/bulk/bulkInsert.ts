@@ -72,10 +72,18 @@ export interface BulkInsertResult {
   timings: Record<string, { insertMs: number; checkMs: number; indexMs: number }>;
 }
 
-export class BulkLoadError extends Error {}
+export class BulkLoadError extends Error {
+  constructor(
+    message: string,
+    /** not-empty: `requireEmpty` refused; constraint: a deferred CHECK failed; usage: a bad table/column name. */
+    readonly reason: "not-empty" | "constraint" | "usage",
+  ) {
+    super(message);
+  }
+}
 
 const quote = (name: string) => {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new BulkLoadError(`not a plain identifier: ${name}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new BulkLoadError(`not a plain identifier: ${name}`, "usage");
   return `"${name}"`;
 };
 
@@ -141,7 +149,7 @@ async function sqliteInsert(
     if (options.requireEmpty) {
       for (const t of tables) {
         const row = db.prepare(`SELECT 1 AS x FROM ${quote(t.table)} LIMIT 1`).get();
-        if (row) throw new BulkLoadError(`table ${t.table} is not empty`);
+        if (row) throw new BulkLoadError(`table ${t.table} is not empty`, "not-empty");
       }
     }
     for (const t of tables) {
@@ -186,7 +194,7 @@ async function sqliteInsert(
         if (check && batch.length) {
           const c0 = performance.now();
           const bad = check.get(lo, hi) as { id: number; k: number } | undefined;
-          if (bad) throw new BulkLoadError(`${triggers[bad.k]!.message} (table ${t.table}, row ${bad.id})`);
+          if (bad) throw new BulkLoadError(`${triggers[bad.k]!.message} (table ${t.table}, row ${bad.id})`, "constraint");
           checkMs += performance.now() - c0;
         }
         done += batch.length;
@@ -225,7 +233,7 @@ async function postgresInsert(store: Extract<Store, { kind: "postgresql" }>, tab
       if (options.requireEmpty) {
         for (const t of tables) {
           const r = await client.query(`SELECT 1 FROM ${quote(t.table)} LIMIT 1`);
-          if (r.rowCount) throw new BulkLoadError(`table ${t.table} is not empty`);
+          if (r.rowCount) throw new BulkLoadError(`table ${t.table} is not empty`, "not-empty");
         }
       }
       for (const t of tables) {
