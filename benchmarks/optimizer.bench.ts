@@ -61,7 +61,7 @@ function run(name: string, opts: GeneratorOptions): Row {
     seconds,
     cpuSeconds,
     feasible: c.feasible,
-    stats: `repair rounds ${stats.repairRounds}, moved ${stats.movedVisits}, split ${stats.splitVisits}, components ${stats.components} (LP ${stats.lpComponents}, blend ${stats.blendedComponents}, min λ ${stats.minBlendLambda.toFixed(3)})`,
+    stats: `repair rounds ${stats.repairRounds}, moved ${stats.movedVisits}, split ${stats.splitVisits}, components ${stats.components} (LP ${stats.lpComponents}, water-filled ${stats.waterfilledComponents}, blend ${stats.blendedComponents}, min λ ${stats.minBlendLambda.toFixed(3)})`,
   };
 }
 

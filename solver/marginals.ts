@@ -40,7 +40,7 @@ export interface Seat {
   cap: number;
 }
 
-export type MarginalMethod = "closed" | "lp" | "blend";
+export type MarginalMethod = "closed" | "lp" | "waterfill" | "blend";
 
 export function closedFormSeat(poolSize: number, qualifiedSize: number, k: number): { qualified: number; other: number } {
   if (qualifiedSize >= poolSize) return { qualified: k / poolSize, other: k / poolSize };
@@ -168,6 +168,76 @@ export function blend(seats: readonly Seat[], u: number[][], f: number[][], insp
 }
 
 /**
+ * Water-filling from the closed form: an overloaded inspector's probability on a seat is scaled
+ * down to fit, and the mass removed goes to the other members of the seat in the same
+ * qualification class (so seat sums and qualified sums stay), in proportion to their room.
+ * Deterministic, at most `rounds` passes; null when capacities still break.
+ */
+export function waterFill(seats: readonly Seat[], u: number[][], inspector: (i: number) => Inspector, rounds = 30): number[][] | null {
+  const x = u.map((row) => [...row]);
+  const l = loads(seats, x);
+  const bySeat = new Map<number, number[]>(); // inspector → seats
+  seats.forEach((s, j) =>
+    s.pool.forEach((i) => {
+      let a = bySeat.get(i);
+      if (!a) bySeat.set(i, (a = []));
+      a.push(j);
+    }),
+  );
+  const qsets = seats.map((s) => new Set(s.qualified));
+  const room = (i: number, day: number) =>
+    Math.min(inspector(i).dailyCapacity - (l.day.get(i * 100000 + day) ?? 0), inspector(i).totalCapacity - (l.total.get(i) ?? 0));
+  const move = (j: number, r: number, amount: number) => {
+    const s = seats[j]!;
+    const i = s.pool[r]!;
+    x[j]![r] = x[j]![r]! + amount;
+    l.day.set(i * 100000 + s.day, (l.day.get(i * 100000 + s.day) ?? 0) + amount);
+    l.total.set(i, (l.total.get(i) ?? 0) + amount);
+  };
+  for (let round = 0; round < rounds; round++) {
+    const over = [...bySeat.keys()].filter((i) => room(i, -1) < -1e-9 || bySeat.get(i)!.some((j) => room(i, seats[j]!.day) < -1e-9)).sort((a, b) => a - b);
+    if (over.length === 0) return x;
+    for (const i of over) {
+      const total = l.total.get(i) ?? 0;
+      // Aim a hair under the capacity so that floating-point residue cannot leave it above.
+      const fTotal = total > inspector(i).totalCapacity ? (inspector(i).totalCapacity - 1e-7) / total : 1;
+      for (const j of bySeat.get(i)!) {
+        const s = seats[j]!;
+        const r = s.pool.indexOf(i);
+        const day = l.day.get(i * 100000 + s.day) ?? 0;
+        const fDay = day > inspector(i).dailyCapacity ? (inspector(i).dailyCapacity - 1e-7) / day : 1;
+        let want = x[j]![r]! * (1 - Math.min(fTotal, fDay));
+        if (want <= 1e-12) continue;
+        const q = qsets[j]!;
+        const cls = q.has(i);
+        // Same class first (keeps the qualified sum); then the other class, where a qualified
+        // member may give away only what the seat's qualified sum has above one.
+        for (const same of [true, false]) {
+          if (want <= 1e-12) break;
+          let limit = want;
+          if (!same && cls && q.size < s.pool.length) {
+            const qsum = s.pool.reduce((a, m, k) => a + (q.has(m) ? x[j]![k]! : 0), 0);
+            limit = Math.min(limit, Math.max(0, qsum - 1));
+          }
+          const takers = s.pool
+            .map((m, k) => ({ m, k }))
+            .filter(({ m, k }) => m !== i && q.has(m) === (same ? cls : !cls) && x[j]![k]! < 1 - 1e-12)
+            .map(({ m, k }) => ({ k, head: Math.max(0, Math.min(1 - x[j]![k]!, room(m, s.day))) }))
+            .filter((t) => t.head > 1e-12);
+          const head = takers.reduce((a, t) => a + t.head, 0);
+          const amount = Math.min(limit, head);
+          if (amount <= 1e-12) continue;
+          for (const t of takers) move(j, t.k, (amount * t.head) / head);
+          move(j, r, -amount);
+          want -= amount;
+        }
+      }
+    }
+  }
+  return withinCapacity(seats, x, inspector, 1e-9) ? x : null;
+}
+
+/**
  * λ·u + (1 − λ)·f on the seats `local`, u elsewhere, with the largest feasible λ; null when no λ
  * in [0, 1] keeps every capacity.
  */
@@ -246,6 +316,8 @@ export function capacityFeasibleMarginals(
         if (withinCapacity(seats, x, inspector, 1e-9)) return { x, method: "lp" };
       }
     }
+    const wf = waterFill(seats, u, inspector);
+    if (wf) return { x: wf, method: "waterfill" };
     // Local blend: λ·closed + (1 − λ)·integral on those seats only, the rest closed form.
     const lb = localBlend(seats, u, integral, local, inspector);
     if (lb) return { x: lb.x, method: "blend", lambda: lb.lambda };

@@ -33,6 +33,8 @@ export interface OptimizeStats {
   components: number;
   /** Components whose closed-form marginals broke a capacity and were re-solved by LP. */
   lpComponents: number;
+  /** Components too large for the LP whose marginals were repaired by water-filling. */
+  waterfilledComponents: number;
   /** Components that fell back to blending the closed form with the max-flow assignment. */
   blendedComponents: number;
   /** The smallest blend weight λ of the closed form (1 = no blend needed anywhere). */
@@ -75,7 +77,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
   const rules = ctx.rules;
   const days = instance.horizon.days;
   const D = days.length;
-  const stats: OptimizeStats = { groups: 0, repairRounds: 0, movedVisits: 0, splitVisits: 0, components: 0, lpComponents: 0, blendedComponents: 0, minBlendLambda: 1 };
+  const stats: OptimizeStats = { groups: 0, repairRounds: 0, movedVisits: 0, splitVisits: 0, components: 0, lpComponents: 0, waterfilledComponents: 0, blendedComponents: 0, minBlendLambda: 1 };
 
   // --- inspectors -------------------------------------------------------------------------------
   const inspectors = instance.inspectors;
@@ -573,6 +575,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       { lpMaxVariables: config.lpMaxVariables, epsilon: config.epsilon },
     );
     if (m.method === "lp") stats.lpComponents++;
+    if (m.method === "waterfill") stats.waterfilledComponents++;
     if (m.method === "blend") {
       stats.blendedComponents++;
       stats.minBlendLambda = Math.min(stats.minBlendLambda, m.lambda ?? 0);

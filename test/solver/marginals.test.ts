@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import lpModule from "javascript-lp-solver";
 import highsModule from "highs";
-import { capacityFeasibleMarginals, closedForm, closedFormSeat, withinCapacity } from "../../solver/marginals.ts";
+import { blend, capacityFeasibleMarginals, closedForm, closedFormSeat, localBlend, waterFill, withinCapacity } from "../../solver/marginals.ts";
 import type { Seat } from "../../solver/marginals.ts";
 import type { Inspector } from "../../solver/model.ts";
 
@@ -91,9 +91,9 @@ describe("capacity-feasible marginals", () => {
   });
 
   for (const lpMaxVariables of [1000, 0])
-    it(`repairs it (${lpMaxVariables ? "LP" : "blend"})`, () => {
+    it(`repairs it (${lpMaxVariables ? "LP" : "water-filling"})`, () => {
       const m = capacityFeasibleMarginals(seats, integral, (i) => inspectors[i]!, { lpMaxVariables, epsilon: 1e-7 });
-      expect(m.method).toBe(lpMaxVariables ? "lp" : "blend");
+      expect(m.method).toBe(lpMaxVariables ? "lp" : "waterfill");
       expect(withinCapacity(seats, m.x, (i) => inspectors[i]!, 1e-9)).toBe(true);
       for (const row of m.x) {
         expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(2, 9);
@@ -105,7 +105,7 @@ describe("capacity-feasible marginals", () => {
         // the LP stays at least as close to uniform as the blend
         const dev = (x: number[][]) => x.flat().reduce((a, v) => a + Math.abs(v - 0.5), 0);
         expect(m.lambda).toBeUndefined();
-        const b = capacityFeasibleMarginals(seats, integral, (i) => inspectors[i]!, { lpMaxVariables: 0, epsilon: 1e-7 });
+        const b = blend(seats, closedForm(seats), integral, (i) => inspectors[i]!);
         expect(dev(m.x)).toBeLessThanOrEqual(dev(b.x) + 1e-9);
       }
     });
@@ -131,10 +131,22 @@ describe("capacity-feasible marginals", () => {
       [0, 1, 0, 1],
       [0, 0, 1, 1],
     ];
-    const m = capacityFeasibleMarginals(all, [...free, ...others.map(() => [1, 1, 0, 0])], (i) => insps[i]!, { lpMaxVariables: 0, epsilon: 1e-7 });
-    expect(m.method).toBe("blend");
+    const m = localBlend(all, closedForm(all), [...free, ...others.map(() => [1, 1, 0, 0])], [0, 1, 2], (i) => insps[i]!)!;
     expect(m.lambda).toBeCloseTo(2 / 3, 9);
     expect(withinCapacity(all, m.x, (i) => insps[i]!, 1e-9)).toBe(true);
     for (let j = 3; j < all.length; j++) expect(m.x[j]).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it("water-filling moves only the overloaded member's excess, within its class, keeping seat and qualified sums", () => {
+    // seat pools 0..3, qualified {0, 1}; inspector 0 can take one visit that day
+    const qs: Seat[] = [0, 1, 2].map((g) => ({ group: g, dept: "D", day: 0, k: 2, pool: [0, 1, 2, 3], qualified: [0, 1], cap: 0.5 }));
+    const x = waterFill(qs, closedForm(qs), (i) => inspectors[i]!)!;
+    expect(x).not.toBeNull();
+    expect(withinCapacity(qs, x, (i) => inspectors[i]!, 1e-9)).toBe(true);
+    for (const row of x) {
+      expect(row[0]! + row[1]! + row[2]! + row[3]!).toBeCloseTo(2, 9);
+      expect(row[0]! + row[1]!).toBeGreaterThanOrEqual(1 - 1e-9);
+      expect(row[2]).toBeCloseTo(0.5, 9); // the unqualified members are untouched
+    }
   });
 });
