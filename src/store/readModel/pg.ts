@@ -137,8 +137,8 @@ export class PgReadModel implements ReadModel {
    * 16,000 matches plus a sort (~100 ms), a rare term estimated as common gets a backward walk
    * over the whole table (~1.5 s). So the strategy is chosen here, from a sample:
    *   1. walk the newest WALK rows (below the cursor, after the other filters) and test them;
-   *   2. if that found ≥ 3 matches the term is common: keep walking, far enough for the page at
-   *      the observed rate (×3, bounded);
+   *   2. if that found ≥ 5 matches (≥ 0.5 %) the term is common: keep walking, far enough for
+   *      the page at the observed rate (×1.5, bounded);
    *   3. otherwise (or if still short) the term is rare: GIN bitmap, forced (rm_bitmap_*), over
    *      the rows below what was walked.
    * Each step is one round trip; most searches end after the first.
@@ -162,8 +162,11 @@ UNION ALL (SELECT coalesce(min(id), 0)::text, count(*)::text FROM w)`;
     const need = s.pageSize + 1;
     const rows: Row[] = [];
     let before = s.cursor ?? CURSOR_START;
+    // The walk's plan never depends on the values (a forced index-only backward scan): a named
+    // statement, planned once per connection.
+    const walkName = `rm_walk_${like ? "l" : "g"}${s.department ? "d" : ""}${s.from ? "f" : ""}${s.to ? "t" : ""}`;
     const walk = async (bound: number): Promise<{ hits: number; walked: number }> => {
-      const r = await this.pool.query<Row>({ text: walkText, values: [pattern, before, bound, need - rows.length, ...fvals] });
+      const r = await this.pool.query<Row>({ name: walkName, text: walkText, values: [pattern, before, bound, need - rows.length, ...fvals] });
       const meta = r.rows.pop()!;
       rows.push(...r.rows);
       before = Number(meta.id);
@@ -171,8 +174,8 @@ UNION ALL (SELECT coalesce(min(id), 0)::text, count(*)::text FROM w)`;
     };
     const first = await walk(WALK);
     if (rows.length >= need || first.walked < WALK) return page(rows, s.pageSize);
-    if (first.hits >= 3) {
-      const bound = Math.min(200_000, Math.ceil(((need - rows.length) * WALK * 3) / first.hits));
+    if (first.hits >= 5) {
+      const bound = Math.min(100_000, Math.ceil(((need - rows.length) * WALK * 1.5) / first.hits));
       const more = await walk(bound);
       if (rows.length >= need || more.walked < bound) return page(rows, s.pageSize);
     }
