@@ -440,3 +440,29 @@ export const RECUSAL_REASONS: readonly string[] = [
   "本人或近亲属持有该主体股份",
   "与该主体负责人有其他利害关系",
 ];
+
+/** 部门联合抽查事项清单 (cross-department joint templates) over the city departments' items. */
+export interface JointTemplateDef {
+  code: string;
+  /** 领域 */
+  field: string;
+  name: string;
+  target: string;
+  /** 发起部门 (department id, e.g. D01). */
+  lead: string;
+  /** 配合部门 */
+  partners: readonly string[];
+  /** Item codes (e.g. D01-04); each belongs to the lead or a partner. */
+  items: readonly string[];
+}
+
+export const JOINT_TEMPLATES: readonly JointTemplateDef[] = [
+  { code: "JT01", field: "食品安全", name: "餐饮服务单位部门联合抽查", target: "餐饮服务单位", lead: "D01", partners: ["D10", "D11"], items: ["D01-04", "D01-11", "D10-02", "D10-04", "D11-02"] },
+  { code: "JT02", field: "安全生产", name: "工贸企业安全生产部门联合抽查", target: "工贸企业", lead: "D06", partners: ["D01", "D11", "D04"], items: ["D06-01", "D06-04", "D01-07", "D11-01", "D04-04"] },
+  { code: "JT03", field: "建筑工程", name: "在建工程部门联合抽查", target: "建筑施工企业", lead: "D03", partners: ["D02", "D13", "D10"], items: ["D03-01", "D03-03", "D02-02", "D13-03", "D10-03"] },
+  { code: "JT04", field: "文化旅游", name: "文化娱乐场所部门联合抽查", target: "娱乐场所、互联网上网服务营业场所", lead: "D07", partners: ["D11", "D04", "D01"], items: ["D07-03", "D07-04", "D11-02", "D04-01", "D01-11"] },
+  { code: "JT05", field: "医疗卫生", name: "医疗机构部门联合抽查", target: "医疗机构", lead: "D04", partners: ["D18", "D02", "D01"], items: ["D04-02", "D04-03", "D18-01", "D02-04", "D01-09"] },
+  { code: "JT06", field: "交通运输", name: "道路运输企业部门联合抽查", target: "道路运输企业", lead: "D05", partners: ["D06", "D11"], items: ["D05-02", "D05-05", "D05-06", "D06-05", "D11-01"] },
+  { code: "JT07", field: "农业农村", name: "农资经营者部门联合抽查", target: "农药、种子、兽药经营者", lead: "D09", partners: ["D01"], items: ["D09-01", "D09-02", "D09-04", "D01-08"] },
+  { code: "JT08", field: "药品安全", name: "定点零售药店部门联合抽查", target: "定点零售药店", lead: "D01", partners: ["D18"], items: ["D01-12", "D18-02"] },
+];

@@ -4,7 +4,7 @@
  *
  * - `demoCity(options)`: districts, departments (20 city departments D01…D20 plus district
  *   branches of D01 市场监督管理局 and D06 应急管理局 in every district), their 抽查事项清单,
- *   inspectors, experts and recusals. Small: built in memory.
+ *   joint templates (部门联合抽查), inspectors, experts and recusals. Small: built in memory.
  * - `entityGenerator(options)`: the entity directory, computed per index (`at(i)`) and streamed
  *   (`batches(size)`), so two million entities need no more memory than one batch.
  *
@@ -23,6 +23,7 @@ import {
   EXPERT_ORGS,
   GIVEN_CHARS,
   INDUSTRIES,
+  JOINT_TEMPLATES,
   RECUSAL_REASONS,
   ROAD_CHARS,
   SURNAMES,
@@ -126,6 +127,18 @@ export interface DemoRecusal {
   reason: string;
 }
 
+export interface DemoJointTemplate {
+  id: number;
+  code: string;
+  field: string;
+  name: string;
+  target: string;
+  leadDepartmentId: number;
+  partnerDepartmentIds: number[];
+  /** Items of the lead and partner departments checked together. */
+  itemIds: number[];
+}
+
 export interface DemoCity {
   seed: string;
   entityCount: number;
@@ -133,6 +146,7 @@ export interface DemoCity {
   districts: DemoDistrict[];
   departments: DemoDepartment[];
   items: DemoItem[];
+  jointTemplates: DemoJointTemplate[];
   inspectors: DemoInspector[];
   experts: DemoExpert[];
   recusals: DemoRecusal[];
@@ -410,6 +424,24 @@ export function demoCity(options: DemoCityOptions = {}): DemoCity {
     }
   }
 
+  // Joint templates over the city departments' items.
+  const cityDept = (code: string) => {
+    const d = departments.find((x) => x.code === code && x.level === "city");
+    if (!d) throw new Error(`joint template: unknown department ${code}`);
+    return d;
+  };
+  const jointTemplates: DemoJointTemplate[] = JOINT_TEMPLATES.map((t, k) => {
+    const lead = cityDept(t.lead);
+    const partners = t.partners.map(cityDept);
+    const allowed = new Set([lead.id, ...partners.map((p) => p.id)]);
+    const itemIds = t.items.map((code) => {
+      const item = items.find((x) => x.code === code && allowed.has(x.departmentId));
+      if (!item) throw new Error(`joint template ${t.code}: item ${code} is not an item of its departments`);
+      return item.id;
+    });
+    return { id: k + 1, code: t.code, field: t.field, name: t.name, target: t.target, leadDepartmentId: lead.id, partnerDepartmentIds: partners.map((p) => p.id), itemIds };
+  });
+
   // Inspectors: per department and district, at least two active officers qualified for every
   // category of the department's list; more with partial qualifications, some inactive, some also
   // covering a second district.
@@ -493,7 +525,7 @@ export function demoCity(options: DemoCityOptions = {}): DemoCity {
     }
   }
 
-  return { seed, entityCount, city: { code: CITY.code, name: CITY.name }, districts, departments, items, inspectors, experts, recusals };
+  return { seed, entityCount, city: { code: CITY.code, name: CITY.name }, districts, departments, items, jointTemplates, inspectors, experts, recusals };
 }
 
 /** Active inspectors per `departmentId:districtCode` (recusals not counted). */

@@ -40,7 +40,8 @@ export async function loadDemoCity(
   await store.migrate();
   const started = performance.now();
   const city = demoCity({ seed, entities });
-  const overallTotal = city.departments.length + city.items.length + entities + city.inspectors.length + city.experts.length + city.recusals.length;
+  const templateRows = city.jointTemplates.reduce((n, t) => n + 1 + t.partnerDepartmentIds.length + t.itemIds.length, 0);
+  const overallTotal = city.departments.length + city.items.length + templateRows + entities + city.inspectors.length + city.experts.length + city.recusals.length;
   const doneByTable = new Map<string, number>();
   const report = onProgress
     ? (p: BulkProgress) => {

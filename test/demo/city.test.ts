@@ -190,6 +190,21 @@ describe("demo city: departments, items, people", () => {
     expect(city.items.some((x) => x.importance === "general")).toBe(true);
   });
 
+  it("has joint templates whose items belong to the lead or a partner department", () => {
+    expect(city.jointTemplates.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(city.jointTemplates.map((t) => t.code)).size).toBe(city.jointTemplates.length);
+    for (const t of city.jointTemplates) {
+      const depts = [t.leadDepartmentId, ...t.partnerDepartmentIds];
+      expect(new Set(depts).size, t.code).toBe(depts.length);
+      expect(t.partnerDepartmentIds.length).toBeGreaterThan(0);
+      for (const id of depts) expect(city.departments[id - 1]!.level).toBe("city");
+      const itemDepts = new Set(t.itemIds.map((id) => city.items[id - 1]!.departmentId));
+      for (const d of itemDepts) expect(depts).toContain(d);
+      // Every participating department brings at least one item.
+      for (const d of depts) expect(itemDepts.has(d), `${t.code} department ${d}`).toBe(true);
+    }
+  });
+
   it("has at least two active inspectors qualified for each item category in every department × district", () => {
     const coverage = inspectorCoverage(city);
     for (const d of city.departments) {

@@ -52,6 +52,9 @@ for (const p of await providers()) {
       const expected = {
         departments: city.departments.length,
         inspection_items: city.items.length,
+        joint_templates: city.jointTemplates.length,
+        joint_template_partners: city.jointTemplates.reduce((n, t) => n + t.partnerDepartmentIds.length, 0),
+        joint_template_items: city.jointTemplates.reduce((n, t) => n + t.itemIds.length, 0),
         entities: N,
         inspectors: city.inspectors.length,
         experts: city.experts.length,
@@ -83,6 +86,9 @@ for (const p of await providers()) {
       expect(item.methods).toEqual(city.items[0]!.methods);
       const branch = await s.prisma.department.findUniqueOrThrow({ where: { code: "D01-610113" }, include: { parent: true } });
       expect(branch.parent?.code).toBe("D01");
+      const jt = await s.prisma.jointTemplate.findUniqueOrThrow({ where: { code: "JT01" }, include: { partners: true, items: { include: { item: true } } } });
+      expect(jt.partners.map((p) => p.departmentId).sort()).toEqual([...city.jointTemplates[0]!.partnerDepartmentIds].sort());
+      expect(jt.items.map((x) => x.item.code).sort()).toEqual(["D01-04", "D01-11", "D10-02", "D10-04", "D11-02"]);
       expect(await s.prisma.entity.count({ where: { checksumFailed: true } })).toBe([...gen.entities()].filter((e) => e.checksumFailed).length);
     });
 

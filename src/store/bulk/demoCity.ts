@@ -10,7 +10,17 @@ import { bulkInsert, type BulkColumn, type BulkInsertResult, type BulkProgress, 
 
 const c = (name: string, type: BulkColumn["type"]): BulkColumn => ({ name, type });
 
-export const DEMO_TABLES = ["departments", "inspection_items", "entities", "inspectors", "experts", "recusals"] as const;
+export const DEMO_TABLES = [
+  "departments",
+  "inspection_items",
+  "joint_templates",
+  "joint_template_partners",
+  "joint_template_items",
+  "entities",
+  "inspectors",
+  "experts",
+  "recusals",
+] as const;
 
 function* once<T>(rows: T[][]): Generator<T[][]> {
   yield rows;
@@ -70,6 +80,25 @@ export function demoCityTables(city: DemoCity, entities: EntityGenerator, batchS
       ],
       total: city.items.length,
       batches: once(city.items.map((x) => [x.id, x.departmentId, x.code, x.category, x.name, x.target, x.legalBasis, x.content, x.methods, x.importance, x.source, true])),
+    },
+    {
+      table: "joint_templates",
+      explicitIds: true,
+      columns: [c("id", "int"), c("code", "text"), c("field", "text"), c("name", "text"), c("target", "text"), c("lead_department_id", "int")],
+      total: city.jointTemplates.length,
+      batches: once(city.jointTemplates.map((t) => [t.id, t.code, t.field, t.name, t.target, t.leadDepartmentId])),
+    },
+    {
+      table: "joint_template_partners",
+      columns: [c("template_id", "int"), c("department_id", "int")],
+      total: city.jointTemplates.reduce((n, t) => n + t.partnerDepartmentIds.length, 0),
+      batches: once(city.jointTemplates.flatMap((t) => t.partnerDepartmentIds.map((d) => [t.id, d]))),
+    },
+    {
+      table: "joint_template_items",
+      columns: [c("template_id", "int"), c("item_id", "int")],
+      total: city.jointTemplates.reduce((n, t) => n + t.itemIds.length, 0),
+      batches: once(city.jointTemplates.flatMap((t) => t.itemIds.map((i) => [t.id, i]))),
     },
     {
       table: "entities",
