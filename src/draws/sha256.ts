@@ -14,8 +14,6 @@ import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { MAX_CODE_BYTES, SLOT, ticketsFromPacked } from "./ticketCore.js";
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
 function packCodes(codes: readonly string[], shared: boolean): { bytes: Uint8Array; slow: number[] } {
   const n = codes.length;
   const buf = shared ? new SharedArrayBuffer(n * SLOT) : new ArrayBuffer(n * SLOT);
@@ -24,13 +22,22 @@ function packCodes(codes: readonly string[], shared: boolean): { bytes: Uint8Arr
   for (let i = 0; i < n; i++) {
     const c = codes[i]!;
     const len = c.length;
-    if (len > MAX_CODE_BYTES || !ASCII_ONLY.test(c)) {
+    if (len > MAX_CODE_BYTES) {
       slow.push(i);
       continue;
     }
     const base = i * SLOT;
-    bytes[base] = len;
-    for (let j = 0; j < len; j++) bytes[base + 1 + j] = c.charCodeAt(j);
+    let ascii = true;
+    for (let j = 0; j < len; j++) {
+      const ch = c.charCodeAt(j);
+      if (ch > 0x7f) {
+        ascii = false;
+        break;
+      }
+      bytes[base + 1 + j] = ch;
+    }
+    if (ascii) bytes[base] = len;
+    else slow.push(i);
   }
   return { bytes, slow };
 }

@@ -15,7 +15,7 @@
 import { availableParallelism } from "node:os";
 import { candidateMask } from "./freeze.ts";
 import { ceilRatio, parseRatio, DrawInputError } from "./rational.ts";
-import { computeTickets, computeTicketsParallel, stratumOrders, wordsHex } from "./tickets.ts";
+import { computeTickets, computeTicketsParallel, stratumOrderTable, wordsHex, type StratumOrder } from "./tickets.ts";
 import { RISK_CLASSES, type FrozenInputs, type Quota, type RiskClass } from "./types.ts";
 
 /** [rank (1-based within department and stratum), code, first 8 ticket bytes as 16 hex]. */
@@ -43,12 +43,13 @@ export function quotaFor(q: Quota, candidates: number): number {
 /** Precomputed ticket order of a frozen pool under one seed; reused by draw, substitution and verify. */
 export interface TicketOrder {
   tickets: Uint32Array;
-  byStratum: Record<RiskClass, Int32Array>;
+  /** Per stratum, the (lazily sorted) ticket order. */
+  byStratum: Record<RiskClass, StratumOrder>;
 }
 
 export function ticketOrder(f: FrozenInputs, seedHex: string, tickets?: Uint32Array): TicketOrder {
   const T = tickets ?? computeTickets(seedHex, f.pool.codes);
-  return { tickets: T, byStratum: stratumOrders(T, f.pool.codes, f.pool.strata) };
+  return { tickets: T, byStratum: stratumOrderTable(T, f.pool.codes, f.pool.strata) };
 }
 
 /** ticketOrder with tickets computed on `threads` threads (default: all cores). Identical result. */
@@ -59,7 +60,7 @@ export async function ticketOrderParallel(f: FrozenInputs, seedHex: string, thre
 /** Candidates of department `di` in `stratum`, in ticket order (pool indices). */
 export function candidateOrder(f: FrozenInputs, order: TicketOrder, di: number, stratum: RiskClass, mask = candidateMask(f, di)): number[] {
   const out: number[] = [];
-  for (const i of order.byStratum[stratum]) if (mask[i]) out.push(i);
+  for (const i of order.byStratum[stratum].full()) if (mask[i]) out.push(i);
   return out;
 }
 
@@ -72,16 +73,17 @@ export function drawTargets(f: FrozenInputs, seedHex: string, order: TicketOrder
   return f.departments.map((d, di) => {
     const mask = candidateMask(f, di);
     const strata = RISK_CLASSES.map((k): StratumResult => {
-      const list = order.byStratum[k];
+      const so = order.byStratum[k];
+      const members = so.members;
       let n = 0;
-      if (d.scope.kind === "all" && d.excluded.length === 0) n = list.length;
-      else for (let j = 0; j < list.length; j++) n += mask[list[j]!]!;
+      if (d.scope.kind === "all" && d.excluded.length === 0) n = members.length;
+      else for (let j = 0; j < members.length; j++) n += mask[members[j]!]!;
       const quota = quotaFor(d.quotas[k], n);
       const take = Math.min(quota, n);
       const selected: RankedEntity[] = [];
       const next: RankedEntity[] = [];
-      for (let j = 0; j < list.length && selected.length + next.length < take + extra; j++) {
-        const i = list[j]!;
+      for (let j = 0; j < members.length && selected.length + next.length < take + extra; j++) {
+        const i = so.at(j);
         if (!mask[i]) continue;
         const row: RankedEntity = [selected.length + next.length + 1, codes[i]!, hexOf(i)];
         if (selected.length < take) selected.push(row);

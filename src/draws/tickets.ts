@@ -86,7 +86,93 @@ export function sortByTicket(T: Uint32Array, codes: readonly string[], members: 
   return out;
 }
 
-/** For each stratum, the pool indices in ticket order. */
+/**
+ * The ticket order of one stratum, sorted lazily in bands of the leading ticket word: a draw of a
+ * few percent needs only the first few percent of the order, so only that band is sorted
+ * (members whose first ticket word is below a bound); further bands are sorted on demand. Bands
+ * are disjoint ranges of the first word, so their concatenation is exactly the full order.
+ */
+export class StratumOrder {
+  private sorted: Int32Array;
+  private count = 0;
+  /** Exclusive upper bound (on the first ticket word) of what is sorted so far. */
+  private bound = 0;
+  constructor(
+    private readonly T: Uint32Array,
+    private readonly codes: readonly string[],
+    /** Pool indices of the stratum, in pool order. */
+    readonly members: Int32Array,
+  ) {
+    this.sorted = new Int32Array(0);
+  }
+
+  get length(): number {
+    return this.members.length;
+  }
+
+  /** Pool index of the j-th member in ticket order (0-based), or -1 past the end. */
+  at(j: number): number {
+    if (j >= this.members.length) return -1;
+    if (j >= this.count) this.extend(j + 1);
+    return this.sorted[j]!;
+  }
+
+  /** The whole order. */
+  full(): Int32Array {
+    if (this.count < this.members.length) this.extend(this.members.length);
+    return this.sorted.subarray(0, this.count);
+  }
+
+  private extend(want: number): void {
+    const m = this.members.length;
+    const T = this.T;
+    while (this.count < want && this.bound < 2 ** 32) {
+      const missing = want - this.count;
+      // Expected members per unit of the first word: m / 2^32. Ask for 25 % more than missing.
+      const width = Math.ceil(((missing * 1.25 + 64) / m) * 2 ** 32);
+      const lo = this.bound;
+      const hi = want >= m ? 2 ** 32 : Math.min(2 ** 32, lo + width);
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        const w = T[8 * this.members[i]!]!;
+        if (w >= lo && w < hi) k++;
+      }
+      const band = new Int32Array(k);
+      k = 0;
+      for (let i = 0; i < m; i++) {
+        const p = this.members[i]!;
+        const w = T[8 * p]!;
+        if (w >= lo && w < hi) band[k++] = p;
+      }
+      const ordered = sortByTicket(T, this.codes, band);
+      if (this.count + ordered.length > this.sorted.length) {
+        const grown = new Int32Array(Math.min(m, Math.max(this.count + ordered.length, this.sorted.length * 2)));
+        grown.set(this.sorted.subarray(0, this.count));
+        this.sorted = grown;
+      }
+      this.sorted.set(ordered, this.count);
+      this.count += ordered.length;
+      this.bound = hi;
+    }
+  }
+}
+
+/** For each stratum, its lazily sorted ticket order. */
+export function stratumOrderTable(T: Uint32Array, codes: readonly string[], strata: string): Record<RiskClass, StratumOrder> {
+  const counts = [0, 0, 0, 0];
+  for (let i = 0; i < strata.length; i++) counts[strata.charCodeAt(i) - 65]!++;
+  const lists = counts.map((c) => new Int32Array(c));
+  const fill = [0, 0, 0, 0];
+  for (let i = 0; i < strata.length; i++) {
+    const s = strata.charCodeAt(i) - 65;
+    lists[s]![fill[s]!++] = i;
+  }
+  const out = {} as Record<RiskClass, StratumOrder>;
+  RISK_CLASSES.forEach((k, s) => (out[k] = new StratumOrder(T, codes, lists[s]!)));
+  return out;
+}
+
+/** For each stratum, the pool indices in ticket order (fully sorted). */
 export function stratumOrders(T: Uint32Array, codes: readonly string[], strata: string): Record<RiskClass, Int32Array> {
   const counts = [0, 0, 0, 0];
   for (let i = 0; i < strata.length; i++) counts[strata.charCodeAt(i) - 65]!++;
