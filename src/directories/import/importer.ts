@@ -8,7 +8,7 @@
  *   const report = imp.summary();
  */
 import { cellText, type CellValue } from "./cells.ts";
-import { csvRows, xlsRows, xlsxRows, type RawRow } from "./rowReaders.ts";
+import { csvRowBatches, xlsRows, xlsxRows, type RawRow } from "./rowReaders.ts";
 import {
   ENTITY_COLUMNS,
   INSPECTOR_COLUMNS,
@@ -137,8 +137,16 @@ function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyFields: strin
 }
 
 function isEmptyRow(cells: CellValue[]): boolean {
-  return cells.every((c) => cellText(c) === null);
+  for (let k = 0; k < cells.length; k++) if (cellText(cells[k]!) !== null) return false;
+  return true;
 }
+
+/** One-row arrays from a row stream (spreadsheets), so that every reader yields arrays of rows. */
+async function* singles(rows: AsyncIterable<RawRow>): AsyncGenerator<RawRow[]> {
+  for await (const r of rows) yield [r];
+}
+
+const NO_ISSUES: readonly RowIssue[] = Object.freeze([]);
 
 /** The running import; iterate it once for batches, then read `summary()`. */
 export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
@@ -191,15 +199,15 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     if (format === "xls" && sniffed !== "xls") throw new ImportError("format", "the file is not a legacy .xls workbook (no OLE2 signature)");
 
     let encoding: TextEncodingName | null = null;
-    let rows: AsyncIterable<RawRow>;
+    let rows: AsyncIterable<RawRow[]>;
     if (format === "csv") {
       const enc = sniffEncoding(head.subarray(0, SNIFF_BYTES), o.allowGb18030 ?? true);
       encoding = enc.encoding;
-      rows = csvRows(decodeText(stream, enc.encoding, enc.bomLength, (n) => (bytesRead += n)));
+      rows = csvRowBatches(decodeText(stream, enc.encoding, enc.bomLength, (n) => (bytesRead += n)));
     } else if (format === "xlsx") {
-      rows = xlsxRows(counted(stream), o.sheet);
+      rows = singles(xlsxRows(counted(stream), o.sheet));
     } else {
-      rows = xlsRows(counted(stream), o.sheet);
+      rows = singles(xlsRows(counted(stream), o.sheet));
     }
 
     const issues: RowIssue[] = [];
@@ -228,7 +236,10 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       return null;
     };
 
-    for await (const raw of rows) {
+    // The current row's cells, read by one field getter made per header (not one closure per row).
+    let cells: CellValue[] = [];
+    let get: FieldGetter | null = null;
+    rows: for await (const chunk of rows) for (const raw of chunk) {
       if (!header) {
         scanned++;
         const m = matchHeader(raw.cells, this.spec.columns, this.spec.keyFields);
@@ -240,7 +251,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
           header = { ...m, row: raw.row };
           this.#columns = m.columns;
         } else if (scanned >= HEADER_SCAN_ROWS) {
-          break;
+          break rows;
         }
         continue;
       }
@@ -250,18 +261,24 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       }
       s.rowsRead++;
       const h = header;
-      const extra = raw.cells.slice(h.columns.length).filter((c) => cellText(c) !== null);
+      let extra = false;
+      for (let k = h.columns.length; k < raw.cells.length; k++) if (cellText(raw.cells[k]!) !== null) extra = true;
       let result: RowResult<T>;
-      if (extra.length > 0) {
+      if (extra) {
         result = {
           value: null,
           issues: [{ field: null, column: null, rule: "columnCount", severity: "error", message: `the row has ${raw.cells.length} cells but the header ${h.columns.length}: an unquoted separator inside a cell?` }],
         };
       } else {
-        const get: FieldGetter = (field) => {
-          const idx = h.byField.get(field);
-          return idx === undefined ? { value: null, column: null } : { value: raw.cells[idx] ?? null, column: h.columns[idx]!.header };
-        };
+        if (!get) {
+          const slots = new Map<string, { index: number; column: string }>();
+          for (const [field, index] of h.byField) slots.set(field, { index, column: h.columns[index]!.header });
+          get = (field) => {
+            const slot = slots.get(field);
+            return slot === undefined ? { value: null, column: null } : { value: cells[slot.index] ?? null, column: slot.column };
+          };
+        }
+        cells = raw.cells;
         result = this.spec.validate(get);
         if (result.value !== null) {
           const key = this.spec.key(result.value);
@@ -279,7 +296,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
           }
         }
       }
-      const rowIssues = result.issues.map((i) => ({ row: raw.row, ...i }));
+      const rowIssues = result.issues.length === 0 ? (NO_ISSUES as RowIssue[]) : result.issues.map((i) => ({ row: raw.row, ...i }));
       for (const i of rowIssues) record(i);
       if (result.value !== null) {
         s.accepted++;

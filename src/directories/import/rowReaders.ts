@@ -4,10 +4,10 @@
  * XLSX: the worksheet row number).
  */
 import { Readable } from "node:stream";
-import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import type { CellValue } from "./cells.ts";
 import { ImportError } from "./source.ts";
+import { CsvTextError, CsvTextReader } from "./csvText.ts";
 import { MAX_CFB_BYTES } from "../itemLists/cfb.ts";
 import { readXls, XlsError } from "../itemLists/biff8.ts";
 
@@ -27,41 +27,42 @@ export function detectDelimiter(firstText: string): string {
   return candidates[0]![1] > 0 ? candidates[0]![0] : ",";
 }
 
-/** CSV records from decoded text chunks. */
-export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
-  const it = text[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const delimiter = detectDelimiter(first.value);
-  async function* all(): AsyncGenerator<string> {
-    yield first.value as string;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  const parser = Readable.from(all()).pipe(
-    parse({
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      max_record_size: MAX_CELL_CHARS * 10,
-    }),
-  );
+/**
+ * CSV records from decoded text chunks, a chunk's worth of rows at a time (one array per text
+ * chunk: no per-row promise). Row numbers are record numbers (a quoted multi-line cell is one row).
+ */
+export async function* csvRowBatches(text: AsyncIterable<string>): AsyncGenerator<RawRow[]> {
+  let reader: CsvTextReader | null = null;
   let row = 0;
+  const toRows = (records: string[][]): RawRow[] => {
+    const out: RawRow[] = new Array(records.length);
+    for (let r = 0; r < records.length; r++) {
+      const rec = records[r]!;
+      const cells: CellValue[] = rec;
+      for (let k = 0; k < rec.length; k++) if (rec[k] === "") cells[k] = null;
+      out[r] = { row: ++row, cells };
+    }
+    return out;
+  };
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      row++;
-      yield { row, cells: record.map((c) => (c === "" ? null : c)) };
+    for await (const chunk of text) {
+      reader ??= new CsvTextReader(detectDelimiter(chunk), MAX_CELL_CHARS * 10);
+      const records = reader.push(chunk);
+      if (records.length > 0) yield toRows(records);
+    }
+    if (reader) {
+      const records = reader.end();
+      if (records.length > 0) yield toRows(records);
     }
   } catch (e) {
-    if (e instanceof ImportError) throw e;
-    const err = e as Error & { code?: string; lines?: number; records?: number };
-    const after = typeof err.records === "number" ? err.records : row;
-    throw new ImportError("csv", `CSV cannot be read after row ${after}${err.lines ? ` (text line ${err.lines})` : ""}: ${err.message}`);
+    if (!(e instanceof CsvTextError)) throw e;
+    throw new ImportError("csv", `CSV cannot be read after row ${e.records}: ${e.message}`);
   }
+}
+
+/** CSV records from decoded text chunks, one row at a time. */
+export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
+  for await (const rows of csvRowBatches(text)) yield* rows;
 }
 
 /** Normalises an exceljs cell value to a plain CellValue. */
