@@ -90,7 +90,6 @@ function validateQuota(q: Quota, field: string): void {
     throw new DrawInputError(`${field}.count`, "quota", `count must be a non-negative integer, got ${q.count}`);
 }
 
-const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 const byId = (a: { id: string }, b: { id: string }) => codePointCompare(a.id, b.id);
 const sortedStrings = (xs: readonly string[]) => [...new Set(xs)].sort(codePointCompare);
 

@@ -102,9 +102,3 @@ export async function ticketsParallel(key: Uint8Array, codes: readonly string[],
   slowPath(key, codes, slow, out);
   return out;
 }
-
-/** Back-compat helper: SHA-256(key ‖ code) into `out` for codes[from..to). */
-export function ticketsInto(key: Uint8Array, codes: readonly string[], out: Uint32Array, from = 0, to = codes.length): void {
-  const part = ticketsSync(key, codes.slice(from, to));
-  out.set(part, 8 * from);
-}

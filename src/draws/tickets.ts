@@ -171,18 +171,3 @@ export function stratumOrderTable(T: Uint32Array, codes: readonly string[], stra
   RISK_CLASSES.forEach((k, s) => (out[k] = new StratumOrder(T, codes, lists[s]!)));
   return out;
 }
-
-/** For each stratum, the pool indices in ticket order (fully sorted). */
-export function stratumOrders(T: Uint32Array, codes: readonly string[], strata: string): Record<RiskClass, Int32Array> {
-  const counts = [0, 0, 0, 0];
-  for (let i = 0; i < strata.length; i++) counts[strata.charCodeAt(i) - 65]!++;
-  const lists = counts.map((c) => new Int32Array(c));
-  const fill = [0, 0, 0, 0];
-  for (let i = 0; i < strata.length; i++) {
-    const s = strata.charCodeAt(i) - 65;
-    lists[s]![fill[s]!++] = i;
-  }
-  const out = {} as Record<RiskClass, Int32Array>;
-  RISK_CLASSES.forEach((k, s) => (out[k] = sortByTicket(T, codes, lists[s]!)));
-  return out;
-}
