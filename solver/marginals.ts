@@ -173,7 +173,7 @@ export function blend(seats: readonly Seat[], u: number[][], f: number[][], insp
  * qualification class (so seat sums and qualified sums stay), in proportion to their room.
  * Deterministic, at most `rounds` passes; null when capacities still break.
  */
-export function waterFill(seats: readonly Seat[], u: number[][], inspector: (i: number) => Inspector, rounds = 30): number[][] | null {
+export function waterFill(seats: readonly Seat[], u: number[][], inspector: (i: number) => Inspector, rounds = 60): number[][] | null {
   const x = u.map((row) => [...row]);
   const l = loads(seats, x);
   const bySeat = new Map<number, number[]>(); // inspector → seats
@@ -198,15 +198,29 @@ export function waterFill(seats: readonly Seat[], u: number[][], inspector: (i: 
     const over = [...bySeat.keys()].filter((i) => room(i, -1) < -1e-9 || bySeat.get(i)!.some((j) => room(i, seats[j]!.day) < -1e-9)).sort((a, b) => a - b);
     if (over.length === 0) return x;
     for (const i of over) {
-      const total = l.total.get(i) ?? 0;
-      // Aim a hair under the capacity so that floating-point residue cannot leave it above.
-      const fTotal = total > inspector(i).totalCapacity ? (inspector(i).totalCapacity - 1e-7) / total : 1;
-      for (const j of bySeat.get(i)!) {
+      // The excess (aiming a hair under the capacity, so that floating-point residue cannot
+      // leave it above) is taken from the seats where i is not forced (x < 1), in proportion.
+      const seatsOf = bySeat.get(i)!;
+      const xi = (j: number) => x[j]![seats[j]!.pool.indexOf(i)]!;
+      const excessTotal = (l.total.get(i) ?? 0) - (inspector(i).totalCapacity - 1e-7);
+      let movable = 0;
+      const movableDay = new Map<number, number>();
+      for (const j of seatsOf) {
+        const v = xi(j);
+        if (v >= 1 - 1e-9) continue;
+        movable += v;
+        movableDay.set(seats[j]!.day, (movableDay.get(seats[j]!.day) ?? 0) + v);
+      }
+      for (const j of seatsOf) {
         const s = seats[j]!;
         const r = s.pool.indexOf(i);
-        const day = l.day.get(i * 100000 + s.day) ?? 0;
-        const fDay = day > inspector(i).dailyCapacity ? (inspector(i).dailyCapacity - 1e-7) / day : 1;
-        let want = x[j]![r]! * (1 - Math.min(fTotal, fDay));
+        const v = x[j]![r]!;
+        if (v >= 1 - 1e-9) continue;
+        const excessDay = (l.day.get(i * 100000 + s.day) ?? 0) - (inspector(i).dailyCapacity - 1e-7);
+        const shareTotal = excessTotal > 0 && movable > 0 ? Math.min(1, excessTotal / movable) : 0;
+        const md = movableDay.get(s.day) ?? 0;
+        const shareDay = excessDay > 0 && md > 0 ? Math.min(1, excessDay / md) : 0;
+        let want = v * Math.max(shareTotal, shareDay);
         if (want <= 1e-12) continue;
         const q = qsets[j]!;
         const cls = q.has(i);
