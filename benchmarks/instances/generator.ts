@@ -1,8 +1,8 @@
 /**
- * Seeded generator of optimizer instances (benchmarks and tests).
- *
- * Built on the demo city's geography: src/demo had no exports when this was written, so it uses
- * the 13 real Xi'an district codes (区划码) directly, and entity ids are synthetic but valid
+ * Seeded generator of optimizer instances (benchmarks and tests), built on the demo city
+ * (src/demo/catalog.ts): Xi'an's 13 real district codes (区划码) with their population weights,
+ * the demo's departments D01…D20 and their 业务专长 (a department's first speciality is the
+ * qualification its specialist tasks require). Entity ids are synthetic but valid
  * 统一社会信用代码 (check character from src/directories/creditCode.ts). Everything else is
  * synthetic: no real names, people or companies. Working days are Monday–Friday from the start
  * date (synthetic: holiday data is the calendar module's job, not the optimizer's).
@@ -11,23 +11,10 @@
  */
 import seedrandom from "seedrandom";
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from "../../src/directories/creditCode.ts";
+import { DEPARTMENTS, DISTRICTS } from "../../src/demo/catalog.ts";
 import type { Instance, Inspector, Task, Recusal, Entity, Rules } from "../../solver/model.ts";
 
-export const XIAN_DISTRICTS: readonly { code: string; name: string; weight: number }[] = [
-  { code: "610102", name: "新城区", weight: 6 },
-  { code: "610103", name: "碑林区", weight: 6 },
-  { code: "610104", name: "莲湖区", weight: 7 },
-  { code: "610111", name: "灞桥区", weight: 6 },
-  { code: "610112", name: "未央区", weight: 10 },
-  { code: "610113", name: "雁塔区", weight: 12 },
-  { code: "610114", name: "阎良区", weight: 2 },
-  { code: "610115", name: "临潼区", weight: 4 },
-  { code: "610116", name: "长安区", weight: 10 },
-  { code: "610117", name: "高陵区", weight: 3 },
-  { code: "610118", name: "鄠邑区", weight: 3 },
-  { code: "610122", name: "蓝田县", weight: 2 },
-  { code: "610124", name: "周至县", weight: 2 },
-];
+export const XIAN_DISTRICTS: readonly { code: string; name: string; weight: number }[] = DISTRICTS;
 
 export interface GeneratorOptions {
   tasks: number;
@@ -81,8 +68,9 @@ export function generateInstance(o: GeneratorOptions): Instance {
     return districts[districts.length - 1]!.code;
   };
   const days = workingDays(o.start ?? "2027-03-01", o.days);
-  const depts = Array.from({ length: o.departments }, (_, i) => `D${String(i + 1).padStart(2, "0")}`);
-  const qual = (d: string) => `Q-${d}`;
+  const depts = Array.from({ length: o.departments }, (_, i) => DEPARTMENTS[i]?.id ?? `D${String(i + 1).padStart(2, "0")}`);
+  const speciality = new Map(DEPARTMENTS.map((d) => [d.id, d.specialities[0] ?? `Q-${d.id}`]));
+  const qual = (d: string) => speciality.get(d) ?? `Q-${d}`;
 
   const nEntities = o.entities ?? Math.max(1, Math.round(o.tasks * 0.6));
   const entities: Entity[] = [];
@@ -115,7 +103,7 @@ export function generateInstance(o: GeneratorOptions): Instance {
       id: `I-${String(n + 1).padStart(5, "0")}`,
       department,
       districts: ds,
-      qualifications: rng() < 0.6 ? [qual(department), "LAW"] : ["LAW"],
+      qualifications: rng() < 0.6 ? [qual(department), "执法证"] : ["执法证"],
       dailyCapacity: o.dailyCapacity ?? 3,
       totalCapacity,
       unavailable,
