@@ -104,6 +104,10 @@ export function toErrorBody(err: unknown): ErrorBody {
   // Database constraint violations that reach here are client conflicts, not faults.
   const prismaCode = (err as { code?: unknown })?.code;
   if (prismaCode === "P2025") return { statusCode: 404, code: "NOT_FOUND", message: "record not found" };
+  if (prismaCode === "P2034") return { statusCode: 409, code: "CONCURRENT_CHANGE", message: "a concurrent change conflicted with this one; retry" };
+  if (prismaCode === "P1008" || prismaCode === "P2024" || /SQLITE_BUSY|database is locked/.test(String((err as { message?: unknown })?.message ?? ""))) {
+    return { statusCode: 503, code: "BUSY", message: "the database is busy with another change; retry shortly" };
+  }
   switch (dbErrorKind(err)) {
     case "unique":
       return { statusCode: 409, code: "CONFLICT", message: "conflicts with an existing record (unique constraint)" };

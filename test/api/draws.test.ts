@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../api/app.ts";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { openStore } from "../../src/store/index.ts";
 import { fixture, pgProblem, pgSchemaUrl, REQUIRE_PG, PG_URL, seedBatch, type Fixture } from "./helpers.ts";
 
@@ -130,16 +131,48 @@ describe("draw ceremony (commit-reveal)", () => {
   });
 });
 
+/** Another API instance, in its own process (as in production), on the same database. */
+async function otherInstance(databaseUrl: string): Promise<{ inject(o: { method: string; url: string; payload?: unknown; headers: Record<string, string> }): Promise<{ statusCode: number; body: string; json(): any }>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./support/instance.ts", import.meta.url))], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const m = /\{"port":(\d+)\}/.exec(buf);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`second instance exited with ${code}`)));
+  });
+  return {
+    async inject(o) {
+      const res = await fetch(`http://127.0.0.1:${port}${o.url}`, {
+        method: o.method,
+        headers: { ...o.headers, ...(o.payload !== undefined ? { "content-type": "application/json" } : {}) },
+        body: o.payload !== undefined ? JSON.stringify(o.payload) : undefined,
+      });
+      const body = await res.text();
+      return { statusCode: res.status, body, json: () => JSON.parse(body) };
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 describe("exactly one live draw per batch across API instances", () => {
-  it("two instances racing to commit the same batch: one 201, one 409", async () => {
+  it("two instances (two processes) racing: one 201, one 409 — for the commit and for the run", async () => {
     const problem = await pgProblem();
     if (problem && REQUIRE_PG) throw new Error(`SSJ_REQUIRE_PG=1 but PostgreSQL at ${PG_URL} is unreachable: ${problem}`);
     if (problem) console.warn(`[PostgreSQL unreachable (${problem}): racing two instances on one SQLite file instead]`);
     const pgdb = problem ? null : await pgSchemaUrl();
     const fx = await fixture(pgdb ? { store: await (async () => { const s = await openStore({ databaseUrl: pgdb.url }); await s.migrate(); return s; })() } : {});
     const url = pgdb ? pgdb.url : `file:${(fx.store as { path: string }).path}`;
-    const store2 = await openStore({ databaseUrl: url });
-    const app2 = await buildApp({ store: store2 });
+    const app2 = await otherInstance(url);
     try {
       expect(fx.store.kind).toBe(pgdb ? "postgresql" : "sqlite");
       const { batchId } = await seedBatch(fx, { entities: 20, count: 1 });
@@ -153,9 +186,25 @@ describe("exactly one live draw per batch across API instances", () => {
       const loser = r1.statusCode === 409 ? r1 : r2;
       expect(loser.json().code).toBe("LIVE_DRAW_EXISTS");
       expect(await fx.store.prisma.draw.count({ where: { batchId } })).toBe(1);
+
+      // the same for running the draw: one 201, one 409, one set of tasks
+      const drawId = (r1.statusCode === 201 ? r1 : r2).json().id;
+      const secrets = [randomBytes(32).toString("hex"), randomBytes(32).toString("hex")];
+      for (const [i, who] of (["officerA", "officerB"] as const).entries()) {
+        const c = await fx.as(who, { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets[i]!) } });
+        expect(c.statusCode, c.body).toBe(201);
+      }
+      for (const [i, who] of (["officerA", "officerB"] as const).entries())
+        expect((await fx.as(who, { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secrets[i] } })).statusCode).toBe(200);
+      const [x1, x2] = await Promise.all([
+        fx.app.inject({ method: "POST", url: `/draws/${drawId}/run`, headers }),
+        app2.inject({ method: "POST", url: `/draws/${drawId}/run`, headers }),
+      ]);
+      expect([x1.statusCode, x2.statusCode].sort(), `${x1.body}\n${x2.body}`).toEqual([201, 409]);
+      const tasks = (x1.statusCode === 201 ? x1 : x2).json().summary.tasks;
+      expect(await fx.store.prisma.task.count({ where: { drawId } })).toBe(tasks);
     } finally {
-      await app2.close();
-      await store2.close();
+      await app2.stop();
       await fx.close();
       await pgdb?.drop();
     }

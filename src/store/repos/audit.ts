@@ -28,6 +28,11 @@ export async function inTransaction<T>(
   options: TransactionOptions = {},
 ): Promise<T> {
   return withTransaction(store, async (tx) => {
+    // SQLite (WAL): a transaction that reads first and writes later cannot wait for the write lock
+    // (SQLITE_BUSY_SNAPSHOT once another connection has written), so two API instances on one file
+    // would time out instead of queueing. Taking the write lock with the first statement makes
+    // them queue (busy timeout) and then see each other's committed rows.
+    if (store.kind === "sqlite") await tx.$executeRawUnsafe("UPDATE config_entries SET key = key WHERE 0");
     const { value, audit } = await change(tx);
     for (const entry of Array.isArray(audit) ? audit : [audit]) await appendAudit(tx, { ...entry, payload: toJson(entry.payload) });
     return value;
