@@ -278,8 +278,9 @@ export function entityGenerator(options: DemoCityOptions = {}): EntityGenerator 
       const body8 = old ? String(number).padStart(8, "0") : "MA" + base31(number, 6);
       const first17 = "9" + KIND_DIGIT[kind] + district.code + body8 + organizationCodeCheckChar(body8);
       const check = creditCodeCheckChar(first17);
-      if (rng.chance(1 / 2000)) {
-        // A handful of codes fail only their check character, as some very old real ones do.
+      if (i % 1000 === 499) {
+        // One code in a thousand fails only its check character, as some very old real ones do
+        // (by index, so even the default 5,000-entity city has a handful).
         checksumFailed = true;
         const right = CREDIT_CODE_ALPHABET.indexOf(check);
         let wrong = CREDIT_CODE_ALPHABET[(right + 1 + rng.int(30)) % 31]!;
