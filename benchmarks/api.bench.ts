@@ -11,6 +11,8 @@
  *   name2     GET /api/public/results?name=<2 characters: an industry word such as 餐饮 (≈5 % of
  *             all rows) or a brand pair (rare)>
  *   page      GET /public?q=<3–6 characters of a random name> (the full 公示 HTML page)
+ *   bare …    trivial, code and name≥3 again on a bare fastify serving the same public plugin
+ *             (no helmet, request ids, auth hook, rate limiter): the application's hook cost
  * Prints req/s, p50/p99 latency, the ratio to trivial, and the server process's CPU time per
  * request (user + system; a figure that holds even when other work shares the machine) and, on
  * PostgreSQL, its backends' CPU per request (Linux /proc). Non-2xx answers are reported.
@@ -97,12 +99,24 @@ async function serve(): Promise<void> {
   const app = await buildApp({ store, tokenLookup: async () => null, publicRateLimit: { max: 1_000_000_000, timeWindow: "1 minute" } });
   app.get("/bench/trivial", { config: { access: "public" } }, async () => ({ ok: true }));
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
-  process.send!({ address });
+  // The same routes on a bare fastify (no helmet, request ids, auth hook or rate limiter): shows
+  // what the application's cross-cutting hooks cost per request.
+  const Fastify = (await import("fastify")).default;
+  const { openReadModel } = await import("../src/store/readModel/index.ts");
+  const publicRoutes = (await import("../api/public/index.ts")).default;
+  const bare = Fastify({ logger: false });
+  bare.addSchema((await import("../api/errors.ts")).ErrorBody);
+  await bare.register(publicRoutes, { readModel: await openReadModel(store), rateLimit: false });
+  bare.get("/bench/trivial", async () => ({ ok: true }));
+  const bareAddress = await bare.listen({ host: "127.0.0.1", port: 0 });
+  process.send!({ address, bareAddress });
   process.on("message", (m) => {
     if ((m as { cmd?: string }).cmd === "cpu") process.send!({ cpu: process.cpuUsage() });
   });
   process.on("disconnect", () => {
-    void app.close().then(() => store.close()).then(() => process.exit(0));
+    void Promise.all([app.close(), bare.close()])
+      .then(() => store.close())
+      .then(() => process.exit(0));
   });
 }
 
@@ -187,8 +201,8 @@ async function main(): Promise<void> {
       env: { ...process.env, BENCH_API_SERVE: "1", BENCH_DB_KIND: kind, BENCH_DB: target },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const address = await new Promise<string>((resolve, reject) => {
-      child.once("message", (m) => resolve((m as { address: string }).address));
+    const { address, bareAddress } = await new Promise<{ address: string; bareAddress: string }>((resolve, reject) => {
+      child.once("message", (m) => resolve(m as { address: string; bareAddress: string }));
       child.once("exit", (c) => reject(new Error(`server exited with ${c}`)));
     });
 
@@ -202,12 +216,15 @@ async function main(): Promise<void> {
     };
     const two = () =>
       r() < 0.5 ? INDUSTRIES[Math.floor(r() * INDUSTRIES.length)]! : BRAND_CHARS[Math.floor(r() * BRAND_CHARS.length)]! + BRAND_CHARS[Math.floor(r() * BRAND_CHARS.length)]!;
-    const scenarios: [string, () => string][] = [
+    const scenarios: [string, () => string, boolean?][] = [
       ["trivial", () => "/bench/trivial"],
       ["code", () => `/api/public/results?code=${creditCode(Math.floor(r() * entities))}`],
       ["name≥3", () => `/api/public/results?name=${encodeURIComponent(sub())}`],
       ["name2", () => `/api/public/results?name=${encodeURIComponent(two())}`],
       ["page", () => `/public?q=${encodeURIComponent(sub())}`],
+      ["bare trivial", () => "/bench/trivial", true],
+      ["bare code", () => `/api/public/results?code=${creditCode(Math.floor(r() * entities))}`, true],
+      ["bare name≥3", () => `/api/public/results?name=${encodeURIComponent(sub())}`, true],
     ];
     const cpu = () =>
       new Promise<NodeJS.CpuUsage>((resolve) => {
@@ -215,13 +232,14 @@ async function main(): Promise<void> {
         child.send({ cmd: "cpu" });
       });
     const figures: Figure[] = [];
-    for (const [name, path] of scenarios) {
+    for (const [name, path, onBare] of scenarios) {
+      const url = onBare ? bareAddress : address;
       // warm-up (JIT, page cache, prepared statements)
-      await autocannon({ url: address, connections, duration: 2, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
+      await autocannon({ url, connections, duration: 2, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
       const dbName = kind === "postgresql" ? decodeURIComponent(new URL(target).pathname.slice(1)) : "";
       const d0 = kind === "postgresql" ? postgresCpuUs(dbName) : null;
       const c0 = await cpu();
-      const res = await autocannon({ url: address, connections, duration, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
+      const res = await autocannon({ url, connections, duration, requests: [{ setupRequest: (req: object) => ({ ...req, path: path() }) }] });
       const c1 = await cpu();
       const cpuUs = (c1.user - c0.user + c1.system - c0.system) / Math.max(1, res.requests.total);
       const d1 = kind === "postgresql" ? postgresCpuUs(dbName) : null;
@@ -229,7 +247,7 @@ async function main(): Promise<void> {
       const f: Figure = { name, cpuUs, dbCpuUs, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors };
       figures.push(f);
       console.log(
-        `[${kind}] ${name.padEnd(8)} ${Math.round(f.rps).toLocaleString().padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ×${(f.rps / figures[0]!.rps).toFixed(3)} of trivial  server CPU ${f.cpuUs.toFixed(0)} µs/req${f.dbCpuUs !== null ? `, PostgreSQL ${f.dbCpuUs.toFixed(0)} µs/req` : ""}` +
+        `[${kind}] ${name.padEnd(12)} ${Math.round(f.rps).toLocaleString().padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ×${(f.rps / figures[0]!.rps).toFixed(3)} of trivial  server CPU ${f.cpuUs.toFixed(0)} µs/req${f.dbCpuUs !== null ? `, PostgreSQL ${f.dbCpuUs.toFixed(0)} µs/req` : ""}` +
           (f.non2xx || f.errors ? `  (!) non-2xx ${f.non2xx}, errors ${f.errors}` : ""),
       );
     }
