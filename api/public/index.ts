@@ -108,7 +108,11 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
       throw new ApiError(503, "UNAVAILABLE", "the public read model is not available");
     }
   };
-  if (!opened && store?.raw) await rm();
+  if (!opened && store?.raw) {
+    // A read model that cannot be opened (e.g. pg_trgm not installable) must not stop the
+    // service: the public routes answer 503 and retry on the next request.
+    await rm().catch(() => {});
+  }
 
   const config = { access: "public" as const, ...(rateLimit ? { rateLimit } : {}) };
 

@@ -170,7 +170,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["plans"],
-        summary: "Approve or close a plan",
+        summary: "Approve (publishes the plan to the public read model) or close a plan",
         params: IdParams,
         body: Type.Object({ status: Type.Union([Type.Literal("draft"), Type.Literal("approved"), Type.Literal("closed")]) }, { additionalProperties: false }),
         response: { 200: Plan, ...errors },
@@ -180,7 +180,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       const p = requirePrincipal(request);
       const plan = await getPlan(store, request.params.id);
       assertDepartment(p, plan.departmentId, "this plan");
-      return setPlanStatus(store, plan.id, request.body.status, actorOf(p));
+      return setPlanStatus(store, plan.id, request.body.status, actorOf(p), request.log);
     },
   );
 

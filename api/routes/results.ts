@@ -8,7 +8,8 @@ import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { assertDepartment, requirePrincipal } from "../auth.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
-import { getTask, listTasks, publicationDeadlines, publishResult, recordResult } from "../../src/store/repos/results.ts";
+import { createDirectedTask, getTask, listTasks, publicationDeadlines, publishResult, recordResult } from "../../src/store/repos/results.ts";
+import { badRequest } from "../errors.ts";
 import { categoriesFor } from "../../src/store/repos/settings.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
 
@@ -94,6 +95,36 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
         assertDepartment(p, departmentId, "those tasks");
       }
       return listTasks(store, { departmentId, batchId: q.batch, drawId: q.draw, status: q.status, limit: q.limit, offset: q.offset });
+    },
+  );
+
+  app.post(
+    "/tasks",
+    {
+      config: { access: ["admin", "officer"] },
+      schema: {
+        tags: ["results"],
+        summary: "Record a directed (non-random) check: complaint, referral or data alert, with its reason",
+        body: Type.Object(
+          {
+            entityCode: Type.String({ pattern: "^[0-9A-Za-z]{15,18}$" }),
+            departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "officers: their own (default)" })),
+            itemIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, uniqueItems: true }),
+            reason: Type.String({ minLength: 2, maxLength: 500, description: 'e.g. "complaint: 12345 热线 #2026-0815"' }),
+            windowStart: IsoDate,
+            windowEnd: IsoDate,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Task, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const departmentId = request.body.departmentId ?? p.departmentId;
+      if (departmentId == null) throw badRequest("give departmentId", "body.departmentId", "VALIDATION_FAILED");
+      assertDepartment(p, departmentId, "the task");
+      return reply.status(201).send(await createDirectedTask(store, { ...request.body, departmentId }, actorOf(p)));
     },
   );
 

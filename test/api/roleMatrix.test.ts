@@ -51,6 +51,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /draws/verify": [A, "/draws/verify"],
   "GET /result-categories": [A, "/result-categories"],
   "GET /tasks": [A, "/tasks"],
+  "POST /tasks": [AO, "/tasks"],
   "GET /tasks/:id": [A, "/tasks/999999"],
   "PUT /tasks/:id/result": [OFFICER, "/tasks/999999/result"],
   "POST /tasks/:id/publish": [OFFICER, "/tasks/999999/publish"],

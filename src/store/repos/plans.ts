@@ -1,4 +1,5 @@
 /** Annual plans (年度抽查计划) and batches (批次): departments, items, sampling rules, window. */
+import { publishToReadModel, type PublicRecord } from "../readModel/index.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore } from "./db.ts";
 
@@ -44,13 +45,59 @@ export async function createPlan(store: RepoStore, input: { departmentId: number
   });
 }
 
-export async function setPlanStatus(store: RepoStore, id: number, status: "draft" | "approved" | "closed", actor: string): Promise<PlanView> {
-  return inTransaction(store, async (tx) => {
+export async function setPlanStatus(
+  store: RepoStore,
+  id: number,
+  status: "draft" | "approved" | "closed",
+  actor: string,
+  log?: { error(obj: unknown, msg: string): void },
+): Promise<PlanView> {
+  const view = await inTransaction(store, async (tx) => {
     const p = await tx.annualPlan.findUnique({ where: { id } });
     if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${id} not found`);
+    if (p.status === "closed" && status !== "closed") throw new RepoError(409, "PLAN_CLOSED", `plan ${id} is closed`);
     const u = await tx.annualPlan.update({ where: { id }, data: { status } });
     return { value: plan(u), audit: { actor, action: "plan.status", subject: `plan:${id}`, payload: { from: p.status, to: status } } };
   });
+  // An approved plan is public (一公开): its record goes to the public read model, after the commit.
+  if (status === "approved") {
+    try {
+      await publishToReadModel(store, [await publicPlanRecord(store, id)]);
+    } catch (err) {
+      log?.error({ err, planId: id }, "approved plan could not be written to the public read model");
+    }
+  }
+  return view;
+}
+
+/** The public record of a plan: names, departments, items with their legal basis, batch windows. */
+export async function publicPlanRecord(store: RepoStore, id: number): Promise<PublicRecord> {
+  const p = await store.prisma.annualPlan.findUniqueOrThrow({
+    where: { id },
+    include: {
+      department: true,
+      batches: { orderBy: { id: "asc" }, include: { departments: { include: { department: true, items: { include: { item: true } } } } } },
+    },
+  });
+  const departments = [p.department.name];
+  const items = new Map<string, { name: string; basis?: string }>();
+  for (const b of p.batches)
+    for (const d of b.departments) {
+      if (!departments.includes(d.department.name)) departments.push(d.department.name);
+      for (const bi of d.items) items.set(`${bi.item.id}`, { name: bi.item.name, basis: bi.item.legalBasis });
+    }
+  return {
+    kind: "plan",
+    id: `P${p.id}`,
+    name: p.name,
+    year: p.year,
+    leadDepartment: p.department.name,
+    departments,
+    description: p.batches.some((b) => b.directed) ? "含定向抽查批次" : "不定向抽查",
+    items: [...items.values()],
+    batches: p.batches.map((b) => ({ id: `B${b.id}`, name: b.name, from: b.windowStart, to: b.windowEnd })),
+    publishedAt: new Date().toISOString(),
+  };
 }
 
 export interface SamplingRuleInput {

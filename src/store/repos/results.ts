@@ -102,6 +102,45 @@ export async function listTasks(
   return { total, items: rows.map(taskView) };
 }
 
+/**
+ * A directed (non-random) check triggered by a complaint, a referral or a data alert: recorded as
+ * such, with its reason ("complaint: 12345 热线 #…"), so it is never mistaken for a drawn one.
+ */
+export async function createDirectedTask(
+  store: RepoStore,
+  input: { entityCode: string; departmentId: number; itemIds: number[]; reason: string; windowStart: string; windowEnd: string },
+  actor: string,
+): Promise<TaskView> {
+  if (input.windowEnd < input.windowStart) throw new RepoError(422, "INVALID_WINDOW", `window ends (${input.windowEnd}) before it starts (${input.windowStart})`, "body.windowEnd");
+  const id = await inTransaction(store, async (tx) => {
+    const entity = await tx.entity.findUnique({ where: { code: input.entityCode.toUpperCase() } });
+    if (!entity) throw new RepoError(422, "UNKNOWN_ENTITY", `entity ${input.entityCode} is not in the directory`, "body.entityCode");
+    const dept = await tx.department.findUnique({ where: { id: input.departmentId } });
+    if (!dept) throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department ${input.departmentId} does not exist`, "body.departmentId");
+    const items = await tx.inspectionItem.findMany({ where: { id: { in: input.itemIds } } });
+    for (const itemId of input.itemIds) {
+      const it = items.find((i) => i.id === itemId);
+      if (!it || it.departmentId !== dept.id) throw new RepoError(422, "FOREIGN_ITEM", `item ${itemId} is not on the department's list`, "body.itemIds");
+    }
+    const t = await tx.task.create({
+      data: {
+        taskNo: `tmp-${crypto.randomUUID()}`,
+        entityId: entity.id,
+        departmentId: dept.id,
+        kind: "directed",
+        directedReason: input.reason.trim(),
+        windowStart: input.windowStart,
+        windowEnd: input.windowEnd,
+      },
+    });
+    const taskNo = `D-${dept.code}-${String(t.id).padStart(6, "0")}`;
+    await tx.task.update({ where: { id: t.id }, data: { taskNo } });
+    await tx.taskItem.createMany({ data: input.itemIds.map((itemId) => ({ taskId: t.id, itemId })) });
+    return { value: t.id, audit: { actor, action: "task.directed", subject: `task:${t.id}`, payload: { taskNo, entity: entity.code, reason: input.reason.trim() } } };
+  });
+  return getTask(store, id);
+}
+
 export async function recordResult(
   store: RepoStore,
   taskId: number,
