@@ -147,6 +147,25 @@ for (const p of await providers()) {
       expect(ok.created).toBe(60);
     });
 
+    it.skipIf(p.kind !== "sqlite")("big files (checks deferred): the CHECK triggers are back afterwards, also after a failure", async () => {
+      const raw = (s as Extract<Store, { kind: "sqlite" }>).raw;
+      const triggers = () => (raw.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entities'`).get() as { n: number }).n;
+      const n0 = triggers();
+      expect(n0).toBeGreaterThanOrEqual(20);
+      const r = await run({ source: csv([HEADER, ...entityLines(20, 500)]), deferChecksFrom: 0 });
+      expect(r).toMatchObject({ created: 20, unchanged: 0 });
+      expect(triggers()).toBe(n0);
+      const snap = await snapshot(s);
+      const failing = () => {
+        throw new Error("injected");
+      };
+      await expect(run({ source: csv([HEADER, ...entityLines(20, 600)]), deferChecksFrom: 0, onProgress: failing })).rejects.toThrow("injected");
+      expect(triggers()).toBe(n0);
+      expect(await snapshot(s)).toEqual(snap);
+      // and they still guard the table
+      expect(() => raw.prepare(`INSERT INTO entities (code, code_kind, name, district_code, kind) VALUES (?, 'uscc', 'x', '460100', 'bogus')`).run(creditCode(700))).toThrow(/entities_kind/);
+    });
+
     it("imports inspectors by certificate number; unknown department rejects the row, not the file", async () => {
       const file = csv([
         "执法证号,姓名,部门,资质,专长,区划,在岗",

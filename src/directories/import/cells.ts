@@ -12,11 +12,14 @@ export type CellValue = string | number | boolean | Date | null;
  * full-width spaces become one space between words; zero-width characters are dropped.
  */
 export function cleanText(s: string): string {
+  if (!NEEDS_CLEANING.test(s)) return s; // the common case: nothing to trim, collapse or drop
   return s
     .replace(/[\u200b-\u200d\ufeff]/g, "")
     .replace(/[\s\u00a0\u3000]+/g, " ")
     .trim();
 }
+
+const NEEDS_CLEANING = /[\s\u00a0\u3000\u200b-\u200d\ufeff]/;
 
 /** Like cleanText, but removes the whitespace entirely between two CJK characters (a broken line). */
 export function cleanCjkText(s: string): string {
@@ -85,6 +88,10 @@ export function parseDateCell(v: CellValue): DateParse {
       return { ok: false, message: (e as Error).message };
     }
   }
+  if (typeof v === "string" && v.length === 10) {
+    const iso = plainIsoDate(v);
+    if (iso) return { ok: true, date: iso, fromSerial: false };
+  }
   const t = typeof v === "string" ? cleanText(v) : "";
   if (t === "") return { ok: false, message: "empty" };
   if (/^\d{5}(\.\d+)?$/.test(t)) return parseDateCell(Number(t));
@@ -105,4 +112,24 @@ export function splitList(v: CellValue): string[] {
     if (p !== "" && !out.includes(p)) out.push(p);
   }
   return out;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` exactly, a real calendar date from year 1000 on: the string; else null (then the general path decides). */
+function plainIsoDate(v: string): string | null {
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return null;
+  let y = 0, m = 0, d = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    if (i < 4) y = y * 10 + c;
+    else if (i < 7) m = m * 10 + c;
+    else d = d * 10 + c;
+  }
+  if (y < 1000 || m < 1 || m > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!;
+  return d <= dim ? v : null;
 }

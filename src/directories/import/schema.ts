@@ -2,7 +2,7 @@
  * Column definitions and row validation for the two directories: entities (检查对象名录库) and
  * inspectors (执法检查人员名录库).
  */
-import { checkEntityCode, type EntityCodeKind } from "../creditCode.ts";
+import { CREDIT_CODE_ALPHABET, CREDIT_CODE_WEIGHTS, checkEntityCode, type EntityCodeCheck, type EntityCodeKind } from "../creditCode.ts";
 import { cellText, parseDateCell, splitList, type CellValue } from "./cells.ts";
 
 export type Severity = "error" | "flag";
@@ -111,6 +111,27 @@ function text(get: FieldGetter, field: string, add: ReturnType<typeof issueMaker
 
 const RISK_WORDS: Record<string, RiskClass> = { 低风险: "A", 一般风险: "B", 较高风险: "C", 高风险: "D", 低: "A", 一般: "B", 较高: "C", 高: "D" };
 
+const CODE_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < CREDIT_CODE_ALPHABET.length; i++) CODE_VALUE[CREDIT_CODE_ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * The common case, decided without allocating: an 18-character upper-case credit code with a
+ * correct check character, nothing to clean. Anything else goes through checkEntityCode (same
+ * result for these; it also explains every other case).
+ */
+function isCleanValidCreditCode(v: unknown): v is string {
+  if (typeof v !== "string" || v.length !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = v.charCodeAt(i);
+    const x = c < 128 ? CODE_VALUE[c]! : -1;
+    if (x < 0) return false;
+    sum += x * CREDIT_CODE_WEIGHTS[i]!;
+  }
+  const check = 31 - (sum % 31);
+  return v.charCodeAt(17) === CREDIT_CODE_ALPHABET.charCodeAt(check === 31 ? 0 : check);
+}
+
 export function validateEntityRow(get: FieldGetter): RowResult<EntityRow> {
   const issues: Omit<RowIssue, "row">[] = [];
   const add = issueMaker(get, issues);
@@ -120,7 +141,7 @@ export function validateEntityRow(get: FieldGetter): RowResult<EntityRow> {
   const src = cellText(cc.value) === null && cellText(rn.value) !== null ? rn : cc;
   const codeIssue = (rule: string, severity: Severity, message: string) =>
     issues.push({ field: "code", column: src.column ?? cc.column ?? rn.column, rule, severity, message });
-  const codeCheck = checkEntityCode(src.value);
+  const codeCheck: EntityCodeCheck = isCleanValidCreditCode(src.value) ? { ok: true, kind: "creditCode", code: src.value } : checkEntityCode(src.value);
   let code: string | null = null;
   let codeKind: EntityCodeKind = "creditCode";
   if (!codeCheck.ok) codeIssue(codeCheck.rule, "error", codeCheck.message);

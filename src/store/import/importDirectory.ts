@@ -41,6 +41,7 @@ import {
 import type { JsonValue } from "../../audit/chain.ts";
 import type { PostgresStore, SqliteStore, Store } from "../index.ts";
 import { ENTITY_TARGET, INSPECTOR_TARGET, entityStatus, entityValues, inspectorValues, updatableColumns, type TargetColumn } from "./mapping.ts";
+import { checkTriggers } from "../bulk/bulkInsert.ts";
 import { appendAuditPgRaw, appendAuditSqliteRaw, sqliteDateTime } from "./rawAudit.ts";
 
 export type DirectoryKind = "entities" | "inspectors";
@@ -73,6 +74,13 @@ export interface ImportDirectoryOptions {
   format?: ImportOptions["format"];
   sheet?: string;
   allowGb18030?: boolean;
+  /**
+   * SQLite: from this file size on (bytes; default 16 MiB, about 130,000 entity rows), the
+   * table's CHECK-emulating triggers are dropped inside the transaction, their conditions checked
+   * once, set-based, over the rows written, and the triggers re-created (as the bulk loader does):
+   * per-row triggers cost more than half of a big import's write time. 0 = always.
+   */
+  deferChecksFrom?: number;
 }
 
 export interface DirectoryImportReport {
@@ -291,6 +299,7 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
   const table = o.kind;
   const cacheSize = db.pragma("cache_size", { simple: true }) as number;
   db.pragma("cache_size = -131072"); // 128 MiB while importing
+  let deferred: (() => void) | null = null;
   db.exec("BEGIN IMMEDIATE");
   try {
     const report = await run(
@@ -304,6 +313,8 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
         writer(plan, updatable, now) {
           const cols = plan.target;
           const nowText = sqliteDateTime(now);
+          const size = o.totalBytes ?? (o.source instanceof Uint8Array ? o.source.length : 0);
+          if (size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM)) deferred = deferChecks(db, plan.table, plan.updatedAt ? `"updated_at" = '${nowText}'` : null);
           const today = now.toISOString().slice(0, 10);
           const names = cols.map((c) => q(c.name));
           const set = updatable.map((c) => `${q(c.name)} = excluded.${q(c.name)}`);
@@ -333,6 +344,7 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
               }
             },
             async flush() {
+              deferred?.();
               return changes;
             },
           };
@@ -351,6 +363,31 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
   } finally {
     db.pragma(`cache_size = ${Number(cacheSize)}`);
   }
+}
+
+const DEFER_CHECKS_FROM = 16 * 1024 * 1024;
+
+/**
+ * Drops the CHECK-emulating triggers of `table` (BEFORE INSERT ones as the bulk loader finds them,
+ * and their BEFORE UPDATE twins `ck_<name>_upd`) inside the open transaction; returns the function
+ * that checks all their conditions in one scan over the rows written (`written`: a condition
+ * selecting them, or null for the whole table), fails with the trigger's message, and re-creates
+ * the triggers. A rollback restores them anyway (SQLite DDL is transactional).
+ */
+function deferChecks(db: SqliteStore["raw"], table: string, written: string | null): () => void {
+  const inserts = checkTriggers(db, table);
+  if (inserts.length === 0) return () => {};
+  const all = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`).all(table) as { name: string; sql: string }[];
+  const twins = new Set(inserts.map((t) => t.name.replace(/_ins$/, "_upd")));
+  const dropped = [...inserts.map((t) => ({ name: t.name, sql: t.sql })), ...all.filter((t) => twins.has(t.name) && !inserts.some((i) => i.name === t.name))];
+  for (const t of dropped) db.exec(`DROP TRIGGER ${q(t.name)}`);
+  return () => {
+    const which = inserts.map((t, k) => `WHEN NOT (${t.condition}) THEN ${k}`).join(" ");
+    const any = inserts.map((t) => `NOT (${t.condition})`).join(" OR ");
+    const bad = db.prepare(`SELECT rowid AS id, CASE ${which} END AS k FROM ${q(table)} WHERE ${written ? `${written} AND ` : ""}(${any}) LIMIT 1`).get() as { id: number; k: number } | undefined;
+    if (bad) throw new Error(`${inserts[bad.k]!.message} (table ${table}, row ${bad.id})`);
+    for (const t of dropped) db.exec(t.sql);
+  };
 }
 
 // ── PostgreSQL ────────────────────────────────────────────────────────────────────────────────
