@@ -230,6 +230,18 @@ describe("properties (fast-check)", () => {
     );
   });
 
+  it("the seed changes teams only: visits, days and unscheduled tasks do not depend on it", () => {
+    fc.assert(
+      fc.property(smallInstance, fc.stringMatching(/^[0-9a-f]{1,8}$/), (inst, seed) => {
+        const a = optimize(inst);
+        const b = optimize({ ...inst, seed });
+        expect(b.unscheduled).toEqual(a.unscheduled);
+        expect(b.visits.map((v) => [v.entity, v.day, v.tasks, v.team.length])).toEqual(a.visits.map((v) => [v.entity, v.day, v.tasks, v.team.length]));
+      }),
+      { numRuns: 40, seed: 45 },
+    );
+  });
+
   it("draws different teams for different seeds (the seed matters)", () => {
     const inst = generateInstance({ tasks: 40, departments: 2, inspectors: 20, days: 10, districts: 1, seed: "teams" });
     const seen = new Set<string>();
