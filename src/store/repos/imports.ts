@@ -8,20 +8,11 @@
  * Parsing is the directory engineer's (src/directories/import, src/directories/itemLists).
  */
 import { createHash } from "node:crypto";
-import {
-  ImportError,
-  importEntities,
-  importInspectors,
-  type ByteSource,
-  type EntityRow,
-  type ImportProgress,
-  type ImportSummary,
-  type InspectorRow,
-  type RowIssue,
-} from "../../directories/import/index.ts";
+import { ImportError, type ByteSource } from "../../directories/import/index.ts";
+import { importDirectory as storeImportDirectory } from "../import/index.ts";
 import { parseInspectionItems, parseJointTemplates, type InspectionItem as ListItem } from "../../directories/itemLists/index.ts";
 import { inTransaction } from "./audit.ts";
-import { RepoError, type RepoStore, type Tx } from "./db.ts";
+import { RepoError, type RepoStore } from "./db.ts";
 import { asArray } from "./directories.ts";
 
 export type ImportKind = "entities" | "inspectors" | "items" | "joint-items";
@@ -61,61 +52,16 @@ function fileError(e: unknown): never {
   throw e;
 }
 
-// ── mapping to the data model ──────────────────────────────────────────────────────────────
-
-const KIND_WORDS: [RegExp, "enterprise" | "individual" | "cooperative" | "other"][] = [
-  [/个体|individual/i, "individual"],
-  [/合作社|cooperative/i, "cooperative"],
-  [/企业|公司|enterprise|company|分支|非公司/i, "enterprise"],
-];
-
-export function entityKind(row: Pick<EntityRow, "entityType" | "code" | "codeKind">): "enterprise" | "individual" | "cooperative" | "other" {
-  if (row.entityType) {
-    for (const [re, k] of KIND_WORDS) if (re.test(row.entityType)) return k;
-    return "other";
-  }
-  if (row.codeKind === "creditCode" && row.code[0] === "9") return row.code[1] === "1" ? "enterprise" : row.code[1] === "2" ? "individual" : row.code[1] === "3" ? "cooperative" : "other";
-  return "other";
-}
-
-const STATUS_WORDS: [RegExp, string][] = [
-  [/^(存续|在业|开业|正常|active|在营|登记成立)/i, "active"],
-  [/注销|deregistered/i, "deregistered"],
-  [/吊销|revoked/i, "revoked"],
-  [/撤销|cancelled/i, "cancelled"],
-  [/迁出|moved/i, "moved-out"],
-  [/停业|歇业|关闭|清算|closed/i, "closed"],
-];
-
-export function entityStatus(s: string | null): string | null {
-  if (s === null) return "active";
-  for (const [re, v] of STATUS_WORDS) if (re.test(s.trim())) return v;
-  return null;
-}
-
-function entityData(r: EntityRow, flags: RowIssue[]) {
-  return {
-    code: r.code,
-    codeKind: r.codeKind === "creditCode" ? "uscc" : "regno",
-    checksumFailed: flags.some((f) => f.field === "code" && f.rule === "checksum"),
-    name: r.name,
-    districtCode: r.districtCode,
-    address: r.address,
-    industryCode: r.industryCode,
-    kind: entityKind(r),
-    status: entityStatus(r.status)!,
-    riskClass: r.riskClass,
-    establishedOn: r.establishedOn,
-  };
-}
-
 type Progress = (p: { phase: string; rowsRead: number; bytesRead?: number; totalBytes?: number | null }) => void;
 
 function same(a: Record<string, unknown>, b: Record<string, unknown>, keys: string[]): boolean {
   return keys.every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
 }
 
-/** Entities or inspectors from CSV/XLSX bytes. */
+/**
+ * Entities or inspectors from CSV/XLSX/XLS bytes, through the store's raw-driver import
+ * (src/store/import: one transaction, prepared upserts, audit entry in the same transaction).
+ */
 export async function importDirectory(
   store: RepoStore,
   kind: "entities" | "inspectors",
@@ -123,132 +69,33 @@ export async function importDirectory(
   actor: string,
   options: { totalBytes?: number; onProgress?: Progress; fileName?: string; batchSize?: number } = {},
 ): Promise<ImportReport> {
-  const departments = kind === "inspectors" ? await store.prisma.department.findMany() : [];
-  const deptByKey = new Map<string, number>();
-  for (const d of departments) {
-    deptByKey.set(d.code, d.id);
-    deptByKey.set(d.name, d.id);
+  let r: Awaited<ReturnType<typeof storeImportDirectory>>;
+  try {
+    r = await storeImportDirectory(store, {
+      kind,
+      source,
+      fileName: options.fileName ?? "upload",
+      actor,
+      ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.onProgress ? { onProgress: (p) => options.onProgress!({ phase: p.phase, rowsRead: p.rowsRead, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) } : {}),
+    });
+  } catch (e) {
+    fileError(e);
   }
-  return inTransaction(
-    store,
-    async (tx) => {
-      const onProgress = (p: ImportProgress) => options.onProgress?.({ phase: "reading", ...p });
-      const opts = { totalBytes: options.totalBytes, onProgress, maxIssuesInSummary: MAX_REPORTED_ISSUES, ...(options.batchSize ? { batchSize: options.batchSize } : {}) };
-      const issues: ImportIssue[] = [];
-      let created = 0, updated = 0, unchanged = 0, extraRejected = 0;
-      let summary: ImportSummary;
-      try {
-        if (kind === "entities") {
-          const imp = importEntities(source, opts);
-          for await (const batch of imp) {
-            issues.push(...batch.issues);
-            const good = batch.rows.filter((r) => {
-              if (entityStatus(r.value.status) !== null) return true;
-              issues.push({ row: r.row, field: "status", column: null, rule: "unknownStatus", severity: "error", message: `状态 "${r.value.status}" is not one of 存续/在业, 注销, 吊销, 撤销, 停业/歇业, 迁出` });
-              extraRejected++;
-              return false;
-            });
-            const c = await upsertEntities(tx, good.map((r) => entityData(r.value, r.flags)));
-            created += c.created; updated += c.updated; unchanged += c.unchanged;
-          }
-          summary = imp.summary();
-        } else {
-          const imp = importInspectors(source, opts);
-          for await (const batch of imp) {
-            issues.push(...batch.issues);
-            const good: { row: number; value: InspectorRow; departmentId: number }[] = [];
-            for (const r of batch.rows) {
-              const departmentId = deptByKey.get(r.value.department);
-              if (departmentId === undefined) {
-                issues.push({ row: r.row, field: "department", column: null, rule: "unknownDepartment", severity: "error", message: `部门 "${r.value.department}" is neither the code nor the name of a department` });
-                extraRejected++;
-              } else good.push({ ...r, departmentId });
-            }
-            const c = await upsertInspectors(tx, good);
-            created += c.created; updated += c.updated; unchanged += c.unchanged;
-          }
-          summary = imp.summary();
-        }
-      } catch (e) {
-        fileError(e);
-      }
-      issues.sort((a, b) => a.row - b.row);
-      const report: ImportReport = {
-        kind,
-        format: summary.format,
-        rowsRead: summary.rowsRead,
-        accepted: summary.accepted - extraRejected,
-        rejected: summary.rejected + extraRejected,
-        flagged: summary.flagged,
-        created,
-        updated,
-        unchanged,
-        issues: issues.slice(0, MAX_REPORTED_ISSUES),
-        issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
-      };
-      options.onProgress?.({ phase: "done", rowsRead: summary.rowsRead });
-      return {
-        value: report,
-        audit: { actor, action: `import.${kind}`, subject: `directory:${kind}`, payload: { file: options.fileName ?? null, ...report, issues: report.issues.length } },
-      };
-    },
-    IMPORT_TX,
-  );
-}
-
-const ENTITY_FIELDS = ["codeKind", "checksumFailed", "name", "districtCode", "address", "industryCode", "kind", "status", "riskClass", "establishedOn"];
-
-async function upsertEntities(tx: Tx, rows: ReturnType<typeof entityData>[]) {
-  // Last row wins within a file (the parser flags duplicates).
-  const byCode = new Map(rows.map((r) => [r.code, r]));
-  const existing = await tx.entity.findMany({ where: { code: { in: [...byCode.keys()] } } });
-  const old = new Map(existing.map((e) => [e.code, e]));
-  const fresh = [...byCode.values()].filter((r) => !old.has(r.code));
-  if (fresh.length > 0) await tx.entity.createMany({ data: fresh });
-  let updated = 0, unchanged = 0;
-  for (const r of byCode.values()) {
-    const o = old.get(r.code);
-    if (!o) continue;
-    if (same(o as unknown as Record<string, unknown>, r, ENTITY_FIELDS)) unchanged++;
-    else {
-      await tx.entity.update({ where: { code: r.code }, data: { ...r, ...(o.status !== r.status ? { statusChangedOn: new Date().toISOString().slice(0, 10) } : {}) } });
-      updated++;
-    }
-  }
-  return { created: fresh.length, updated, unchanged };
-}
-
-async function upsertInspectors(tx: Tx, rows: { value: InspectorRow; departmentId: number }[]) {
-  const data = new Map(
-    rows.map((r) => [
-      r.value.certificateNo,
-      {
-        certificateNo: r.value.certificateNo,
-        departmentId: r.departmentId,
-        name: r.value.name,
-        qualifications: r.value.qualifications,
-        specialities: r.value.specialities,
-        districts: r.value.districts,
-        active: r.value.active,
-      },
-    ]),
-  );
-  const existing = await tx.inspector.findMany({ where: { certificateNo: { in: [...data.keys()] } } });
-  const old = new Map(existing.map((e) => [e.certificateNo, e]));
-  const fresh = [...data.values()].filter((r) => !old.has(r.certificateNo));
-  if (fresh.length > 0) await tx.inspector.createMany({ data: fresh });
-  let updated = 0, unchanged = 0;
-  for (const r of data.values()) {
-    const o = old.get(r.certificateNo);
-    if (!o) continue;
-    const cmp = { ...o, qualifications: asArray(o.qualifications), specialities: asArray(o.specialities), districts: asArray(o.districts) };
-    if (same(cmp as unknown as Record<string, unknown>, r, ["departmentId", "name", "qualifications", "specialities", "districts", "active"])) unchanged++;
-    else {
-      await tx.inspector.update({ where: { certificateNo: r.certificateNo }, data: r });
-      updated++;
-    }
-  }
-  return { created: fresh.length, updated, unchanged };
+  return {
+    kind,
+    format: r.format,
+    rowsRead: r.rowsRead,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    flagged: r.flagged,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    issues: r.issues.slice(0, MAX_REPORTED_ISSUES),
+    issuesTruncated: r.issues.length > MAX_REPORTED_ISSUES,
+  };
 }
 
 // ── item lists (抽查事项清单, 联合抽查事项清单) ──────────────────────────────────────────────────
