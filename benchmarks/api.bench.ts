@@ -243,7 +243,8 @@ async function main(): Promise<void> {
       const c1 = await cpu();
       const cpuUs = (c1.user - c0.user + c1.system - c0.system) / Math.max(1, res.requests.total);
       const d1 = kind === "postgresql" ? postgresCpuUs(dbName) : null;
-      const dbCpuUs = d0 !== null && d1 !== null ? (d1 - d0) / Math.max(1, res.requests.total) : null;
+      // null too when a backend ended during the run (its ticks left the sum)
+      const dbCpuUs = d0 !== null && d1 !== null && d1 >= d0 ? (d1 - d0) / Math.max(1, res.requests.total) : null;
       const f: Figure = { name, cpuUs, dbCpuUs, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors };
       figures.push(f);
       console.log(

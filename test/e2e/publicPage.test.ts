@@ -13,8 +13,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../api/app.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
 import { publishToReadModel } from "../../src/store/readModel/index.ts";
-import { KNOWN, fixtureRecords, sqliteStore } from "./fixtures.ts";
+import { KNOWN, fixtureRecords } from "./fixtures.ts";
 
 const CHROMIUM = process.env.SSJ_CHROMIUM || "/usr/bin/chromium";
 const REQUIRE = process.env.SSJ_REQUIRE_BROWSER === "1";
@@ -24,7 +25,7 @@ if (!haveBrowser) console.warn(`[skip] browser end-to-end test: ${CHROMIUM} not 
 
 describe.skipIf(!haveBrowser)("公示 page in headless Chromium", () => {
   let dir: string;
-  let store: ReturnType<typeof sqliteStore>;
+  let store: Store;
   let app: FastifyInstance;
   let base: string;
   let context: BrowserContext;
@@ -32,9 +33,11 @@ describe.skipIf(!haveBrowser)("公示 page in headless Chromium", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ssj-e2e-"));
-    store = sqliteStore(join(dir, "ssj.db"));
+    // The real store on a fresh SQLite file, migrated, with the known records published.
+    store = await openStore({ databaseUrl: `file:${join(dir, "ssj.db")}` });
+    await store.migrate();
     await publishToReadModel(store, fixtureRecords());
-    app = await buildApp({ store, tokenLookup: async () => null });
+    app = await buildApp({ store });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     const { chromium } = await import("playwright-core");
     context = await chromium.launchPersistentContext(join(dir, "profile"), {
