@@ -175,7 +175,7 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     let ok = staffCache.get(key);
     if (!ok) {
       ok = new Uint8Array(D);
-      for (let t = 0; t < D; t++) ok[t] = staffable(pool, t, rules.minPerDepartment, task.requires) ? 1 : 0;
+      for (let t = 0; t < D; t++) ok[t] = staffable(pool, t, Math.max(1, rules.minPerDepartment), task.requires) ? 1 : 0;
       staffCache.set(key, ok);
     }
     let a = lo;
@@ -230,9 +230,9 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       g.needs = [{ dept: depts[0]!, k: Math.max(rules.minSoloDepartment, rules.minTeam, rules.minPerDepartment, 1), requires: unionRequires(g.tasks, depts[0]!) }];
       return;
     }
-    g.needs = depts.map((dept) => ({ dept, k: Math.max(rules.minPerDepartment, 0), requires: unionRequires(g.tasks, dept) }));
-    // Requirements need an officer per department anyway; make sure every department sends one.
-    for (const n of g.needs) if (n.k === 0 && n.requires.length > 0) n.k = 1;
+    // Every department sends at least one officer: the qualification rule asks, for each task, an
+    // officer of its department on the team (even with minPerDepartment 0 and no requirement).
+    g.needs = depts.map((dept) => ({ dept, k: Math.max(rules.minPerDepartment, 1), requires: unionRequires(g.tasks, dept) }));
     let total = g.needs.reduce((a, n) => a + n.k, 0);
     while (total < rules.minTeam) {
       let best = -1;
@@ -278,7 +278,8 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
   const addDemand = (g: Group, sign: number) => {
     for (const n of g.needs) demandOf(keyOf(g, n.dept))[g.day]! += sign * n.k;
   };
-  const validDay = (g: Group, t: number) => g.needs.every((n) => staffable(poolFor(g.entity, n.dept), t, n.k, n.requires));
+  const validDay = (g: Group, t: number) =>
+    g.needs.reduce((a, n) => a + n.k, 0) >= rules.minTeam && g.needs.every((n) => staffable(poolFor(g.entity, n.dept), t, n.k, n.requires));
   /** Puts g on its best untried valid day; false when there is none. */
   const place = (g: Group): boolean => {
     const cands: [number, number][] = [];
@@ -373,7 +374,6 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     const m = new Map<string, Seat[]>();
     for (const g of live)
       for (const n of g.needs) {
-        if (n.k === 0) continue; // minPerDepartment 0: the department need not send anyone
         const comp = clusterOf.get(keyOf(g, n.dept))!;
         let l = m.get(comp);
         if (!l) m.set(comp, (l = []));

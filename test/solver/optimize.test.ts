@@ -194,6 +194,36 @@ describe("properties (fast-check)", () => {
     );
   });
 
+  it("stays feasible under other rules (team sizes 0–4, caps 0.2–1)", () => {
+    const withRules = fc
+      .record({
+        tasks: fc.integer({ min: 1, max: 50 }),
+        departments: fc.integer({ min: 1, max: 4 }),
+        inspectors: fc.integer({ min: 2, max: 30 }),
+        days: fc.integer({ min: 1, max: 15 }),
+        districts: fc.integer({ min: 1, max: 3 }),
+        entities: fc.integer({ min: 1, max: 20 }),
+        dailyCapacity: fc.integer({ min: 1, max: 3 }),
+        totalCapacity: fc.integer({ min: 1, max: 10 }),
+        unavailableRate: fc.constantFrom(0, 0.2),
+        recusalRate: fc.constantFrom(0, 0.1),
+        seed: fc.string({ minLength: 1, maxLength: 4 }),
+        rules: fc.record({
+          minTeam: fc.integer({ min: 0, max: 4 }),
+          minPerDepartment: fc.integer({ min: 0, max: 2 }),
+          minSoloDepartment: fc.integer({ min: 0, max: 3 }),
+          assignmentCap: fc.constantFrom(0.2, 0.5, 1),
+        }),
+      })
+      .map((o) => generateInstance(o));
+    fc.assert(
+      fc.property(withRules, (inst) => {
+        expectSound(inst, optimize(inst));
+      }),
+      { numRuns: 200, seed: 46 },
+    );
+  });
+
   it("is deterministic: same instance and seed give a byte-identical schedule", () => {
     fc.assert(
       fc.property(smallInstance, (inst) => {
