@@ -300,12 +300,16 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
   const cacheSize = db.pragma("cache_size", { simple: true }) as number;
   db.pragma("cache_size = -131072"); // 128 MiB while importing
   let deferred: (() => void) | null = null;
+  let indexes: { name: string; sql: string }[] = [];
+  let countAtStart: number | null = null;
   db.exec("BEGIN IMMEDIATE");
   try {
     const report = await run(
       {
         async count() {
-          return (db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number }).n;
+          const n = (db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number }).n;
+          countAtStart ??= n;
+          return n;
         },
         async departments() {
           return db.prepare(`SELECT id, code, name FROM "departments"`).all() as { id: number; code: string; name: string }[];
@@ -314,7 +318,16 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
           const cols = plan.target;
           const nowText = sqliteDateTime(now);
           const size = o.totalBytes ?? (o.source instanceof Uint8Array ? o.source.length : 0);
-          if (size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM)) deferred = deferChecks(db, plan.table, plan.updatedAt ? `"updated_at" = '${nowText}'` : null);
+          const big = size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM);
+          if (big) deferred = deferChecks(db, plan.table, plan.updatedAt ? `"updated_at" = '${nowText}'` : null);
+          // A big file into an empty table (a first import): plain INSERTs with the table's indexes
+          // dropped and built once at the end, as the bulk loader does. The parser rejects duplicate
+          // keys, and re-creating the UNIQUE index would fail the import if one got through.
+          const emptyLoad = big && countAtStart === 0;
+          if (emptyLoad) {
+            indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`).all(plan.table) as { name: string; sql: string }[];
+            for (const ix of indexes) db.exec(`DROP INDEX ${q(ix.name)}`);
+          }
           const today = now.toISOString().slice(0, 10);
           const names = cols.map((c) => q(c.name));
           const set = updatable.map((c) => `${q(c.name)} = excluded.${q(c.name)}`);
@@ -324,8 +337,8 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
           const stamps = plan.updatedAt ? ["created_at", "updated_at"] : ["created_at"];
           if (plan.updatedAt) set.push(`"updated_at" = excluded."updated_at"`);
           const sql =
-            `INSERT INTO ${q(plan.table)} (${[...names, ...stamps.map(q)].join(", ")}) VALUES (${[...cols.map(() => "?"), ...stamps.map(() => `'${nowText}'`)].join(", ")}) ` +
-            `ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`;
+            `INSERT INTO ${q(plan.table)} (${[...names, ...stamps.map(q)].join(", ")}) VALUES (${[...cols.map(() => "?"), ...stamps.map(() => `'${nowText}'`)].join(", ")})` +
+            (emptyLoad ? "" : ` ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`);
           const insert = db.prepare(sql);
           const types = cols.map((c) => c.type);
           const convert = types.map((t) => t === "bool" || t === "json");
@@ -345,6 +358,7 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
             },
             async flush() {
               deferred?.();
+              for (const ix of indexes) db.exec(ix.sql);
               return changes;
             },
           };
