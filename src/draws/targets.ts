@@ -13,7 +13,7 @@
  * candidates, all are selected and `shortfall` says how many are missing.
  */
 import { availableParallelism } from "node:os";
-import { candidateMask } from "./freeze.ts";
+import { candidateMask, poolIndex } from "./freeze.ts";
 import { ceilRatio, parseRatio, DrawInputError } from "./rational.ts";
 import { computeTickets, computeTicketsParallel, stratumOrderTable, wordsHex, type StratumOrder } from "./tickets.ts";
 import { RISK_CLASSES, type FrozenInputs, type Quota, type RiskClass } from "./types.ts";
@@ -68,24 +68,46 @@ export function drawTargets(f: FrozenInputs, seedHex: string, order: TicketOrder
   const { codes } = f.pool;
   const T = order.tickets;
   const extra = f.config.substitutes;
-  const hexCache: (string | undefined)[] = new Array(codes.length);
-  const hexOf = (i: number) => (hexCache[i] ??= wordsHex(T, 8 * i, 2));
+  // Display tickets, cached per stratum position (every department walks the same order).
+  const hexAt: Record<string, string[]> = { A: [], B: [], C: [], D: [] };
   return f.departments.map((d, di) => {
-    const mask = candidateMask(f, di);
+    // 不定向 departments: candidates = the stratum minus the department's exclusions, counted
+    // from the (short) exclusion list; 定向 ones use a mask over the pool.
+    let isCandidate: (i: number) => boolean;
+    const excludedPerStratum: Record<string, number> = { A: 0, B: 0, C: 0, D: 0 };
+    let mask: Uint8Array | null = null;
+    if (d.scope.kind === "all") {
+      const ex = new Set<number>();
+      for (const x of d.excluded) {
+        const i = poolIndex(codes, x.code);
+        if (i >= 0 && !ex.has(i)) {
+          ex.add(i);
+          excludedPerStratum[f.pool.strata[i]!]!++;
+        }
+      }
+      isCandidate = ex.size === 0 ? () => true : (i) => !ex.has(i);
+    } else {
+      const m = (mask = candidateMask(f, di));
+      isCandidate = (i) => m[i] === 1;
+    }
     const strata = RISK_CLASSES.map((k): StratumResult => {
       const so = order.byStratum[k];
       const members = so.members;
       let n = 0;
-      if (d.scope.kind === "all" && d.excluded.length === 0) n = members.length;
+      if (!mask) n = members.length - excludedPerStratum[k]!;
       else for (let j = 0; j < members.length; j++) n += mask[members[j]!]!;
       const quota = quotaFor(d.quotas[k], n);
       const take = Math.min(quota, n);
       const selected: RankedEntity[] = [];
       const next: RankedEntity[] = [];
+      // Expected walk length: (take + extra) / (share of the stratum that are candidates).
+      so.reserve(n > 0 ? Math.ceil(((take + extra) * members.length * 1.05) / n) + 64 : 0);
+      const hx = hexAt[k]!;
       for (let j = 0; j < members.length && selected.length + next.length < take + extra; j++) {
         const i = so.at(j);
-        if (!mask[i]) continue;
-        const row: RankedEntity = [selected.length + next.length + 1, codes[i]!, hexOf(i)];
+        if (!isCandidate(i)) continue;
+        while (hx.length <= j) hx.push(wordsHex(T, 8 * so.at(hx.length), 2));
+        const row: RankedEntity = [selected.length + next.length + 1, codes[i]!, hx[j]!];
         if (selected.length < take) selected.push(row);
         else next.push(row);
       }

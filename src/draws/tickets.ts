@@ -113,8 +113,15 @@ export class StratumOrder {
   /** Pool index of the j-th member in ticket order (0-based), or -1 past the end. */
   at(j: number): number {
     if (j >= this.members.length) return -1;
-    if (j >= this.count) this.extend(j + 1);
+    // Grow geometrically: each extension scans the whole stratum once.
+    if (j >= this.count) this.extend(Math.max(j + 1, 2 * this.count, 1024));
     return this.sorted[j]!;
+  }
+
+  /** Make sure the first `n` positions are sorted (a hint before a walk of about n steps). */
+  reserve(n: number): void {
+    const want = Math.min(n, this.members.length);
+    if (want > this.count) this.extend(want);
   }
 
   /** The whole order. */
