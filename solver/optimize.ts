@@ -478,14 +478,20 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       return g.tasks.length / g.needs.reduce((a, n) => a + n.k, 0);
     };
     const order = seats.map((_, j) => j).sort((a, b) => value(b) - value(a) || seats[a]!.group - seats[b]!.group || a - b);
-    for (const j of order) {
-      const sinks = net.sinkEdges[j]!;
-      for (const e of sinks) pf.setCapacity(pids[e]!, net.cap[e]!);
+    // One max-flow per seat on small components; on large ones seats are admitted in at most
+    // 64 priority batches (a seat admitted earlier keeps its staff: sink flows never decrease).
+    const batch = Math.max(1, Math.ceil(order.length / 64));
+    for (let b = 0; b < order.length; b += batch) {
+      const admitted = order.slice(b, b + batch);
+      for (const j of admitted) for (const e of net.sinkEdges[j]!) pf.setCapacity(pids[e]!, net.cap[e]!);
       pf.maxflow(0, 1);
-      if (sinks.every((e) => pf.flow(pids[e]!) === net.cap[e]!)) continue;
-      for (const e of sinks) {
-        pf.cancel(pids[e]!, pf.flow(pids[e]!), 0);
-        pf.setCapacity(pids[e]!, 0);
+      for (const j of admitted) {
+        const sinks = net.sinkEdges[j]!;
+        if (sinks.every((e) => pf.flow(pids[e]!) === net.cap[e]!)) continue;
+        for (const e of sinks) {
+          pf.cancel(pids[e]!, pf.flow(pids[e]!), 0);
+          pf.setCapacity(pids[e]!, 0);
+        }
       }
     }
     return pids.map((id) => pf.flow(id));
