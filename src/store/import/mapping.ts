@@ -14,11 +14,22 @@ const KIND_WORDS: [RegExp, EntityKindValue][] = [
   [/企业|公司|enterprise|company|分支|非公司/i, "enterprise"],
 ];
 
+const kindCache = new Map<string, EntityKindValue>();
+
 /** The model's entity kind from 主体类型 text, else from the credit code's second character. */
 export function entityKind(row: Pick<EntityRow, "entityType" | "code" | "codeKind">): EntityKindValue {
   if (row.entityType) {
-    for (const [re, k] of KIND_WORDS) if (re.test(row.entityType)) return k;
-    return "other";
+    let kind = kindCache.get(row.entityType);
+    if (kind === undefined) {
+      kind = "other";
+      for (const [re, k] of KIND_WORDS)
+        if (re.test(row.entityType)) {
+          kind = k;
+          break;
+        }
+      if (kindCache.size < 10_000) kindCache.set(row.entityType, kind);
+    }
+    return kind;
   }
   if (row.codeKind === "creditCode" && row.code.charCodeAt(0) === 57 /* 9 */) {
     const c = row.code[1];
