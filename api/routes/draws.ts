@@ -255,6 +255,32 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
+  app.get(
+    "/draws/:id/verify",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["draws"],
+        summary: "Recompute the stored manifest of a drawn draw (commitment, seed, every result)",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            path: Type.Optional(Type.String()),
+            message: Type.Optional(Type.String()),
+            summary: Type.Optional(Type.Unknown()),
+            knownDraw: Type.Union([Type.Object({ id: Type.Integer(), status: Type.String(), matchesStored: Type.Boolean() }), Type.Null()]),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      await assertReadable(requirePrincipal(request), request.params.id);
+      return verifyUploadedManifest(store, await manifestText(store, request.params.id));
+    },
+  );
+
   app.post(
     "/draws/verify",
     {

@@ -98,6 +98,8 @@ describe("draw ceremony (commit-reveal)", () => {
     const bad = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: m });
     expect(bad.json().ok).toBe(false);
     expect(bad.json().path).toMatch(/^results\.targets/);
+    const stored2 = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/verify` });
+    expect(stored2.json()).toMatchObject({ ok: true, knownDraw: { id: drawId, matchesStored: true } });
     const junk = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: { hello: "world" } });
     expect(junk.statusCode).toBe(422);
     expect(junk.json().code).toBe("NOT_A_MANIFEST");

@@ -49,6 +49,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /draws/:id/void": [AO, "/draws/999999/void"],
   "GET /draws/:id/manifest": [A, "/draws/999999/manifest"],
   "POST /draws/verify": [A, "/draws/verify"],
+  "GET /draws/:id/verify": [A, "/draws/999999/verify"],
   "GET /result-categories": [A, "/result-categories"],
   "GET /tasks": [A, "/tasks"],
   "POST /tasks": [AO, "/tasks"],
