@@ -411,6 +411,7 @@ const PG_ARRAY: Record<TargetColumn["type"], string> = { text: "text[]", int: "i
 async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): Promise<DirectoryImportReport> {
   const client = await store.raw.connect();
   let broken = false;
+  let countAtStart: number | null = null;
   try {
     await client.query("BEGIN");
     try {
@@ -419,13 +420,16 @@ async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): 
       const report = await run(
         {
           async count() {
-            return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(o.kind)}`)).rows[0]!.n);
+            const n = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(o.kind)}`)).rows[0]!.n);
+            countAtStart ??= n;
+            return n;
           },
           async departments() {
             return (await client.query<{ id: number; code: string; name: string }>(`SELECT id, code, name FROM "departments"`)).rows;
           },
           writer(plan, updatable, now) {
-            return pgWriter(client, plan, updatable, now);
+            const size = o.totalBytes ?? (o.source instanceof Uint8Array ? o.source.length : 0);
+            return pgWriter(client, plan, updatable, now, size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM) && countAtStart === 0);
           },
           async audit(entry, at) {
             return (await appendAuditPgRaw(client, entry, at)).seq;
@@ -446,7 +450,13 @@ async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): 
   }
 }
 
-function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date): Writer {
+/**
+ * With `emptyLoad` (a big file into an empty table), the table's indexes that back no constraint
+ * (Prisma's UNIQUE indexes included) are dropped before the first batch and re-created at the
+ * end in the same transaction, and rows go in with a plain INSERT (the parser rejects duplicate
+ * keys; the UNIQUE index build would fail the import if one got through), as the bulk loader does.
+ */
+function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date, emptyLoad: boolean): Writer {
   const cols = plan.target;
   const t = q(plan.table);
   const today = now.toISOString().slice(0, 10);
@@ -458,14 +468,26 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
     set.push(`"status_changed_on" = CASE WHEN ${t}."status" IS DISTINCT FROM EXCLUDED."status" THEN '${today}' ELSE ${t}."status_changed_on" END`);
   if (plan.updatedAt) set.push(`"updated_at" = CURRENT_TIMESTAMP`);
   const sql =
-    `INSERT INTO ${t} (${cols.map((c) => q(c.name)).join(", ")}) SELECT ${select} FROM unnest(${params}) AS u(${cols.map((_, k) => `c${k}`).join(", ")}) ` +
-    `ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`;
+    `INSERT INTO ${t} (${cols.map((c) => q(c.name)).join(", ")}) SELECT ${select} FROM unnest(${params}) AS u(${cols.map((_, k) => `c${k}`).join(", ")})` +
+    (emptyLoad ? "" : ` ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`);
+  let indexes: { indexname: string; indexdef: string }[] | null = null;
   const json = cols.map((c) => c.type === "json");
   let changes = 0;
   // One statement in flight while the next batch is parsed; the pg client runs them in order.
   let inFlight: Promise<void> | null = null;
   return {
     async write(rows) {
+      if (emptyLoad && indexes === null) {
+        indexes = (
+          await client.query<{ indexname: string; indexdef: string }>(
+            `SELECT i.indexname, i.indexdef FROM pg_indexes i
+              WHERE i.schemaname = current_schema() AND i.tablename = $1
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
+            [plan.table],
+          )
+        ).rows;
+        for (const ix of indexes) await client.query(`DROP INDEX ${q(ix.indexname)}`);
+      }
       const arrays: unknown[][] = cols.map(() => new Array(rows.length));
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r]!;
@@ -484,6 +506,7 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
     async flush() {
       if (inFlight) await inFlight;
       inFlight = null;
+      for (const ix of indexes ?? []) await client.query(ix.indexdef);
       return changes;
     },
   };
