@@ -22,6 +22,7 @@ import {
   revealSecret,
   runDrawOnce,
   submitSecret,
+  substituteInDraw,
   verifyUploadedManifest,
   voidDraw,
 } from "../../src/store/repos/draws.ts";
@@ -92,7 +93,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
   function actingDepartment(p: Principal, departmentId: number | undefined): number {
     if (p.role === "officer") {
       const d = departmentId ?? p.departmentId!;
-      assertDepartment(p, d, "that department's secret");
+      assertDepartment(p, d, "that department");
       return d;
     }
     if (departmentId === undefined) throw badRequest("admins must name departmentId", "body.departmentId", "VALIDATION_FAILED");
@@ -230,6 +231,53 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       const p = requirePrincipal(request);
       await assertLead(p, request.params.id);
       return voidDraw(store, request.params.id, request.body.reason.trim(), actorOf(p));
+    },
+  );
+
+  app.post(
+    "/draws/:id/substitutions",
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ["draws"],
+        summary: "递补: replace a drawn entity or officer by the next of the published random order, with a reason (appended to the manifest)",
+        params: IdParams,
+        body: Type.Union([
+          Type.Object(
+            {
+              kind: Type.Literal("target"),
+              out: Type.String({ pattern: "^[0-9A-Z]{15,18}$", description: "credit code of the drawn entity to replace" }),
+              reason: Type.String({ minLength: 2, maxLength: 500 }),
+              ...DeptField,
+            },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            {
+              kind: Type.Literal("inspector"),
+              entityCode: Type.String({ pattern: "^[0-9A-Z]{15,18}$" }),
+              out: Type.String({ minLength: 1, maxLength: 64, description: "certificate number of the drawn officer (or expert id) to replace" }),
+              expert: Type.Optional(Type.Boolean()),
+              reason: Type.String({ minLength: 2, maxLength: 500 }),
+              ...DeptField,
+            },
+            { additionalProperties: false },
+          ),
+        ]),
+        response: { 201: Type.Object({ in: Type.Union([Type.String(), Type.Null()]), manifestSubstitutions: Type.Integer() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const scope = await assertReadable(p, request.params.id);
+      const b = request.body;
+      if (b.kind === "inspector" && b.expert) {
+        if (p.role === "officer" && p.departmentId !== scope.leadDepartmentId) throw forbidden("experts are replaced by the lead department");
+        return reply.status(201).send(await substituteInDraw(store, request.params.id, { kind: "inspector", departmentId: "expert", entityCode: b.entityCode, out: b.out, reason: b.reason }, actorOf(p)));
+      }
+      const departmentId = actingDepartment(p, b.departmentId);
+      const req = b.kind === "target" ? { kind: "target" as const, departmentId, out: b.out, reason: b.reason } : { kind: "inspector" as const, departmentId, entityCode: b.entityCode, out: b.out, reason: b.reason };
+      return reply.status(201).send(await substituteInDraw(store, request.params.id, req, actorOf(p)));
     },
   );
 

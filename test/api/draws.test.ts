@@ -105,6 +105,35 @@ describe("draw ceremony (commit-reveal)", () => {
     expect(junk.json().code).toBe("NOT_A_MANIFEST");
   });
 
+  it("递补: a drawn entity or officer is replaced by the next of the random order, and the manifest still verifies", async () => {
+    const m = JSON.parse((await fx.as("officerA", { method: "GET", url: `/draws/${drawId}/manifest` })).body);
+    const deptA = (await fx.store.prisma.department.findUniqueOrThrow({ where: { id: fx.dept.a } })).code;
+    const stratum = m.results.targets.find((t: { department: string }) => t.department === deptA).strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
+    const out = stratum.selected[0][1];
+    const expectedIn = stratum.next[0][1];
+    const foreign = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out, reason: "已注销", departmentId: fx.dept.a } });
+    expect(foreign.statusCode).toBe(403);
+    const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out, reason: "现场核实已注销" } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().in).toBe(expectedIn);
+    const tasks = await fx.store.prisma.task.findMany({ where: { drawId, departmentId: fx.dept.a, entity: { code: { in: [out, expectedIn] } } }, include: { entity: true } });
+    expect(tasks.map((t) => [t.entity.code, t.status]).sort()).toEqual([[out, "cancelled"], [expectedIn, "open"]].sort());
+    // an officer of department A on some check steps aside (回避)
+    const check = m.results.checks.find((c: { departments: { department: string; officers: string[]; reserve: string[] }[] }) =>
+      c.departments.some((d) => d.department === deptA && d.officers.length > 0 && d.reserve.length > 0));
+    const team = check.departments.find((d: { department: string }) => d.department === deptA);
+    const sub = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "inspector", entityCode: check.code, out: team.officers[0], reason: "与检查对象负责人系亲属，回避" } });
+    expect(sub.statusCode, sub.body).toBe(201);
+    expect(sub.json()).toMatchObject({ in: team.reserve[0], manifestSubstitutions: 2 });
+    const verified = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/verify` });
+    expect(verified.json()).toMatchObject({ ok: true });
+    // a manifest whose substitution picks someone else fails verification
+    const tampered = JSON.parse((await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/manifest` })).body);
+    tampered.substitutions.targets[0].in = out;
+    const bad = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: tampered });
+    expect(bad.json()).toMatchObject({ ok: false, path: "substitutions.targets[0].in" });
+  });
+
   it("void needs a reason; voiding cancels the tasks and lets the batch be drawn again", async () => {
     const noReason = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/void`, payload: {} });
     expect(noReason.statusCode).toBe(400);
@@ -129,7 +158,7 @@ describe("draw ceremony (commit-reveal)", () => {
     const run = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/run` });
     expect(run.statusCode, run.body).toBe(201);
     const actions = (await fx.store.prisma.auditLog.findMany({ where: { subject: `draw:${drawId}` }, orderBy: { seq: "asc" } })).map((r) => r.action);
-    expect(actions).toEqual(["draw.commit", "draw.secretCommitment", "draw.secretCommitment", "draw.reveal", "draw.reveal", "draw.seeded", "draw.run", "draw.void"]);
+    expect(actions).toEqual(["draw.commit", "draw.secretCommitment", "draw.secretCommitment", "draw.reveal", "draw.reveal", "draw.seeded", "draw.run", "draw.substitute.target", "draw.substitute.inspector", "draw.void"]);
   });
 });
 

@@ -47,6 +47,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /draws/:id/external-value": [AO, "/draws/999999/external-value"],
   "POST /draws/:id/run": [AO, "/draws/999999/run"],
   "POST /draws/:id/void": [AO, "/draws/999999/void"],
+  "POST /draws/:id/substitutions": [AO, "/draws/999999/substitutions"],
   "GET /draws/:id/manifest": [A, "/draws/999999/manifest"],
   "POST /draws/verify": [A, "/draws/verify"],
   "GET /draws/:id/verify": [A, "/draws/999999/verify"],

@@ -27,6 +27,9 @@ import {
   nextDrawState,
   parseManifest,
   runDraw,
+  substitute,
+  substituteTarget,
+  ticketOrder,
   ManifestFormatError,
   verifyManifest,
   type DepartmentInput,
@@ -438,6 +441,97 @@ export async function voidDraw(store: RepoStore, drawId: number, reason: string,
     return { value: null, audit: { actor, action: "draw.void", subject: `draw:${drawId}`, payload: { reason, status: d.status, tasksCancelled: cancelled.count } } };
   });
   return getDraw(store, drawId);
+}
+
+export type SubstitutionRequest =
+  | { kind: "target"; departmentId: number; out: string; reason: string }
+  | { kind: "inspector"; departmentId: number | "expert"; entityCode: string; out: string; reason: string };
+
+/**
+ * 递补 after the draw: a drawn entity that cannot be checked (found deregistered, …) or a drawn
+ * officer who must step aside (回避, unavailable) is replaced by the next one of the published
+ * random order — never a free choice. The substitution is appended to the manifest (which
+ * `verifyManifest` replays) and applied to the tasks / planned teams, in one audited transaction.
+ */
+export async function substituteInDraw(store: RepoStore, drawId: number, req: SubstitutionRequest, actor: string): Promise<{ in: string | null; manifestSubstitutions: number }> {
+  return inTransaction(store, async (tx) => {
+    const d = await tx.draw.findUnique({ where: { id: drawId } });
+    if (!d) throw new RepoError(404, "NOT_FOUND", `draw ${drawId} not found`);
+    if (d.status !== "drawn" || !d.manifest || !d.seed) throw new RepoError(409, "NOT_DRAWN", `draw ${drawId} is ${d.status}: substitutions follow a completed draw`);
+    const m = JSON.parse(d.manifest) as DrawManifest;
+    const f = m.inputs;
+    const deptCode = req.departmentId === "expert" ? "expert" : await departmentCode(tx, req.departmentId);
+    if (!req.reason.trim()) throw new RepoError(400, "VALIDATION_FAILED", "a substitution needs a reason", "body.reason");
+    let result: { in: string | null };
+    let payload: Record<string, unknown>;
+    try {
+      if (req.kind === "target") {
+        const t = m.results.targets.find((x) => x.department === deptCode);
+        if (!t) throw new RepoError(422, "NOT_IN_DRAW", `department ${deptCode} takes no part in draw ${drawId}`, "body.departmentId");
+        // the stratum the entity was drawn in (after earlier substitutions it may be a substitute)
+        const stratum =
+          t.strata.find((s) => s.selected.some(([, c]) => c === req.out))?.stratum ??
+          m.substitutions.targets.find((x) => x.department === deptCode && x.in === req.out)?.stratum;
+        if (!stratum) throw new RepoError(422, "NOT_DRAWN_ENTITY", `${req.out} was not drawn for ${deptCode}`, "body.out");
+        const r = substituteTarget(f, ticketOrder(f, d.seed!), m.results.targets, m.substitutions.targets, { department: deptCode, stratum, out: req.out, reason: req.reason.trim() });
+        m.substitutions.targets.push(r);
+        result = r;
+        payload = { ...r };
+        // tasks: the replaced entity's task is cancelled, the substitute gets one with the same items
+        const out = await tx.task.findFirst({ where: { drawId, departmentId: req.departmentId as number, entity: { code: req.out } }, include: { items: true } });
+        if (out) {
+          await tx.task.update({ where: { id: out.id }, data: { status: "cancelled" } });
+          if (r.in) {
+            const ent = await tx.entity.findUniqueOrThrow({ where: { code: r.in } });
+            const n = await tx.task.count({ where: { drawId } });
+            const batch = await tx.batch.findUniqueOrThrow({ where: { id: d.batchId } });
+            const t2 = await tx.task.create({
+              data: {
+                taskNo: `${batch.code}-${drawId}-S${String(n + 1).padStart(4, "0")}`,
+                entityId: ent.id,
+                departmentId: out.departmentId,
+                batchId: out.batchId,
+                drawId,
+                kind: "random",
+                windowStart: out.windowStart,
+                windowEnd: out.windowEnd,
+              },
+            });
+            if (out.items.length > 0) await tx.taskItem.createMany({ data: out.items.map((i) => ({ taskId: t2.id, itemId: i.itemId })) });
+            payload.task = t2.taskNo;
+          }
+        }
+      } else {
+        const check = m.results.checks?.find((c) => c.code === req.entityCode);
+        if (!check) throw new RepoError(422, "NOT_IN_DRAW", `${req.entityCode} has no check in draw ${drawId}`, "body.entityCode");
+        const r = substitute(f, d.seed!, check, m.substitutions.inspectors, { department: deptCode, out: req.out, reason: req.reason.trim() });
+        m.substitutions.inspectors.push(r);
+        result = r;
+        payload = { ...r };
+        // a planned visit to this entity with the replaced officer gets the substitute, on record
+        if (r.in && deptCode !== "expert") {
+          const [outI, inI] = await Promise.all([
+            tx.inspector.findUnique({ where: { certificateNo: r.out } }),
+            tx.inspector.findUnique({ where: { certificateNo: r.in } }),
+          ]);
+          if (outI && inI) {
+            await tx.teamMember.updateMany({
+              where: { inspectorId: outI.id, jointCheck: { status: "planned", entity: { code: req.entityCode } } },
+              data: { inspectorId: inI.id, replacedInspectorId: outI.id, substitutionReason: req.reason.trim() },
+            });
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof RepoError) throw e;
+      engineError(e);
+    }
+    await tx.draw.update({ where: { id: drawId }, data: { manifest: canonicalJson(m) } });
+    return {
+      value: { in: result.in, manifestSubstitutions: m.substitutions.targets.length + m.substitutions.inspectors.length },
+      audit: { actor, action: `draw.substitute.${req.kind}`, subject: `draw:${drawId}`, payload },
+    };
+  });
 }
 
 /** The stored manifest text (byte-exact), once drawn. */
