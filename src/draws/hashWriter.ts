@@ -8,6 +8,8 @@ import { createHash, type Hash } from "node:crypto";
 import { canonicalJson, CanonicalJsonError } from "./canonicalJson.ts";
 
 const SIZE = 1 << 20;
+/** Printable ASCII without `"` and `\\`: copied as is by CJSON. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 export class HashWriter {
   private readonly hash: Hash = createHash("sha256");
@@ -79,8 +81,72 @@ export class HashWriter {
     this.len += b.length;
   }
 
+  /**
+   * A result row `[rank,"code","ticket"]`. Plain-ASCII strings are copied directly; anything else
+   * goes through the general path.
+   */
+  row(rank: number, code: string, ticket: string): void {
+    if (!Number.isSafeInteger(rank) || rank < 0 || typeof code !== "string" || typeof ticket !== "string" || code.length + ticket.length > 200) {
+      this.raw("[");
+      this.int(rank);
+      this.raw(",");
+      this.str(code);
+      this.raw(",");
+      this.str(ticket);
+      this.raw("]");
+      return;
+    }
+    if (this.len + 230 > SIZE) this.flush();
+    const b = this.buf;
+    const start = this.len;
+    let p = start;
+    b[p++] = 91;
+    const r = String(rank);
+    for (let i = 0; i < r.length; i++) b[p++] = r.charCodeAt(i);
+    b[p++] = 44;
+    b[p++] = 34;
+    let ok = true;
+    for (let i = 0; i < code.length; i++) {
+      const c = code.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) ok = false;
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    b[p++] = 44;
+    b[p++] = 34;
+    for (let i = 0; i < ticket.length; i++) {
+      const c = ticket.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) ok = false;
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    b[p++] = 93;
+    if (ok) {
+      this.len = p;
+      return;
+    }
+    this.len = start;
+    this.raw("[");
+    this.int(rank);
+    this.raw(",");
+    this.str(code);
+    this.raw(",");
+    this.str(ticket);
+    this.raw("]");
+  }
+
   /** Strings as a JSON array. */
   strArray(xs: readonly string[]): void {
+    if (xs.length >= 1024) {
+      // Long lists of plain codes: let the engine join them, check them in one scan, hash once.
+      let allStrings = true;
+      for (let i = 0; i < xs.length && allStrings; i++) allStrings = typeof xs[i] === "string";
+      if (allStrings && PLAIN.test(xs.join(""))) {
+        this.flush();
+        this.hash.update(`["${xs.join('","')}"]`, "latin1");
+        return;
+      }
+    }
     this.raw("[");
     for (let i = 0; i < xs.length; i++) {
       if (i > 0) {

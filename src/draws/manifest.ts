@@ -144,6 +144,12 @@ function diff(expected: unknown, actual: unknown, trail: (string | number)[]): s
       const e = expected[i];
       const a = actual[i];
       if (e === a) continue;
+      // Fast path for rows of primitives ([rank, code, ticket]): no recursion when equal.
+      if (Array.isArray(e) && Array.isArray(a) && e.length === a.length) {
+        let same = true;
+        for (let q = 0; q < e.length && same; q++) same = e[q] === a[q] && (typeof e[q] !== "object" || e[q] === null);
+        if (same) continue;
+      }
       trail.push(i);
       const d = diff(e, a, trail);
       if (d) return d;

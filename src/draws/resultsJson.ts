@@ -13,13 +13,8 @@ function rows(w: HashWriter, rs: readonly RankedEntity[]): void {
   for (let i = 0; i < rs.length; i++) {
     const r = rs[i]!;
     if (!Array.isArray(r) || r.length !== 3) throw new CanonicalJsonError("a ranked entity is [rank, code, ticket]");
-    w.raw(i > 0 ? ",[" : "[");
-    w.int(r[0]);
-    w.raw(",");
-    w.str(r[1]);
-    w.raw(",");
-    w.str(r[2]);
-    w.raw("]");
+    if (i > 0) w.raw(",");
+    w.row(r[0], r[1], r[2]);
   }
   w.raw("]");
 }

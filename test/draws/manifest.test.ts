@@ -143,6 +143,13 @@ describe("streamed digests", () => {
         // non-ASCII and escapes inside streamed strings, and a pool too large for one buffer
         const odd = { ...f, pool: { ...f.pool, districts: f.pool.districts.map((d, k) => (k % 2 ? `${d}区"\\` : d)) } };
         expect(commitment(odd)).toBe(cjsonDigest(odd));
+        const weird = structuredClone(results);
+        const row = weird.targets[0]?.strata[0]?.next[0];
+        if (row) {
+          row[1] = "中\"\\x";
+          row[2] = "\u0001";
+          expect(resultsDigest(weird)).toBe(cjsonDigest(weird));
+        }
       }),
       { numRuns: 60 },
     );
@@ -157,5 +164,8 @@ describe("commitment of a large pool", () => {
     expect(commitment(f)).toBe(cjsonDigest(f));
     const named = { ...f, batch: { ...f.batch, name: "\u0001ssj-draw pool\u0001" } };
     expect(commitment(named)).toBe(cjsonDigest(named));
+    const quoted = { ...f, pool: { ...f.pool, districts: f.pool.districts.map((d, i) => (i === 500 ? `${d}"区` : d)) } };
+    expect(commitment(quoted)).toBe(cjsonDigest(quoted));
+    expect(commitment(quoted)).not.toBe(commitment(f));
   });
 });
