@@ -49,7 +49,8 @@ describe("ssj optimize / check-schedule", () => {
     writeFileSync(broken, JSON.stringify({ ...inst, horizon: { days: ["2027-03-02", "2027-03-01"] } }));
     await expect(optimizeCommand.run([broken])).rejects.toThrow(/strictly ascending/);
     await expect(optimizeCommand.run([])).rejects.toBeInstanceOf(CliError);
-    await expect(optimizeCommand.run(["--batch", "7"])).rejects.toThrow(/not wired/);
+    await expect(optimizeCommand.run(["--batch", "x"])).rejects.toThrow(/--batch needs a batch id/);
+    await expect(optimizeCommand.run([instPath, "--batch", "7"])).rejects.toThrow(/not both/);
     await expect(checkScheduleCommand.run([instPath])).rejects.toBeInstanceOf(CliError);
   });
 });

@@ -1,11 +1,14 @@
-/** Opening the store from the command line: DATABASE_URL, default embedded SQLite (as `npm start`). */
+/**
+ * Opening the store from the command line: the `--database-url` value when a command takes one,
+ * else DATABASE_URL, else the embedded SQLite default (as `npm start`).
+ */
 import { userInfo } from "node:os";
 import { openStore, type Store } from "../index.ts";
 
 export const DEFAULT_DATABASE_URL = "file:data/ssj.db";
 
-export async function openCliStore(): Promise<Store> {
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL });
+export async function openCliStore(databaseUrl?: string): Promise<Store> {
+  const store = await openStore({ databaseUrl: databaseUrl || process.env.DATABASE_URL || DEFAULT_DATABASE_URL });
   await store.migrate();
   return store;
 }
