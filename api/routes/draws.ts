@@ -143,10 +143,10 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
   app.post(
     "/draws/:id/commitments",
     {
-      config: { access: WRITERS },
+      config: { access: ["officer"] },
       schema: {
         tags: ["draws"],
-        summary: "Commit-reveal: submit SHA-256(secret) for a department",
+        summary: "Commit-reveal: a department's officer submits SHA-256 of its own secret (admins cannot: one honest department must be enough)",
         params: IdParams,
         body: Type.Object({ hash: Hex64, ...DeptField }, { additionalProperties: false }),
         response: { 201: Draw, ...errors },
@@ -163,7 +163,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
   app.post(
     "/draws/:id/reveals",
     {
-      config: { access: WRITERS },
+      config: { access: ["officer"] },
       schema: {
         tags: ["draws"],
         summary: "Commit-reveal: reveal a department's secret (after all commitments); the last reveal fixes the seed",
