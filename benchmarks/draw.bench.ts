@@ -62,16 +62,21 @@ function floorOnce(codes: readonly string[]): number {
 }
 
 /** Run `step` and the floor REPS times, interleaved; minimum of each. */
-async function measure(codes: readonly string[], step: () => Promise<void> | void): Promise<{ floor: number; step: number; floors: number[]; steps: number[] }> {
+async function measure(
+  codes: readonly string[],
+  step: () => Promise<void> | void,
+): Promise<{ floor: number; step: number; floors: number[]; steps: number[]; firstRssMb: number }> {
   const floors: number[] = [];
   const steps: number[] = [];
+  let firstRssMb = 0;
   for (let r = 0; r < REPS; r++) {
-    floors.push(floorOnce(codes));
     const t0 = now();
     await step();
     steps.push(now() - t0);
+    if (r === 0) firstRssMb = maxRss(); // after one run of the step (the floor has not run yet)
+    floors.push(floorOnce(codes));
   }
-  return { floor: Math.min(...floors), step: Math.min(...steps), floors, steps };
+  return { floor: Math.min(...floors), step: Math.min(...steps), floors, steps, firstRssMb };
 }
 
 const mode = process.argv.indexOf("--child");
@@ -146,7 +151,7 @@ const child = (...a: string[]) => {
   const r = spawnSync(process.execPath, [...process.execArgv, self, "--reps", String(REPS), "--child", ...a], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child ${a[0]} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as {
-    read: number; floor: number; step: number; floors: number[]; steps: number[]; maxRssMb: number; selected?: number; ok?: boolean; load: string;
+    read: number; floor: number; step: number; floors: number[]; steps: number[]; maxRssMb: number; firstRssMb: number; selected?: number; ok?: boolean; load: string;
   };
 };
 const d = child("draw", inputsFile, manifestFile);
@@ -154,12 +159,12 @@ const size = readFileSync(manifestFile).length;
 console.log(
   `draw (fresh process): tickets + all selections min ${secs(d.step)} = ${(d.step / d.floor).toFixed(2)}× floor (floor min ${secs(d.floor)}; ` +
     `runs ${d.steps.map(secs).join(", ")}; floors ${d.floors.map(secs).join(", ")}); ${d.selected} selections; ` +
-    `reading the inputs ${secs(d.read)}; peak RSS ${d.maxRssMb} MB; load ${d.load}`,
+    `reading the inputs ${secs(d.read)}; peak RSS ${d.firstRssMb} MB after one draw (incl. reading the inputs), ${d.maxRssMb} MB after all runs; load ${d.load}`,
 );
 const v = child("verify", manifestFile);
 console.log(
   `verify (fresh process, as ssj verify): ok=${v.ok}; min ${secs(v.step)} = ${(v.step / v.floor).toFixed(2)}× floor (floor min ${secs(v.floor)}; ` +
     `runs ${v.steps.map(secs).join(", ")}; floors ${v.floors.map(secs).join(", ")}); reading + parsing the ${(size / 1e6).toFixed(0)} MB manifest ` +
-    `${secs(v.read)} (${((v.read + v.step) / v.floor).toFixed(2)}× floor with it); peak RSS ${v.maxRssMb} MB; load ${v.load}`,
+    `${secs(v.read)} (${((v.read + v.step) / v.floor).toFixed(2)}× floor with it); peak RSS ${v.firstRssMb} MB after one verify (incl. parsing), ${v.maxRssMb} MB after all runs; load ${v.load}`,
 );
 rmSync(dir, { recursive: true, force: true });
