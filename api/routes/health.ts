@@ -33,6 +33,12 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
   const store = app.ssj.store;
 
   app.get(
+    "/",
+    { config: { access: "public" }, schema: { hide: true } },
+    async (_req, reply) => reply.redirect("/public", 302),
+  );
+
+  app.get(
     "/health",
     {
       config: { access: "public" },

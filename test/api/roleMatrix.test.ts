@@ -18,6 +18,7 @@ const OFFICER: Who[] = ["officer"];
 
 /** route → [access, sample URL (":dept" = officer A's department, ":plan"/":batch"/… = its resources)] */
 const MATRIX: Record<string, ["public" | Who[], string]> = {
+  "GET /": ["public", "/"],
   "GET /health": ["public", "/health"],
   "GET /ready": ["public", "/ready"],
   "GET /me": [A, "/me"],
