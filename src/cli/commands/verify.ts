@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
 import { ManifestFormatError, parseManifest, verifyManifest } from "../../draws/index.ts";
+import { isPublicManifest, verifyPublicManifest } from "../../draws/publicManifest.ts";
 
 const USAGE = "usage: ssj verify <manifest.json> [--commitment <published commitment hex>] [--threads <n>]";
 
@@ -45,6 +46,31 @@ export const verifyCommand: Command = {
       text = readFileSync(file, "utf8");
     } catch (err) {
       throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (isPublicManifest(parsed)) {
+      let pv;
+      try {
+        pv = verifyPublicManifest(parsed);
+      } catch (err) {
+        throw new CliError(`${file}: not a readable public manifest: ${(err as Error).message}`);
+      }
+      if (!pv.ok) {
+        console.log(`DIVERGES at ${pv.path}: ${pv.message}`);
+        return 1;
+      }
+      console.log(
+        `OK: partial verification (public manifest): draw of batch ${pv.summary.batch} (${pv.summary.departments} departments, ${pv.summary.selected} selected)\n` +
+          `checked:\n${pv.checked.map((c) => `  - ${c}`).join("\n")}\n` +
+          `needs the full manifest (held by auditors / 纪检):\n${pv.needsFullManifest.map((c) => `  - ${c}`).join("\n")}\n` +
+          `commitment ${pv.summary.commitment}\nseed       ${pv.summary.seed}`,
+      );
+      return 0;
     }
     let manifest;
     try {
