@@ -211,7 +211,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       await assertLead(p, request.params.id);
-      return reply.status(201).send(await runDrawOnce(store, request.params.id, actorOf(p)));
+      return reply.status(201).send(await runDrawOnce(store, request.params.id, actorOf(p), request.log));
     },
   );
 

@@ -43,6 +43,8 @@ import {
   type SeedPlan,
   type SeedProvenance,
 } from "../../draws/index.ts";
+import { publicManifest } from "../../draws/publicManifest.ts";
+import { publishToReadModel, type PublicRecord } from "../readModel/index.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { asArray, getConfig } from "./directories.ts";
@@ -371,7 +373,7 @@ export async function enterExternalValue(store: RepoStore, drawId: number, value
 }
 
 /** Run the draw once: manifest, tasks. A second run (or a racing one) gets 409. */
-export async function runDrawOnce(store: RepoStore, drawId: number, actor: string): Promise<DrawView> {
+export async function runDrawOnce(store: RepoStore, drawId: number, actor: string, log?: { error(obj: unknown, msg: string): void }): Promise<DrawView> {
   await inTransaction(store, async (tx) => {
     const d = await loadDraw(tx, drawId);
     const state = await stateOf(tx, d);
@@ -421,7 +423,42 @@ export async function runDrawOnce(store: RepoStore, drawId: number, actor: strin
       audit: { actor, action: "draw.run", subject: `draw:${drawId}`, payload: { resultDigest: manifest.resultDigest, tasks: rows.length } },
     };
   });
+  // 一公开: the public manifest (risk classes and inspectors withheld, docs/draw-spec.md "Public
+  // manifest") goes to the read model. The read model lives on the driver connection, so like
+  // results and plans it is written right after the commit; rebuildReadModel sources drawn draws too.
+  try {
+    await publishToReadModel(store, [await publicDrawRecord(store, drawId)]);
+  } catch (err) {
+    log?.error({ err, drawId }, "drawn draw could not be written to the public read model");
+  }
   return getDraw(store, drawId);
+}
+
+/** The public (公示) record of a drawn draw: commitment, seed, provenance, the public manifest. */
+export async function publicDrawRecord(store: RepoStore, drawId: number): Promise<PublicRecord> {
+  const d = await store.prisma.draw.findUniqueOrThrow({ where: { id: drawId } });
+  if (!d.manifest || !d.drawnAt) throw new RepoError(409, "NOT_DRAWN", `draw ${drawId} has not been drawn yet`);
+  const m = JSON.parse(d.manifest) as DrawManifest;
+  const b = await store.prisma.batch.findUniqueOrThrow({ where: { id: d.batchId }, include: { plan: true, departments: { include: { department: true } } } });
+  const pub = publicManifest(m);
+  return {
+    kind: "draw",
+    id: String(drawId),
+    planId: String(b.planId),
+    planName: b.plan.name,
+    batchName: b.name,
+    department: b.departments.map((bd) => bd.department.name).join("、"),
+    subject: "检查对象",
+    drawnAt: d.drawnAt.toISOString(),
+    publishedAt: new Date().toISOString(),
+    commitment: m.commitment,
+    seed: m.seed.value,
+    seedProvenance: m.seed.provenance as unknown as Record<string, unknown>,
+    algorithm: m.spec,
+    populationCount: m.inputs.pool.codes.length,
+    selectedCount: pub.results.targets.reduce((n, t) => n + t.selected.length, 0),
+    manifest: `${JSON.stringify(pub, null, 2)}\n`,
+  };
 }
 
 export async function voidDraw(store: RepoStore, drawId: number, reason: string, actor: string): Promise<DrawView> {

@@ -1,0 +1,51 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { verifyCommand } from "../../src/cli/commands/verify.ts";
+import { publicManifest } from "../../src/draws/publicManifest.ts";
+import { fixture, seedBatch, type Fixture } from "./helpers.ts";
+
+const secret = () => randomBytes(32).toString("hex");
+const commitmentOf = (s: string) => createHash("sha256").update(Buffer.from(s, "hex")).digest("hex");
+
+describe("published draws (一公开)", () => {
+  let fx: Fixture;
+  let drawId: number;
+
+  beforeAll(async () => {
+    fx = await fixture();
+    const { batchId } = await seedBatch(fx, { entities: 40, count: 2 });
+    const c = await fx.as("officerA", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+    drawId = c.json().id;
+    const s = { a: secret(), b: secret() };
+    await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(s.a) } });
+    await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(s.b) } });
+    await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: s.a } });
+    await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: s.b } });
+    const run = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/run` });
+    expect(run.statusCode, run.body).toBe(201);
+  });
+  afterAll(async () => fx.close());
+
+  it("the drawn draw is listed with its public manifest, which ssj verify accepts (partially)", async () => {
+    const list = await fx.app.inject({ method: "GET", url: "/api/public/draws" });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(JSON.stringify(list.json())).toContain(`"${drawId}"`);
+    const res = await fx.app.inject({ method: "GET", url: `/api/public/draws/${drawId}/manifest.json` });
+    expect(res.statusCode, res.body).toBe(200);
+    const full = JSON.parse((await fx.store.prisma.draw.findUniqueOrThrow({ where: { id: drawId } })).manifest!);
+    expect(JSON.parse(res.body)).toEqual(publicManifest(full));
+    expect(res.body).not.toMatch(/"(strata|stratum|inspectors|checks|riskClass)"\s*:/);
+    const file = join(mkdtempSync(join(tmpdir(), "pubdraw-")), "m.json");
+    writeFileSync(file, res.body);
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await verifyCommand.run([file])).toBe(0);
+      expect(log.mock.calls.flat().join("\n")).toMatch(/partial verification \(public manifest\)/);
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
