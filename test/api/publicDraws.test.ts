@@ -49,3 +49,27 @@ describe("published draws (一公开)", () => {
     }
   });
 });
+
+describe("rebuildReadModel includes drawn draws", () => {
+  it("a draw survives a rebuild", async () => {
+    const { rebuildReadModel } = await import("../../src/store/readModel/index.ts");
+    const fx = await fixture();
+    try {
+      const { batchId } = await seedBatch(fx, { entities: 20, count: 1 });
+      const c = await fx.as("officerA", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+      const id = c.json().id;
+      const s = { a: secret(), b: secret() };
+      await fx.as("officerA", { method: "POST", url: `/draws/${id}/commitments`, payload: { hash: commitmentOf(s.a) } });
+      await fx.as("officerB", { method: "POST", url: `/draws/${id}/commitments`, payload: { hash: commitmentOf(s.b) } });
+      await fx.as("officerA", { method: "POST", url: `/draws/${id}/reveals`, payload: { secret: s.a } });
+      await fx.as("officerB", { method: "POST", url: `/draws/${id}/reveals`, payload: { secret: s.b } });
+      expect((await fx.as("officerA", { method: "POST", url: `/draws/${id}/run` })).statusCode).toBe(201);
+      await rebuildReadModel(fx.store as never);
+      const res = await fx.app.inject({ method: "GET", url: `/api/public/draws/${id}/manifest.json` });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(JSON.parse(res.body).kind).toBe("public");
+    } finally {
+      await fx.close();
+    }
+  });
+});

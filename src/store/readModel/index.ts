@@ -85,8 +85,12 @@ export async function rebuildReadModel(
   opts: { chunk?: number } = {},
 ): Promise<number> {
   if (!source) {
-    const { publishedRecordsFromStore } = await import("./source.ts");
-    source = publishedRecordsFromStore(store as unknown as Parameters<typeof publishedRecordsFromStore>[0]);
+    const { publishedRecordsFromStore, publishedDrawsFromStore } = await import("./source.ts");
+    const rs = store as unknown as Parameters<typeof publishedRecordsFromStore>[0];
+    source = (async function* () {
+      yield* publishedRecordsFromStore(rs);
+      yield* publishedDrawsFromStore(rs);
+    })();
   }
   const rm = await openReadModel(store);
   const size = opts.chunk ?? 5_000;

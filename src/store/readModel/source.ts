@@ -64,3 +64,10 @@ export async function* publishedRecordsFromStore(store: RepoStore, batch = 2_000
     after = pubs[pubs.length - 1]!.id;
   }
 }
+
+/** Every drawn draw, as its public record (public manifest: no risk classes, no inspectors). */
+export async function* publishedDrawsFromStore(store: RepoStore): AsyncGenerator<PublicRecord> {
+  const { publicDrawRecord } = await import("../repos/draws.ts");
+  const draws = await store.prisma.draw.findMany({ where: { status: "drawn" }, select: { id: true }, orderBy: { id: "asc" } });
+  for (const d of draws) yield await publicDrawRecord(store, d.id);
+}

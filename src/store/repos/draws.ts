@@ -450,7 +450,7 @@ export async function publicDrawRecord(store: RepoStore, drawId: number): Promis
     department: b.departments.map((bd) => bd.department.name).join("、"),
     subject: "检查对象",
     drawnAt: d.drawnAt.toISOString(),
-    publishedAt: new Date().toISOString(),
+    publishedAt: d.drawnAt.toISOString(),
     commitment: m.commitment,
     seed: m.seed.value,
     seedProvenance: m.seed.provenance as unknown as Record<string, unknown>,
