@@ -211,20 +211,7 @@ export async function importItemList(
         }
         if ((n + 1) % 100 === 0) options.onProgress?.({ phase: "writing", rowsRead: n + 1 });
       }
-      const report: ImportReport = {
-        kind: "items",
-        format: parsed.format,
-        rowsRead: parsed.rows.length,
-        accepted: items.length - rejected,
-        rejected: rejected + parsed.issues.length,
-        flagged: issues.filter((i) => i.severity === "flag").length,
-        created,
-        updated,
-        unchanged,
-        issues: issues.sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ISSUES),
-        issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
-      };
-      return { value: report, audit: { actor, action: "import.items", subject: "directory:items", payload: { file: options.fileName ?? null, ...report, issues: report.issues.length } } };
+      return listImportResult("items", parsed.format, parsed.rows.length, { accepted: items.length - rejected, rejected: rejected + parsed.issues.length, created, updated, unchanged }, issues, actor, options.fileName);
     },
     IMPORT_TX,
   );
@@ -281,21 +268,30 @@ export async function importJointList(store: RepoStore, bytes: Uint8Array, actor
         if (old) updated++;
         else created++;
       }
-      const report: ImportReport = {
-        kind: "joint-items",
-        format: parsed.format,
-        rowsRead: parsed.rows.length,
-        accepted: parsed.rows.length - rejected,
-        rejected: rejected + parsed.issues.length,
-        flagged: issues.filter((i) => i.severity === "flag").length,
-        created,
-        updated,
-        unchanged,
-        issues: issues.sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ISSUES),
-        issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
-      };
-      return { value: report, audit: { actor, action: "import.joint-items", subject: "directory:joint-items", payload: { file: options.fileName ?? null, ...report, issues: report.issues.length } } };
+      return listImportResult("joint-items", parsed.format, parsed.rows.length, { accepted: parsed.rows.length - rejected, rejected: rejected + parsed.issues.length, created, updated, unchanged }, issues, actor, options.fileName);
     },
     IMPORT_TX,
   );
+}
+
+/** The report and audit entry of an item-list import (items or joint templates). */
+function listImportResult(
+  kind: "items" | "joint-items",
+  format: ImportReport["format"],
+  rowsRead: number,
+  counts: { accepted: number; rejected: number; created: number; updated: number; unchanged: number },
+  issues: ImportReport["issues"],
+  actor: string,
+  fileName: string | undefined,
+) {
+  const report: ImportReport = {
+    kind,
+    format,
+    rowsRead,
+    ...counts,
+    flagged: issues.filter((i) => i.severity === "flag").length,
+    issues: [...issues].sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ISSUES),
+    issuesTruncated: issues.length > MAX_REPORTED_ISSUES,
+  };
+  return { value: report, audit: { actor, action: `import.${kind}`, subject: `directory:${kind}`, payload: { file: fileName ?? null, ...report, issues: report.issues.length } } };
 }
