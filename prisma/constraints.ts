@@ -20,6 +20,8 @@ import {
   CAP_LEVELS,
   CODE_KINDS,
   DEPARTMENT_LEVELS,
+  DIRECTED_KINDS,
+  DRAW_RECORD_KINDS,
   DRAW_STATUSES,
   ENTITY_KINDS,
   ENTITY_SIZES,
@@ -143,7 +145,21 @@ export const checks: CheckRule[] = [
   },
   { name: "draws_void_reason", table: "draws", expr: "{status} <> 'void' OR ({void_reason} IS NOT NULL AND {voided_at} IS NOT NULL)" },
   { name: "draws_seeded", table: "draws", expr: "{status} NOT IN ('seeded', 'drawn') OR ({seed} IS NOT NULL AND {seeded_at} IS NOT NULL)" },
-  { name: "draws_drawn", table: "draws", expr: "{status} <> 'drawn' OR ({manifest} IS NOT NULL AND {drawn_at} IS NOT NULL)" },
+  { name: "draws_drawn", table: "draws", expr: "{status} <> 'drawn' OR {drawn_at} IS NOT NULL" },
+  {
+    name: "draws_inputs",
+    table: "draws",
+    expr: "{spec_version} = 'ssj-draw/1' OR ({public_inputs} IS NOT NULL AND {private_inputs} IS NOT NULL AND {private_digest} IS NOT NULL AND {frozen_at} IS NOT NULL)",
+  },
+  { name: "draws_attempt", table: "draws", expr: "{attempt} >= 1" },
+  { name: "draws_void_actor", table: "draws", expr: "{status} <> 'void' OR {spec_version} = 'ssj-draw/1' OR {void_actor} IS NOT NULL" },
+
+  { name: "draw_records_kind", table: "draw_records", expr: oneOf("kind", DRAW_RECORD_KINDS) },
+  { name: "draw_records_seq", table: "draw_records", expr: "{seq} >= 0 AND ({seq} = 0) = ({kind} = 'draw')" },
+  { name: "draw_records_prev", table: "draw_records", expr: hex64("prev") },
+  { name: "draw_records_digest", table: "draw_records", expr: hex64("digest") },
+  { name: "draw_records_private_digest", table: "draw_records", expr: hex64("private_digest") },
+  { name: "audit_anchors_hash", table: "audit_anchors", expr: hex64("hash") },
   { name: "draws_input_digest", table: "draws", expr: hex64("input_digest") },
 
   { name: "draw_commitments_hash", table: "draw_commitments", expr: hex64("hash") },
@@ -154,6 +170,7 @@ export const checks: CheckRule[] = [
   },
 
   { name: "tasks_kind", table: "tasks", expr: oneOf("kind", TASK_KINDS) },
+  { name: "tasks_directed_kind", table: "tasks", expr: `({kind} = 'directed') = ({directed_kind} IS NOT NULL) AND ({directed_kind} IS NULL OR ${oneOf("directed_kind", DIRECTED_KINDS)})` },
   { name: "tasks_status", table: "tasks", expr: oneOf("status", TASK_STATUSES) },
   {
     name: "tasks_directed_reason",
@@ -204,9 +221,80 @@ export const indexes: IndexRule[] = [
 ];
 
 const appendOnlyMessage = "audit_log is append-only";
+
+/** BEFORE UPDATE/DELETE refusal on both providers; `{OLD.c}`, `{NEW.c}`, `DIFF(a, b)` in `when`. */
+function guard(name: string, table: string, op: "UPDATE" | "DELETE", when: string, message: string): TriggerRule {
+  const sqliteWhen = when.replace(/DIFF\(([^,()]+), ([^,()]+)\)/g, "$1 IS NOT $2").replace(/\{(OLD|NEW)\.([a-z_]+)\}/g, '$1."$2"');
+  const pgWhen = when.replace(/DIFF\(([^,()]+), ([^,()]+)\)/g, "$1 IS DISTINCT FROM $2").replace(/\{(OLD|NEW)\.([a-z_]+)\}/g, '$1."$2"');
+  const fn = `ssj_${name}`;
+  const ret = op === "DELETE" ? "OLD" : "NEW";
+  return {
+    name,
+    table,
+    sqlite: `CREATE TRIGGER "${name}" BEFORE ${op} ON "${table}" WHEN ${sqliteWhen} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+    dropSqlite: `DROP TRIGGER IF EXISTS "${name}"`,
+    postgresql: [
+      `CREATE OR REPLACE FUNCTION "${fn}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF ${pgWhen} THEN RAISE EXCEPTION '${message}' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN ${ret}; END $$`,
+      `CREATE TRIGGER "${name}" BEFORE ${op} ON "${table}" FOR EACH ROW EXECUTE FUNCTION "${fn}"()`,
+    ].join(";\n"),
+    dropPostgresql: [`DROP TRIGGER IF EXISTS "${name}" ON "${table}"`, `DROP FUNCTION IF EXISTS "${fn}"()`].join(";\n"),
+  };
+}
+
+/** Append-only on both providers (no UPDATE, no DELETE, no TRUNCATE on PostgreSQL). */
+function appendOnly(table: string): TriggerRule {
+  const message = `${table} is append-only`;
+  const fn = `ssj_${table}_append_only`;
+  return {
+    name: `${table}_append_only`,
+    table,
+    sqlite: [
+      `CREATE TRIGGER "${table}_no_update" BEFORE UPDATE ON "${table}" BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+      `CREATE TRIGGER "${table}_no_delete" BEFORE DELETE ON "${table}" BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+    ].join(";\n"),
+    dropSqlite: [`DROP TRIGGER IF EXISTS "${table}_no_update"`, `DROP TRIGGER IF EXISTS "${table}_no_delete"`].join(";\n"),
+    postgresql: [
+      `CREATE OR REPLACE FUNCTION "${fn}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}' USING ERRCODE = 'integrity_constraint_violation'; END $$`,
+      `CREATE TRIGGER "${table}_no_update_delete" BEFORE UPDATE OR DELETE ON "${table}" FOR EACH ROW EXECUTE FUNCTION "${fn}"()`,
+      `CREATE TRIGGER "${table}_no_truncate" BEFORE TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION "${fn}"()`,
+    ].join(";\n"),
+    dropPostgresql: [
+      `DROP TRIGGER IF EXISTS "${table}_no_update_delete" ON "${table}"`,
+      `DROP TRIGGER IF EXISTS "${table}_no_truncate" ON "${table}"`,
+      `DROP FUNCTION IF EXISTS "${fn}"()`,
+    ].join(";\n"),
+  };
+}
+
+const drawImmutable = "draws: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)";
+const fixed = (c: string) => `DIFF({NEW.${c}}, {OLD.${c}})`;
+const onceSet = (c: string) => `({OLD.${c}} IS NOT NULL AND DIFF({NEW.${c}}, {OLD.${c}}))`;
 const recusalMessage = "recused inspector: a recusal (回避) exists for this inspector and the entity of the visit";
 
 export const triggers: TriggerRule[] = [
+  guard(
+    "draws_immutable",
+    "draws",
+    "UPDATE",
+    "(" +
+      ["id", "batch_id", "spec_version", "input_digest", "commitment", "attempt", "frozen_at", "public_inputs", "private_inputs", "private_digest", "created_at"].map(fixed).join(" OR ") +
+      " OR " +
+      ["manifest", "seed", "seed_provenance", "seeded_at", "drawn_at", "void_reason", "voided_at", "void_actor"].map(onceSet).join(" OR ") +
+      " OR {OLD.status} = 'void'" +
+      " OR (DIFF({NEW.status}, {OLD.status}) AND NOT (({OLD.status} = 'committed' AND {NEW.status} IN ('seeded', 'void')) OR ({OLD.status} = 'seeded' AND {NEW.status} IN ('drawn', 'void')) OR ({OLD.status} = 'drawn' AND {NEW.status} = 'void'))))",
+    drawImmutable,
+  ),
+  guard("draws_no_delete", "draws", "DELETE", "TRUE", "draws: a draw is never deleted; void it with a reason"),
+  guard(
+    "draw_commitments_immutable",
+    "draw_commitments",
+    "UPDATE",
+    "(" + ["id", "draw_id", "department_id", "hash", "committed_at"].map(fixed).join(" OR ") + " OR " + ["reveal", "revealed_at"].map(onceSet).join(" OR ") + ")",
+    "draw_commitments: a secret commitment cannot be changed, and a reveal is made once",
+  ),
+  guard("draw_commitments_no_delete", "draw_commitments", "DELETE", "TRUE", "draw_commitments: a secret commitment is never deleted"),
+  appendOnly("draw_records"),
+  appendOnly("audit_anchors"),
   {
     name: "audit_log_append_only",
     table: "audit_log",

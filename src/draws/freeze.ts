@@ -11,6 +11,7 @@
 import { canonicalJson, cjsonDigest, codePointCompare } from "./canonicalJson.ts";
 import { HashWriter } from "./hashWriter.ts";
 import { DrawInputError, ceilRatio, parseRatio } from "./rational.ts";
+import type { SamplingFrame } from "./targets.ts";
 import {
   RISK_CLASSES,
   SPEC_VERSION,
@@ -357,7 +358,7 @@ export function poolIndex(codes: readonly string[], code: string): number {
 }
 
 /** Candidate mask of department `di` over the pool: 1 = in scope and not excluded. */
-export function candidateMask(f: FrozenInputs, di: number): Uint8Array {
+export function candidateMask(f: SamplingFrame, di: number): Uint8Array {
   const d = f.departments[di]!;
   const n = f.pool.codes.length;
   const mask = new Uint8Array(n);
@@ -368,7 +369,7 @@ export function candidateMask(f: FrozenInputs, di: number): Uint8Array {
 }
 
 /** Number of candidates per stratum for department `di`. */
-export function eligibleCounts(f: FrozenInputs, di: number): Record<RiskClass, number> {
+export function eligibleCounts(f: SamplingFrame, di: number): Record<RiskClass, number> {
   const mask = candidateMask(f, di);
   const c = [0, 0, 0, 0];
   const s = f.pool.strata;

@@ -110,7 +110,7 @@ export interface CheckResult {
 }
 
 /** The checks implied by the target results: each drawn entity with the departments that drew it. */
-export function checksFromTargets(f: FrozenInputs, targets: readonly TargetResult[]): { code: string; departments: string[] }[] {
+export function checksFromTargets(f: { departments: readonly { id: string; role: string }[] }, targets: readonly TargetResult[]): { code: string; departments: string[] }[] {
   const byCode = new Map<string, string[]>();
   for (const t of targets)
     for (const s of t.strata)

@@ -72,7 +72,7 @@ export function seedFromExternal(inputsCommitment: string, source: string, refer
 }
 
 /** Domain-separated 32-byte key: SHA-256(UTF-8("ssj-draw/1 " + purpose) ‖ seed bytes). */
-export function derivedKey(seedHex: string, purpose: "ticket" | "officer" | "expert"): Uint8Array {
+export function derivedKey(seedHex: string, purpose: "ticket" | "officer" | "expert" | "team"): Uint8Array {
   if (!isHex32(seedHex)) throw new DrawInputError("seed", "seed", "a seed is 64 lowercase hex characters");
   return createHash("sha256")
     .update(`${SPEC_VERSION} ${purpose}`, "utf8")

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { MAX_CODE_BYTES, SLOT, ticketsFromPacked } from "./ticketCore.js";
+import { leavesFromPacked } from "./treeCore.js";
 
 function packCodes(codes: readonly string[], shared: boolean): { bytes: Uint8Array; slow: number[] } {
   const n = codes.length;
@@ -100,5 +101,58 @@ export async function ticketsParallel(key: Uint8Array, codes: readonly string[],
     await Promise.all(workers.map((w) => w.terminate()));
   }
   slowPath(key, codes, slow, out);
+  return out;
+}
+
+/**
+ * Class-tree leaves (docs/draw-spec.md §3.3) for every pool entity: salt = SHA-256(classKey ‖ code),
+ * leaf = SHA-256(0x00 ‖ salt ‖ class). Codes must be ASCII of at most 23 bytes (validated pool
+ * codes are). Multi-threaded like ticketsParallel; identical output for any number of threads.
+ */
+export async function classLeaves(
+  classKey: Uint8Array,
+  codes: readonly string[],
+  strata: string,
+  threads: number,
+  callerWorks = true,
+): Promise<Uint32Array> {
+  const n = codes.length;
+  if (classKey.length !== 32) throw new RangeError("class key must be 32 bytes");
+  if (strata.length !== n) throw new RangeError("strata and codes differ in length");
+  const t = Math.max(1, Math.min(Math.floor(threads), 16));
+  const parallel = !((t === 1 && callerWorks) || n < PARALLEL_MIN);
+  const { bytes, slow } = packCodes(codes, parallel);
+  if (slow.length > 0) throw new RangeError(`code at pool index ${slow[0]} is not 1–23 ASCII characters`);
+  const classBuf = parallel ? new SharedArrayBuffer(n) : new ArrayBuffer(n);
+  const classBytes = new Uint8Array(classBuf);
+  for (let i = 0; i < n; i++) classBytes[i] = strata.charCodeAt(i);
+  const outBuf = parallel ? new SharedArrayBuffer(n * 32) : new ArrayBuffer(n * 32);
+  const out = new Uint32Array(outBuf);
+  if (!parallel) {
+    leavesFromPacked(classKey, bytes, classBytes, out, 0, n, null);
+    return out;
+  }
+  const bounds = Array.from({ length: t + 1 }, (_, i) => Math.floor((n * i) / t));
+  const workers: Worker[] = [];
+  const done: Promise<void>[] = [];
+  const first = callerWorks ? 1 : 0;
+  for (let w = first; w < t; w++) {
+    const worker = new Worker(new URL("./ticketWorker.js", import.meta.url), { execArgv: [] });
+    workers.push(worker);
+    done.push(
+      new Promise<void>((resolve, reject) => {
+        worker.once("message", () => resolve());
+        worker.once("error", reject);
+        worker.once("exit", (code) => code !== 0 && reject(new Error(`tree worker exited with code ${code}`)));
+      }),
+    );
+    worker.postMessage({ job: "leaves", key: classKey, codeBytes: bytes.buffer, classBytes: classBuf, out: outBuf, from: bounds[w], to: bounds[w + 1] });
+  }
+  try {
+    if (callerWorks) leavesFromPacked(classKey, bytes, classBytes, out, bounds[0]!, bounds[1]!, null);
+    await Promise.all(done);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   return out;
 }

@@ -16,7 +16,14 @@ import { availableParallelism } from "node:os";
 import { candidateMask, poolIndex } from "./freeze.ts";
 import { ceilRatio, parseRatio, DrawInputError } from "./rational.ts";
 import { computeTickets, computeTicketsParallel, stratumOrderTable, wordsHex, type StratumOrder } from "./tickets.ts";
-import { RISK_CLASSES, type FrozenInputs, type Quota, type RiskClass } from "./types.ts";
+import { RISK_CLASSES, type FrozenDepartment, type Quota, type RiskClass } from "./types.ts";
+
+/** What target selection reads of the frozen inputs (version 1 FrozenInputs and version 2 both fit). */
+export interface SamplingFrame {
+  pool: { codes: string[]; strata: string };
+  departments: readonly Pick<FrozenDepartment, "id" | "scope" | "quotas" | "excluded">[];
+  config: { substitutes: number };
+}
 
 /** [rank (1-based within department and stratum), code, first 8 ticket bytes as 16 hex]. */
 export type RankedEntity = [rank: number, code: string, ticket: string];
@@ -47,24 +54,24 @@ export interface TicketOrder {
   byStratum: Record<RiskClass, StratumOrder>;
 }
 
-export function ticketOrder(f: FrozenInputs, seedHex: string, tickets?: Uint32Array): TicketOrder {
+export function ticketOrder(f: SamplingFrame, seedHex: string, tickets?: Uint32Array): TicketOrder {
   const T = tickets ?? computeTickets(seedHex, f.pool.codes);
   return { tickets: T, byStratum: stratumOrderTable(T, f.pool.codes, f.pool.strata) };
 }
 
 /** ticketOrder with tickets computed on `threads` threads (default: all cores). Identical result. */
-export async function ticketOrderParallel(f: FrozenInputs, seedHex: string, threads = availableParallelism()): Promise<TicketOrder> {
+export async function ticketOrderParallel(f: SamplingFrame, seedHex: string, threads = availableParallelism()): Promise<TicketOrder> {
   return ticketOrder(f, seedHex, await computeTicketsParallel(seedHex, f.pool.codes, threads));
 }
 
 /** Candidates of department `di` in `stratum`, in ticket order (pool indices). */
-export function candidateOrder(f: FrozenInputs, order: TicketOrder, di: number, stratum: RiskClass, mask = candidateMask(f, di)): number[] {
+export function candidateOrder(f: SamplingFrame, order: TicketOrder, di: number, stratum: RiskClass, mask = candidateMask(f, di)): number[] {
   const out: number[] = [];
   for (const i of order.byStratum[stratum].full()) if (mask[i]) out.push(i);
   return out;
 }
 
-export function drawTargets(f: FrozenInputs, seedHex: string, order: TicketOrder = ticketOrder(f, seedHex)): TargetResult[] {
+export function drawTargets(f: SamplingFrame, seedHex: string, order: TicketOrder = ticketOrder(f, seedHex)): TargetResult[] {
   const { codes } = f.pool;
   const T = order.tickets;
   const extra = f.config.substitutes;
@@ -132,7 +139,7 @@ export interface TargetSubstitution {
  * null when the candidates are exhausted. Pure: `prior` are the substitutions already recorded.
  */
 export function substituteTarget(
-  f: FrozenInputs,
+  f: SamplingFrame,
   order: TicketOrder,
   results: readonly TargetResult[],
   prior: readonly TargetSubstitution[],

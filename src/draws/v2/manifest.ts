@@ -1,0 +1,321 @@
+/**
+ * Manifests of version 2 (docs/draw-spec.md §10) and their two verifiers (§11).
+ *
+ *   inputsDigests(inputs)                   → { publicDigest, privateDigest, commitment }
+ *   fullManifest({ inputs, seed, records }) → FullManifest2 (head computed)
+ *   publicManifest(full)                    → PublicManifest2
+ *   verifyFull2(m, opts) / verifyPublic2(m, opts)
+ *     → { ok: true, kind, proven: [中文], notProven: [中文], warnings: [中文], summary }
+ *     | { ok: false, path, rule, message }
+ * `opts.spans` may carry SHA-256 digests of the document's own bytes for "inputs.public",
+ * "inputs.private", "records[*].public", "records[*].private" (src/draws/jsonReader.ts): when given,
+ * those parts are not re-encoded to be hashed.
+ */
+import { availableParallelism } from "node:os";
+import { DrawInputError } from "../rational.ts";
+import { derivedKey, isHex32 } from "../seed.ts";
+import { computeTicketsParallel, ticketOf, wordsHex } from "../tickets.ts";
+import { ticketsSync } from "../sha256.ts";
+import { poolIndex } from "../freeze.ts";
+import { quotaFor, ticketOrder } from "../targets.ts";
+import { RISK_CLASSES } from "../types.ts";
+import { ChainReplay, PublicReplay, publicRecord } from "./chain.ts";
+import { classRoot } from "./classTree.ts";
+import { FULL_PROVES, NEEDS_FULL_MANIFEST, NO_PUBLISHED_COMMITMENT, PUBLIC_PROVES } from "./claims.ts";
+import { commitmentOf, digestOf } from "./digest.ts";
+import { seedFromProvenance2 } from "./seed.ts";
+import { fail, hex64, instant, int, list, literal, obj, str, strMax, nullable, type Check } from "./shape.ts";
+import { auditShape, candidateTotal, checkGeneralCap, validatePrivateInputs, validatePublicInputs } from "./validate.ts";
+import {
+  MANIFEST_V2,
+  SPEC_V2,
+  type DrawRecord2,
+  type FrozenInputs2,
+  type FullManifest2,
+  type Provenance2,
+  type PublicInputs,
+  type PublicManifest2,
+  type PublicRecord2,
+  type PublicResults,
+} from "./types.ts";
+
+export function inputsDigests(f: FrozenInputs2): { publicDigest: string; privateDigest: string; commitment: string } {
+  const publicDigest = digestOf(f.public);
+  const privateDigest = digestOf(f.private);
+  return { publicDigest, privateDigest, commitment: commitmentOf(publicDigest, privateDigest) };
+}
+
+/** Head of a chain (§9): last record digest; before any record prev(0) once seeded, else the commitment. */
+export function headOf(commitment: string, seedHead: string | null, records: readonly { head: string }[]): string {
+  return records.length > 0 ? records[records.length - 1]!.head : (seedHead ?? commitment);
+}
+
+export function fullManifest(a: { inputs: FrozenInputs2; commitment: string; seed: FullManifest2["seed"]; records: DrawRecord2[]; head: string }): FullManifest2 {
+  return { manifest: MANIFEST_V2, kind: "full", spec: SPEC_V2, inputs: a.inputs, commitment: a.commitment, seed: a.seed, records: a.records, head: a.head };
+}
+
+export function publicManifest(m: FullManifest2, privateDigest = digestOf(m.inputs.private)): PublicManifest2 {
+  return {
+    manifest: MANIFEST_V2,
+    kind: "public",
+    spec: SPEC_V2,
+    inputs: { public: m.inputs.public, privateDigest },
+    commitment: m.commitment,
+    seed: m.seed,
+    records: m.records.map(publicRecord),
+    head: m.head,
+  };
+}
+
+export type Verify2Outcome =
+  | {
+      ok: true;
+      kind: "full" | "public";
+      proven: string[];
+      notProven: string[];
+      warnings: string[];
+      summary: { batch: string; attempt: number; commitment: string; seed: string | null; head: string; departments: number; selected: number; checks: number | null; records: number };
+    }
+  | { ok: false; path: string; rule: string; message: string };
+
+export interface Verify2Options {
+  expectedCommitment?: string;
+  expectedHead?: string;
+  spans?: Record<string, (string | null)[]>;
+  threads?: number;
+}
+
+const looseObject: Check = (v, p) => (typeof v === "object" && v !== null && !Array.isArray(v)) || fail(p, "type", "应为对象");
+const recordCommon = { kind: literal("draw", "substitution", "schedule"), seq: int(0), prev: hex64, at: instant };
+const targetChange = obj({ department: strMax(64), out: strMax(23), in: nullable(strMax(23)), reason: str });
+
+/** Exact shape of a record's public part, by kind. */
+function checkPublicPart(r: { kind: string; public: unknown }, path: string): void {
+  const p = `${path}.public`;
+  if (r.kind === "draw") obj({ audit: auditShape, results: looseObject })(r.public, p);
+  else if (r.kind === "substitution") {
+    const o = r.public as Record<string, unknown>;
+    if (o && typeof o === "object" && "target" in o) obj({ audit: auditShape, target: targetChange })(r.public, p);
+    else obj({ audit: auditShape, inspector: obj({ code: strMax(23), department: strMax(64) }) })(r.public, p);
+  } else obj({ audit: auditShape, reason: nullable(str), visits: int(0), unscheduled: int(0) })(r.public, p);
+}
+
+function checkRecordShape(r: unknown, kind: "full" | "public", path: string): void {
+  const last: Record<string, Check> = kind === "full" ? { private: looseObject } : { privateDigest: hex64 };
+  obj({ ...recordCommon, public: looseObject, ...last })(r, path);
+  checkPublicPart(r as { kind: string; public: unknown }, path);
+}
+
+function checkTopShape(m: unknown, kind: "full" | "public"): void {
+  const inputs = kind === "full" ? obj({ public: looseObject, private: looseObject }) : obj({ public: looseObject, privateDigest: hex64 });
+  obj({
+    manifest: literal(MANIFEST_V2),
+    kind: literal(kind),
+    spec: literal(SPEC_V2),
+    inputs,
+    commitment: hex64,
+    seed: nullable(obj({ value: hex64, provenance: looseObject })),
+    records: (v, p) => Array.isArray(v) || fail(p, "type", "应为数组"),
+    head: hex64,
+  })(m, "$");
+}
+
+function outcomeError(e: unknown): Verify2Outcome {
+  if (e instanceof DrawInputError) return { ok: false, path: e.field, rule: e.rule, message: e.message.replace(/^.*?: /, "").replace(/ \[[A-Za-z]+\]$/, "") };
+  throw e;
+}
+
+const span = (o: Verify2Options, path: string, i = 0): string | null => o.spans?.[path]?.[i] ?? null;
+
+function compareCommitment(c: string, m: { commitment: string }, o: Verify2Options, warnings: string[]): void {
+  if (c !== m.commitment) fail("commitment", "commitment", `由清单重新计算的承诺值为 ${c}，清单中写的是 ${m.commitment}：输入（名录、配额、规则……）或承诺值被改动过`);
+  if (o.expectedCommitment !== undefined) {
+    if (o.expectedCommitment !== c) fail("commitment", "publishedCommitment", `清单的承诺值 ${c} 不是抽取前公布的承诺值 ${o.expectedCommitment}`);
+  } else warnings.push(NO_PUBLISHED_COMMITMENT);
+}
+
+function compareHead(head: string, m: { head: string }, o: Verify2Options): void {
+  if (head !== m.head) fail("head", "chain", `重新计算的链头为 ${head}，清单中写的是 ${m.head}`);
+  if (o.expectedHead !== undefined && o.expectedHead !== head) fail("head", "publishedHead", `链头 ${head} 不是给定的链头 ${o.expectedHead}`);
+}
+
+function countSelected(p: PublicResults | null): number {
+  return p ? p.targets.reduce((n, t) => n + t.selected.length, 0) : 0;
+}
+
+/** Full verification (auditors): everything of §11. */
+export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Promise<Verify2Outcome> {
+  try {
+    checkTopShape(m, "full");
+    const pub = m.inputs.public;
+    validatePublicInputs(pub);
+    validatePrivateInputs(pub, m.inputs.private);
+    const threads = o.threads ?? availableParallelism();
+    // Tickets for the claimed seed start on worker threads at once (used only if the seed proves right).
+    const codes = pub.pool.codes;
+    const early = m.seed && isHex32(m.seed.value) ? computeTicketsParallel(m.seed.value, codes, threads, false) : null;
+    early?.catch(() => undefined);
+    const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
+    const privateDigest = span(o, "inputs.private") ?? digestOf(m.inputs.private);
+    const warnings: string[] = [];
+    compareCommitment(commitmentOf(publicDigest, privateDigest), m, o, warnings);
+    const root = await classRoot(m.inputs.private.classKey, codes, m.inputs.private.strata, threads);
+    if (root !== pub.pool.classRoot) fail("inputs.public.pool.classRoot", "classRoot", `由类别串和类别密钥重算的类别树根为 ${root}，清单中为 ${pub.pool.classRoot}`);
+    const proven: string[] = [PUBLIC_PROVES.inputs, FULL_PROVES.classes];
+    if (!m.seed) {
+      if (m.records.length > 0) fail("records", "chain", "尚无种子的清单不能有记录");
+      compareHead(m.commitment, m, o);
+      return { ok: true, kind: "full", proven, notProven: [], warnings: [...warnings, "尚未生成种子：只核验了输入与承诺值"], summary: summary(m, null, m.commitment, null) };
+    }
+    const seed = seedFromProvenance2(pub, m.commitment, m.seed.provenance);
+    if (seed !== m.seed.value) fail("seed.value", "seed", `由来源记录导出的种子为 ${seed}，清单中为 ${m.seed.value}`);
+    const frame = { pool: { codes, strata: m.inputs.private.strata }, departments: pub.departments, config: pub.config };
+    const order = ticketOrder(frame, seed, early ? await early : undefined);
+    const replay = new ChainReplay(m.inputs, seed, m.seed.provenance as Provenance2, m.commitment, order);
+    m.records.forEach((r, i) => {
+      checkRecordShape(r, "full", `records[${i}]`);
+      replay.apply(r, `records[${i}]`, { public: span(o, "records[*].public", i), private: span(o, "records[*].private", i) });
+    });
+    compareHead(replay.head, m, o);
+    proven.push(PUBLIC_PROVES.seed, FULL_PROVES.completeness, PUBLIC_PROVES.quotas);
+    if (m.inputs.private.inspectors) proven.push(FULL_PROVES.teams);
+    proven.push(PUBLIC_PROVES.chain, FULL_PROVES.replay);
+    if (m.records.length === 0) warnings.push("已生成种子，尚未抽取");
+    return { ok: true, kind: "full", proven, notProven: [], warnings, summary: summary(m, seed, replay.head, m.records.length > 0 ? replay.publicResults : null, replay.results.checks?.length ?? null) };
+  } catch (e) {
+    return outcomeError(e);
+  }
+}
+
+function summary(m: FullManifest2 | PublicManifest2, seed: string | null, head: string, results: PublicResults | null, checks: number | null = null): Extract<Verify2Outcome, { ok: true }>["summary"] {
+  const pub = m.inputs.public as PublicInputs;
+  return {
+    batch: pub.batch.id,
+    attempt: pub.attempt.number,
+    commitment: m.commitment,
+    seed,
+    head,
+    departments: pub.departments.length,
+    selected: countSelected(results),
+    checks,
+    records: m.records.length,
+  };
+}
+
+const classShape = obj({ stratum: literal("A", "B", "C", "D"), candidates: int(0), quota: int(0), shortfall: int(0), selected: int(0), next: int(0) });
+const rowShape: Check = (v, p) => {
+  if (!Array.isArray(v) || v.length !== 3) fail(p, "type", "每行应为 [名次, 代码, 票号前16位]");
+  int(1)(v[0], `${p}[0]`);
+  strMax(23)(v[1], `${p}[1]`);
+  if (typeof v[2] !== "string" || !/^[0-9a-f]{16}$/.test(v[2])) fail(`${p}[2]`, "format", "票号应为 16 位小写十六进制");
+};
+const publicTargetShape = obj({ department: strMax(64), classes: list(classShape), selected: list(rowShape), next: list(rowShape) });
+
+/** §11 public step 5: the draw record's public results, against the public inputs and the seed. */
+export function checkPublicResults(pub: PublicInputs, seed: string, results: PublicResults, path: string): void {
+  obj({ targets: list(publicTargetShape) })(results, path);
+  if (results.targets.length !== pub.departments.length) fail(`${path}.targets`, "departments", `应有 ${pub.departments.length} 个部门的结果，实有 ${results.targets.length} 个`);
+  // Every listed code's full ticket, in one batch.
+  const listed: string[] = [];
+  for (const t of results.targets) for (const r of [...t.selected, ...t.next]) listed.push(r[1]);
+  const T = ticketsSync(derivedKey(seed, "ticket"), listed);
+  let at = 0;
+  const codes = pub.pool.codes;
+  results.targets.forEach((t, di) => {
+    const dp = `${path}.targets[${di}]`;
+    const d = pub.departments[di]!;
+    if (t.department !== d.id) fail(`${dp}.department`, "departments", `应为 ${d.id}，实为 ${t.department}`);
+    if (t.classes.map((c) => c.stratum).join("") !== "ABCD") fail(`${dp}.classes`, "classes", "应依次列出 A、B、C、D 四类");
+    let sumCand = 0;
+    let sumSel = 0;
+    let sumNext = 0;
+    const n = { A: 0, B: 0, C: 0, D: 0 };
+    t.classes.forEach((c, k) => {
+      const cp = `${dp}.classes[${k}]`;
+      const cls = RISK_CLASSES[k]!;
+      const quota = quotaFor(d.quotas[cls], c.candidates);
+      if (c.quota !== quota) fail(`${cp}.quota`, "quota", `${c.candidates} 个候选对象按配额应抽 ${quota} 个，记录为 ${c.quota}`);
+      const take = Math.min(quota, c.candidates);
+      if (c.selected !== take) fail(`${cp}.selected`, "quota", `应抽中 ${take} 个，记录为 ${c.selected}`);
+      if (c.shortfall !== quota - take) fail(`${cp}.shortfall`, "quota", `缺额应为 ${quota - take}，记录为 ${c.shortfall}`);
+      const next = Math.min(pub.config.substitutes, c.candidates - take);
+      if (c.next !== next) fail(`${cp}.next`, "quota", `候补应为 ${next} 个，记录为 ${c.next}`);
+      sumCand += c.candidates;
+      sumSel += c.selected;
+      sumNext += c.next;
+      n[cls] = c.candidates;
+    });
+    const total = candidateTotal(pub, d);
+    if (sumCand !== total) fail(`${dp}.classes`, "candidates", `各类候选数之和 ${sumCand} 不等于该部门的候选对象数 ${total}`);
+    checkGeneralCap(pub, di, n, "inputs.public");
+    if (t.selected.length !== sumSel) fail(`${dp}.selected`, "quota", `列出 ${t.selected.length} 个抽中对象，各类合计应为 ${sumSel} 个`);
+    if (t.next.length !== sumNext) fail(`${dp}.next`, "quota", `列出 ${t.next.length} 个候补对象，各类合计应为 ${sumNext} 个`);
+    const excluded = new Set(d.excluded.map((x) => x.code));
+    const seen = new Set<string>();
+    const check = (rows: typeof t.selected, field: "selected" | "next", rank0: number) => {
+      let prev = -1;
+      rows.forEach((r, k) => {
+        const rp = `${dp}.${field}[${k}]`;
+        const [rank, code, t16] = r;
+        if (rank !== rank0 + k) fail(`${rp}[0]`, "rank", `名次应为 ${rank0 + k}，实为 ${rank}`);
+        if (poolIndex(codes, code) < 0) fail(`${rp}[1]`, "pool", `${code} 不在名录中`);
+        if (d.scope.kind === "directed" && poolIndex(d.scope.codes, code) < 0) fail(`${rp}[1]`, "scope", `${code} 不在该部门的定向抽查范围内`);
+        if (excluded.has(code)) fail(`${rp}[1]`, "excluded", `${code} 已被该部门排除（${d.excluded.find((x) => x.code === code)!.reason}）`);
+        if (seen.has(code)) fail(`${rp}[1]`, "duplicate", `${code} 重复出现`);
+        seen.add(code);
+        const idx = at++;
+        const full = wordsHex(T, 8 * idx, 8);
+        if (full.slice(0, 16) !== t16) fail(`${rp}[2]`, "ticket", `${code} 的票号重算为 ${full.slice(0, 16)}，清单中为 ${t16}`);
+        if (prev >= 0) {
+          const before = wordsHex(T, 8 * prev, 8);
+          if (before > full || (before === full && rows[k - 1]![1] > code)) fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号小于前一个对象`);
+        }
+        prev = idx;
+      });
+    };
+    check(t.selected, "selected", 1);
+    check(t.next, "next", t.selected.length + 1);
+  });
+}
+
+/** Public verification (anyone): §11 public steps 1–6. */
+export async function verifyPublic2(m: PublicManifest2, o: Verify2Options = {}): Promise<Verify2Outcome> {
+  try {
+    checkTopShape(m, "public");
+    const pub = m.inputs.public;
+    validatePublicInputs(pub);
+    const warnings: string[] = [];
+    const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
+    compareCommitment(commitmentOf(publicDigest, m.inputs.privateDigest), m, o, warnings);
+    const proven: string[] = [PUBLIC_PROVES.inputs];
+    if (!m.seed) {
+      if (m.records.length > 0) fail("records", "chain", "尚无种子的清单不能有记录");
+      compareHead(m.commitment, m, o);
+      return { ok: true, kind: "public", proven, notProven: [...NEEDS_FULL_MANIFEST], warnings: [...warnings, "尚未生成种子：只核验了输入与承诺值"], summary: summary(m, null, m.commitment, null) };
+    }
+    const seed = seedFromProvenance2(pub, m.commitment, m.seed.provenance);
+    if (seed !== m.seed.value) fail("seed.value", "seed", `由来源记录导出的种子为 ${seed}，清单中为 ${m.seed.value}`);
+    proven.push(PUBLIC_PROVES.seed);
+    const replay = new PublicReplay(pub, seed, m.seed.provenance, m.commitment);
+    let results: PublicResults | null = null;
+    m.records.forEach((r, i) => {
+      const path = `records[${i}]`;
+      checkRecordShape(r, "public", path);
+      if (i === 0 && r.kind === "draw") {
+        results = (r.public as { results: PublicResults }).results;
+        checkPublicResults(pub, seed, results, `${path}.public.results`);
+      }
+      replay.apply(r as PublicRecord2, path, span(o, "records[*].public", i));
+    });
+    compareHead(replay.head, m, o);
+    if (results) proven.push(PUBLIC_PROVES.tickets, PUBLIC_PROVES.membership, PUBLIC_PROVES.quotas);
+    proven.push(PUBLIC_PROVES.chain);
+    if (m.records.some((r) => r.kind === "substitution")) proven.push(PUBLIC_PROVES.substitutions);
+    if (m.records.length === 0) warnings.push("已生成种子，尚未抽取");
+    return { ok: true, kind: "public", proven, notProven: [...NEEDS_FULL_MANIFEST], warnings, summary: summary(m, seed, replay.head, results) };
+  } catch (e) {
+    return outcomeError(e);
+  }
+}
+
+export { ticketOf };
