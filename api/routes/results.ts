@@ -12,10 +12,13 @@ import { createDirectedTask, getTask, listTasks, publicationDeadlines, publishRe
 import { badRequest } from "../errors.ts";
 import { categoriesFor } from "../../src/store/repos/settings.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
+import { DIRECTED_KINDS, type DirectedKind } from "../../src/store/values.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const OFFICER = ["officer"] as const;
 const Null = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/** One enum (one clear validation error naming the field), not a union of literals. */
+const DirectedKindSchema = (description: string) => Type.Unsafe<DirectedKind>({ type: "string", enum: [...DIRECTED_KINDS], description });
 
 const Task = Type.Object({
   id: Type.Integer(),
@@ -24,8 +27,9 @@ const Task = Type.Object({
   departmentId: Type.Integer(),
   batchId: Null(Type.Integer()),
   drawId: Null(Type.Integer()),
-  kind: Type.String(),
-  directedReason: Null(Type.String()),
+  kind: Type.String({ description: "random（双随机抽取）或 directed（定向检查）" }),
+  directedKind: Type.Union([DirectedKindSchema("定向检查的类型：complaint 投诉举报、referral 转办交办、dataAlert 数据监测；公示时只显示类型和检查事项"), Type.Null()]),
+  directedReason: Null(Type.String({ description: "定向检查的事由（内部记录，仅本部门执法人员、管理员和审计人员可见，永不公示）" })),
   windowStart: Type.String(),
   windowEnd: Type.String(),
   status: Type.String(),
@@ -104,13 +108,17 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "officer"] },
       schema: {
         tags: ["results"],
-        summary: "Record a directed (non-random) check: complaint, referral or data alert, with its reason",
+        summary: "登记定向检查（投诉举报、转办交办、数据监测）",
+        description:
+          "定向（非随机）检查：`directedKind` 是公开的类型，结果公示时任务名称为“定向检查：投诉举报 · 检查事项名称”；" +
+          "`reason` 是内部事由（工单号、投诉内容、投诉人信息），只有本部门执法人员、管理员和审计人员能看到，永不公示。",
         body: Type.Object(
           {
-            entityCode: Type.String({ pattern: "^[0-9A-Za-z]{15,18}$" }),
-            departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "officers: their own (default)" })),
-            itemIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, uniqueItems: true }),
-            reason: Type.String({ minLength: 2, maxLength: 500, description: 'e.g. "complaint: 12345 热线 #2026-0815"' }),
+            entityCode: Type.String({ pattern: "^[0-9A-Za-z]{15,18}$", description: "统一社会信用代码或注册号" }),
+            departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "检查部门；执法人员默认本部门" })),
+            itemIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, uniqueItems: true, description: "本部门抽查事项清单中的检查事项（名称会公示）" }),
+            directedKind: DirectedKindSchema("定向检查的类型（公示）：complaint 投诉举报、referral 转办交办、dataAlert 数据监测"),
+            reason: Type.String({ minLength: 2, maxLength: 500, description: "内部事由，永不公示，例如“12345 热线工单 #2026-0815，投诉人及联系方式”" }),
             windowStart: IsoDate,
             windowEnd: IsoDate,
           },
@@ -122,7 +130,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const departmentId = request.body.departmentId ?? p.departmentId;
-      if (departmentId == null) throw badRequest("give departmentId", "body.departmentId", "VALIDATION_FAILED");
+      if (departmentId == null) throw badRequest("body.departmentId：请指定检查部门", "body.departmentId", "VALIDATION_FAILED");
       assertDepartment(p, departmentId, "the task");
       return reply.status(201).send(await createDirectedTask(store, { ...request.body, departmentId }, actorOf(p)));
     },

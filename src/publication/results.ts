@@ -195,3 +195,33 @@ export function publicRecord(
     results: resultLabels(result.categories, categories),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Public task name of a directed check
+
+/**
+ * What the public sees of why a directed (non-random) check happened: its kind, never the
+ * internal reason (complaint details, ticket numbers, a complainant's name and phone).
+ * Keys are the store's `DIRECTED_KINDS` (src/store/values.ts).
+ */
+export const DIRECTED_KIND_LABELS: Readonly<Record<"complaint" | "referral" | "dataAlert", string>> = Object.freeze({
+  complaint: "投诉举报",
+  referral: "转办交办",
+  dataAlert: "数据监测",
+});
+
+/**
+ * The published task name of a directed check: `定向检查：投诉举报 · 事项甲、事项乙` — the kind's label
+ * and the names of the checked items (duplicates dropped, order kept). A task recorded before
+ * kinds existed (`kind` null) is `定向检查 · …`. An unknown kind is refused: the name is built from
+ * closed values only, so nothing typed by an officer can reach it.
+ */
+export function directedTaskName(kind: string | null | undefined, itemNames: readonly string[]): string {
+  let head = "定向检查";
+  if (kind !== null && kind !== undefined) {
+    if (!Object.hasOwn(DIRECTED_KIND_LABELS, kind)) throw new PublicRecordError("taskName", `unknown directed-check kind ${JSON.stringify(kind)}`);
+    head = `定向检查：${DIRECTED_KIND_LABELS[kind as keyof typeof DIRECTED_KIND_LABELS]}`;
+  }
+  const names = [...new Set(itemNames.map((n) => n.trim()).filter((n) => n !== ""))];
+  return names.length > 0 ? `${head} · ${names.join("、")}` : head;
+}

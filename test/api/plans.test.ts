@@ -62,23 +62,26 @@ describe("plans, batches, directed tasks", () => {
     expect(doc).toContain("测试市住房和城乡建设局");
   });
 
-  it("directed tasks are recorded with their reason and a D- number", async () => {
+  it("directed tasks are recorded with their kind, their reason and a D- number", async () => {
     const code = creditCode(0);
-    const res = await fx.as("officerA", {
-      method: "POST",
-      url: "/tasks",
-      payload: { entityCode: code, itemIds: items[fx.dept.a]!.slice(0, 1), reason: "complaint: 12345 热线 #2026-0815", windowStart: "2026-08-15", windowEnd: "2026-08-31" },
-    });
+    const body = { entityCode: code, itemIds: items[fx.dept.a]!.slice(0, 1), directedKind: "complaint", reason: "12345 热线 #2026-0815", windowStart: "2026-08-15", windowEnd: "2026-08-31" };
+    const res = await fx.as("officerA", { method: "POST", url: "/tasks", payload: body });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ kind: "directed", directedReason: "complaint: 12345 热线 #2026-0815", departmentId: fx.dept.a });
+    expect(res.json()).toMatchObject({ kind: "directed", directedKind: "complaint", directedReason: "12345 热线 #2026-0815", departmentId: fx.dept.a });
     expect(res.json().taskNo).toMatch(/^D-/);
-    const other = await fx.as("officerB", {
-      method: "POST",
-      url: "/tasks",
-      payload: { entityCode: code, departmentId: fx.dept.a, itemIds: items[fx.dept.a], reason: "referral", windowStart: "2026-08-15", windowEnd: "2026-08-31" },
-    });
+    const other = await fx.as("officerB", { method: "POST", url: "/tasks", payload: { ...body, departmentId: fx.dept.a, directedKind: "referral" } });
     expect(other.statusCode).toBe(403);
-    const noReason = await fx.as("officerA", { method: "POST", url: "/tasks", payload: { entityCode: code, itemIds: items[fx.dept.a], windowStart: "2026-08-15", windowEnd: "2026-08-31" } });
-    expect(noReason.json()).toMatchObject({ statusCode: 400, field: "body.reason" });
+    const { reason: _r, ...noReason } = body;
+    expect((await fx.as("officerA", { method: "POST", url: "/tasks", payload: noReason })).json()).toMatchObject({ statusCode: 400, field: "body.reason" });
+    const { directedKind: _k, ...noKind } = body;
+    expect((await fx.as("officerA", { method: "POST", url: "/tasks", payload: noKind })).json()).toMatchObject({ statusCode: 400, code: "VALIDATION_FAILED", field: "body.directedKind" });
+    const badKind = await fx.as("officerA", { method: "POST", url: "/tasks", payload: { ...body, directedKind: "hotline" } });
+    expect(badKind.json()).toMatchObject({ statusCode: 400, code: "VALIDATION_FAILED", field: "body.directedKind" });
+    expect(badKind.json().details).toHaveLength(1);
+    for (const directedKind of ["referral", "dataAlert"]) {
+      const ok = await fx.as("officerA", { method: "POST", url: "/tasks", payload: { ...body, directedKind } });
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect(ok.json().directedKind).toBe(directedKind);
+    }
   });
 });

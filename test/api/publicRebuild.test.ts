@@ -1,7 +1,7 @@
 /**
  * The read model rebuilt from the domain tables of a real migrated store (SQLite): only published
  * results appear, with exactly the public fields — never an unpublished task, never the entity's
- * risk class, never the recorder or the internal note.
+ * risk class, never the recorder or the internal note, never a directed check's reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,13 +24,23 @@ beforeAll(async () => {
   const p = store.prisma;
   const dept = await p.department.create({ data: { code: "T-SCJG", name: "测试市市场监督管理局", level: "city", districtCode: "610100" } });
   const officer = await p.user.create({ data: { name: "执法员王五", role: "officer", departmentId: dept.id, tokenHash: "x".repeat(64) } });
+  const item = await p.inspectionItem.create({
+    data: {
+      departmentId: dept.id, code: "IT-1", category: "食品安全", name: "餐饮服务食品安全检查", target: "餐饮服务提供者",
+      legalBasis: "《中华人民共和国食品安全法》", content: "检查内容", methods: ["on-site"], importance: "key", source: "测试清单",
+    },
+  });
   const mkTask = async (n: number, name: string, published: boolean) => {
     const entity = await p.entity.create({
       data: { code: creditCode(n), codeKind: "uscc", name, districtCode: "610113", kind: "enterprise", riskClass: "D" },
     });
     const task = await p.task.create({
-      data: { taskNo: `2026-T-${n}`, entityId: entity.id, departmentId: dept.id, kind: "directed", directedReason: "投诉举报核查", windowStart: "2026-03-01", windowEnd: "2026-03-31", status: "done" },
+      data: {
+        taskNo: `2026-T-${n}`, entityId: entity.id, departmentId: dept.id, kind: "directed", directedKind: "complaint",
+        directedReason: "投诉举报核查：投诉人赵六 13900000000", windowStart: "2026-03-01", windowEnd: "2026-03-31", status: "done",
+      },
     });
+    await p.taskItem.create({ data: { taskId: task.id, itemId: item.id } });
     const result = await p.result.create({
       data: { taskId: task.id, categories: ["no_problem"], checkDate: "2026-03-10", recorderId: officer.id, note: "内部备注：风险较高" },
     });
@@ -64,13 +74,13 @@ describe("rebuildReadModel(store)", () => {
       entityName: "西安市雁塔区公开餐饮有限公司",
       entityCode: creditCode(1),
       taskNumber: "2026-T-1",
-      taskName: "投诉举报核查",
+      taskName: "定向检查：投诉举报 · 餐饮服务食品安全检查",
       department: "测试市市场监督管理局",
       checkDate: "2026-03-10",
       publishedAt: "2026-03-20T02:00:00.000Z",
       results: ["未发现问题"],
     });
-    for (const hidden of ["未公开", "陈旧", "riskClass", "王五", "内部备注", "\"D\""]) expect(r.body, hidden).not.toContain(hidden);
+    for (const hidden of ["未公开", "陈旧", "riskClass", "王五", "内部备注", "\"D\"", "核查", "赵六", "13900000000"]) expect(r.body, hidden).not.toContain(hidden);
     const page = await app.inject({ url: encodeURI(`/public?q=${creditCode(2)}`) });
     expect(page.body).not.toContain("未公开餐饮");
   });

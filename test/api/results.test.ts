@@ -19,7 +19,7 @@ describe("results and publication", () => {
         data: { code: creditCode(i++), codeKind: "uscc", name: `公示测试商行${name}`, districtCode: "460106", industryCode: "F5211", kind: "enterprise", riskClass: "C" },
       });
       const t = await p.task.create({
-        data: { taskNo: `T-${name}-${Date.now()}`, entityId: e.id, departmentId: dept, kind: "directed", directedReason: "complaint: 12345 热线", windowStart: "2026-01-05", windowEnd: "2026-12-31" },
+        data: { taskNo: `T-${name}-${Date.now()}`, entityId: e.id, departmentId: dept, kind: "directed", directedKind: "complaint", directedReason: "12345 热线工单", windowStart: "2026-01-05", windowEnd: "2026-12-31" },
       });
       tasks[name] = t.id;
     }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { builtInCalendar, withHolidayTable } from "../../src/calendar/index.ts";
+import { DIRECTED_KINDS } from "../../src/store/values.ts";
 import {
   CategoryConfigError,
   DEFAULT_RESULT_CATEGORIES,
   deadlineStatus,
+  DIRECTED_KIND_LABELS,
+  directedTaskName,
   PUBLIC_RECORD_FIELDS,
   PublicRecordError,
   publicRecord,
@@ -134,6 +137,19 @@ describe("publicRecord", () => {
     expect(() => publicRecord(result, { ...task, number: " " }, entity, department)).toThrow(/taskNumber/);
     expect(() => publicRecord({ categories: [], checkDate: "2025-11-03" }, task, entity, department)).toThrow(/results/);
     expect(() => publicRecord({ categories: ["no_problem"], checkDate: "2025-11-31" }, task, entity, department)).toThrow(/checkDate/);
+  });
+});
+
+describe("directedTaskName", () => {
+  it("names a directed check by its kind and its items, never anything else", () => {
+    expect(Object.keys(DIRECTED_KIND_LABELS).sort()).toEqual([...DIRECTED_KINDS].sort());
+    expect(directedTaskName("complaint", ["餐饮服务食品安全检查", "食品经营许可情况检查"])).toBe("定向检查：投诉举报 · 餐饮服务食品安全检查、食品经营许可情况检查");
+    expect(directedTaskName("referral", ["事项甲"])).toBe("定向检查：转办交办 · 事项甲");
+    expect(directedTaskName("dataAlert", [" 事项甲 ", "事项甲", ""])).toBe("定向检查：数据监测 · 事项甲");
+    expect(directedTaskName("complaint", [])).toBe("定向检查：投诉举报");
+    expect(directedTaskName(null, ["事项甲"])).toBe("定向检查 · 事项甲");
+    for (const bad of ["complaint: 投诉人张三 13800000000", "constructor", "toString", ""])
+      expect(() => directedTaskName(bad, ["事项甲"]), bad).toThrow(PublicRecordError);
   });
 });
 

@@ -121,11 +121,14 @@ for (const p of await providers()) {
       expect(await s.prisma.draw.count({ where: { liveBatchId: g.batch.id } })).toBe(1);
     });
 
-    it("tasks: directed needs a reason, random needs a draw; a visit takes only tasks of its own entity", async () => {
+    it("tasks: directed needs a kind and a reason, random needs a draw; a visit takes only tasks of its own entity", async () => {
       const t = { entityId: g.entity.id, departmentId: g.department.id, windowStart: "2026-03-01", windowEnd: "2026-03-31" };
       await refused("check", () => s.prisma.task.create({ data: { ...t, taskNo: "T-1", kind: "directed" } }));
+      await refused("check", () => s.prisma.task.create({ data: { ...t, taskNo: "T-1", kind: "directed", directedKind: "complaint" } }));
+      await refused("check", () => s.prisma.task.create({ data: { ...t, taskNo: "T-1", kind: "directed", directedReason: "投诉举报 12315" } }));
+      await refused("check", () => s.prisma.task.create({ data: { ...t, taskNo: "T-1", kind: "directed", directedKind: "hotline", directedReason: "投诉举报 12315" } }));
       await refused("check", () => s.prisma.task.create({ data: { ...t, taskNo: "T-2", kind: "random" } }));
-      const task = await s.prisma.task.create({ data: { ...t, taskNo: "T-3", kind: "directed", directedReason: "投诉举报 12315" } });
+      const task = await s.prisma.task.create({ data: { ...t, taskNo: "T-3", kind: "directed", directedKind: "complaint", directedReason: "投诉举报 12315" } });
       const otherVisit = await s.prisma.jointCheck.create({ data: { entityId: g.entity2.id, day: "2026-03-10" } });
       await refused("foreign-key", () => s.prisma.jointCheckTask.create({ data: { jointCheckId: otherVisit.id, taskId: task.id, entityId: g.entity2.id } }));
       await refused("foreign-key", () => s.prisma.jointCheckTask.create({ data: { jointCheckId: otherVisit.id, taskId: task.id, entityId: g.entity.id } }));

@@ -1,23 +1,45 @@
 /**
  * The read model's source of truth: published results as stored by the domain (publications →
- * results → tasks → entity, department, batch/plan), mapped to exactly the public fields.
+ * results → tasks → entity, department, batch/plan, items), mapped to exactly the public fields.
  * `rebuildReadModel(store)` reads them from here (Prisma is fine for a batch job; the hot path
  * never uses it).
  */
-import { publicRecord, type ResultCategory } from "../../publication/index.ts";
+import { directedTaskName, publicRecord, type ResultCategory } from "../../publication/index.ts";
 import { categoriesFor } from "../repos/settings.ts";
 import type { RepoStore } from "../repos/db.ts";
 import type { PublicRecord } from "./records.ts";
 
-/** The loaded task shape the mapping needs (what `publishResult` loads too). */
+/**
+ * The loaded task shape the mapping needs (what `publishResult` loads too, with
+ * `publishableTaskInclude`). A directed task's free-text reason is deliberately not part of it:
+ * the public name of a directed check is its kind and its items.
+ */
 export interface PublishableTask {
   taskNo: string;
-  directedReason: string | null;
+  /** 'random' | 'directed' */
+  kind: string;
+  /** 'complaint' | 'referral' | 'dataAlert' for a directed task (null on rows older than kinds). */
+  directedKind: string | null;
   drawId: number | null;
+  items: { item: { name: string } }[];
   entity: { name: string; code: string };
   department: { name: string };
   batch: { planId: number; name: string; plan: { name: string } } | null;
   result: { id: number; categories: unknown; checkDate: string } | null;
+}
+
+/** What to load with a task so that `publicResultRecord` can map it. */
+export const publishableTaskInclude = {
+  entity: true,
+  department: true,
+  batch: { include: { plan: true } },
+  items: { include: { item: true }, orderBy: { itemId: "asc" } },
+} as const;
+
+/** The public task name: plan · batch for a drawn check, kind · items for a directed one. */
+export function publicTaskName(t: Pick<PublishableTask, "kind" | "directedKind" | "batch" | "items">): string {
+  if (t.kind === "directed") return directedTaskName(t.directedKind, t.items.map((i) => i.item.name));
+  return t.batch ? `${t.batch.plan.name} · ${t.batch.name}` : "双随机抽查";
 }
 
 /** One published result as the read model stores it. Shared by publication and rebuild. */
@@ -26,7 +48,7 @@ export function publicResultRecord(t: PublishableTask, publishedAt: Date, catego
   const cats = Array.isArray(t.result.categories) ? (t.result.categories as string[]) : (JSON.parse(String(t.result.categories)) as string[]);
   const pub = publicRecord(
     { categories: cats, checkDate: t.result.checkDate },
-    { number: t.taskNo, name: t.batch ? `${t.batch.plan.name} · ${t.batch.name}` : (t.directedReason ?? "定向检查") },
+    { number: t.taskNo, name: publicTaskName(t) },
     { name: t.entity.name, code: t.entity.code },
     { name: t.department.name },
     categories,
@@ -51,9 +73,7 @@ export async function* publishedRecordsFromStore(store: RepoStore, batch = 2_000
       orderBy: { id: "asc" },
       take: batch,
       include: {
-        result: {
-          include: { task: { include: { entity: true, department: true, batch: { include: { plan: true } } } } },
-        },
+        result: { include: { task: { include: publishableTaskInclude } } },
       },
     });
     if (pubs.length === 0) return;

@@ -8,8 +8,10 @@
  *   fields — to the public read model.
  */
 import { PUBLICATION_WORKING_DAYS, publicationDeadline } from "../../calendar/index.ts";
-import { deadlineStatus, publicRecord, validateResult } from "../../publication/index.ts";
+import { deadlineStatus, validateResult } from "../../publication/index.ts";
 import { publishToReadModel } from "../readModel/index.ts";
+import { publicResultRecord, publishableTaskInclude } from "../readModel/source.ts";
+import { DIRECTED_KINDS, type DirectedKind } from "../values.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore } from "./db.ts";
 import { asArray } from "./directories.ts";
@@ -28,6 +30,9 @@ export interface TaskView {
   batchId: number | null;
   drawId: number | null;
   kind: string;
+  /** Directed checks: 'complaint' | 'referral' | 'dataAlert' (what the public sees, as a label). */
+  directedKind: DirectedKind | null;
+  /** Directed checks: the internal reason (never published). */
   directedReason: string | null;
   windowStart: string;
   windowEnd: string;
@@ -55,6 +60,7 @@ function taskView(t: any): TaskView {
     batchId: t.batchId ?? null,
     drawId: t.drawId ?? null,
     kind: t.kind,
+    directedKind: t.directedKind ?? null,
     directedReason: t.directedReason ?? null,
     windowStart: t.windowStart,
     windowEnd: t.windowEnd,
@@ -103,24 +109,31 @@ export async function listTasks(
 }
 
 /**
- * A directed (non-random) check triggered by a complaint, a referral or a data alert: recorded as
- * such, with its reason ("complaint: 12345 热线 #…"), so it is never mistaken for a drawn one.
+ * A directed (non-random) check triggered by a complaint (投诉举报), a referral (转办交办) or a data
+ * alert (数据监测): recorded as such, so it is never mistaken for a drawn one. `directedKind` is
+ * what the public sees (as 定向检查：投诉举报 and the items); `reason` is internal text (ticket
+ * number, complaint details, a complainant's name) that is never published.
  */
 export async function createDirectedTask(
   store: RepoStore,
-  input: { entityCode: string; departmentId: number; itemIds: number[]; reason: string; windowStart: string; windowEnd: string },
+  input: { entityCode: string; departmentId: number; itemIds: number[]; directedKind: DirectedKind; reason: string; windowStart: string; windowEnd: string },
   actor: string,
 ): Promise<TaskView> {
-  if (input.windowEnd < input.windowStart) throw new RepoError(422, "INVALID_WINDOW", `window ends (${input.windowEnd}) before it starts (${input.windowStart})`, "body.windowEnd");
+  if (!(DIRECTED_KINDS as readonly string[]).includes(input.directedKind))
+    throw new RepoError(400, "VALIDATION_FAILED", `body.directedKind：定向检查的类型须为 complaint（投诉举报）、referral（转办交办）或 dataAlert（数据监测），收到 ${JSON.stringify(input.directedKind)}`, "body.directedKind");
+  const reason = typeof input.reason === "string" ? input.reason.trim() : "";
+  if (reason === "") throw new RepoError(400, "VALIDATION_FAILED", "body.reason：须填写定向检查的事由（内部记录，不公示）", "body.reason");
+  if (input.windowEnd < input.windowStart)
+    throw new RepoError(422, "INVALID_WINDOW", `检查期限的结束日期（${input.windowEnd}）早于开始日期（${input.windowStart}）`, "body.windowEnd");
   const id = await inTransaction(store, async (tx) => {
     const entity = await tx.entity.findUnique({ where: { code: input.entityCode.toUpperCase() } });
-    if (!entity) throw new RepoError(422, "UNKNOWN_ENTITY", `entity ${input.entityCode} is not in the directory`, "body.entityCode");
+    if (!entity) throw new RepoError(422, "UNKNOWN_ENTITY", `市场主体 ${input.entityCode} 不在名录中`, "body.entityCode");
     const dept = await tx.department.findUnique({ where: { id: input.departmentId } });
-    if (!dept) throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department ${input.departmentId} does not exist`, "body.departmentId");
+    if (!dept) throw new RepoError(422, "UNKNOWN_DEPARTMENT", `部门 ${input.departmentId} 不存在`, "body.departmentId");
     const items = await tx.inspectionItem.findMany({ where: { id: { in: input.itemIds } } });
     for (const itemId of input.itemIds) {
       const it = items.find((i) => i.id === itemId);
-      if (!it || it.departmentId !== dept.id) throw new RepoError(422, "FOREIGN_ITEM", `item ${itemId} is not on the department's list`, "body.itemIds");
+      if (!it || it.departmentId !== dept.id) throw new RepoError(422, "FOREIGN_ITEM", `检查事项 ${itemId} 不在本部门的抽查事项清单中`, "body.itemIds");
     }
     const t = await tx.task.create({
       data: {
@@ -128,7 +141,8 @@ export async function createDirectedTask(
         entityId: entity.id,
         departmentId: dept.id,
         kind: "directed",
-        directedReason: input.reason.trim(),
+        directedKind: input.directedKind,
+        directedReason: reason,
         windowStart: input.windowStart,
         windowEnd: input.windowEnd,
       },
@@ -136,7 +150,10 @@ export async function createDirectedTask(
     const taskNo = `D-${dept.code}-${String(t.id).padStart(6, "0")}`;
     await tx.task.update({ where: { id: t.id }, data: { taskNo } });
     await tx.taskItem.createMany({ data: input.itemIds.map((itemId) => ({ taskId: t.id, itemId })) });
-    return { value: t.id, audit: { actor, action: "task.directed", subject: `task:${t.id}`, payload: { taskNo, entity: entity.code, reason: input.reason.trim() } } };
+    return {
+      value: t.id,
+      audit: { actor, action: "task.directed", subject: `task:${t.id}`, payload: { taskNo, entity: entity.code, directedKind: input.directedKind, reason } },
+    };
   });
   return getTask(store, id);
 }
@@ -184,10 +201,7 @@ export async function publishResult(
   const categories = await categoriesFor(store);
   const { workingDays } = await publicationSettings(store);
   const record = await inTransaction(store, async (tx) => {
-    const t = await tx.task.findUnique({
-      where: { id: taskId },
-      include: { entity: true, department: true, batch: { include: { plan: true } }, result: { include: { publication: true } } },
-    });
+    const t = await tx.task.findUnique({ where: { id: taskId }, include: { ...publishableTaskInclude, result: { include: { publication: true } } } });
     if (!t) throw new RepoError(404, "NOT_FOUND", `task ${taskId} not found`);
     if (!t.result) throw new RepoError(409, "NO_RESULT", `task ${taskId} has no recorded result to publish`);
     if (t.result.publication) throw new RepoError(409, "ALREADY_PUBLISHED", `the result of task ${taskId} is already published`);
@@ -195,23 +209,12 @@ export async function publishResult(
     const deadline = publicationDeadline(cal, t.result.checkDate, workingDays || PUBLICATION_WORKING_DAYS);
     const publishedAt = new Date();
     await tx.publication.create({ data: { resultId: t.result.id, publishedAt, deadline, publisherId } });
-    const pub = publicRecord(
-      { categories: asArray(t.result.categories), checkDate: t.result.checkDate },
-      { number: t.taskNo, name: t.batch ? `${t.batch.plan.name} · ${t.batch.name}` : (t.directedReason ?? "定向检查") },
-      { name: t.entity.name, code: t.entity.code },
-      { name: t.department.name },
-      categories,
-    );
+    // The same mapping as `rebuildReadModel` (source.ts): exactly the public fields; a directed
+    // check is named by its kind and items, never by its reason.
+    const record = publicResultRecord({ ...t, result: t.result }, publishedAt, categories);
     const late = todayInChina(publishedAt) > deadline;
     return {
-      value: {
-        kind: "result" as const,
-        id: `R${t.result.id}`,
-        ...pub,
-        publishedAt: publishedAt.toISOString(),
-        ...(t.batch ? { planId: String(t.batch.planId) } : {}),
-        ...(t.drawId ? { drawId: String(t.drawId) } : {}),
-      },
+      value: record,
       audit: { actor, action: "result.publish", subject: `task:${taskId}`, payload: { deadline, late } },
     };
   });
