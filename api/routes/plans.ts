@@ -170,7 +170,8 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["plans"],
-        summary: "Approve (publishes the plan to the public read model) or close a plan",
+        summary: "批准计划（即公示）或关闭计划",
+        description: "批准后计划及其全部批次公示（公开编号即计划和批次的编号）；已批准的计划不能退回草稿（409 PLAN_PUBLISHED），关闭后仍保留公示。",
         params: IdParams,
         body: Type.Object({ status: Type.Union([Type.Literal("draft"), Type.Literal("approved"), Type.Literal("closed")]) }, { additionalProperties: false }),
         response: { 200: Plan, ...errors },
@@ -191,6 +192,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         tags: ["plans"],
         summary: "Add a batch: lead/partner departments, items, 定向 conditions, window, sampling rules",
+        description: "已批准计划新增的批次立即出现在公示的计划中。",
         params: IdParams,
         body: CreateBatch,
         response: { 201: Batch, ...errors },
@@ -200,7 +202,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       const p = requirePrincipal(request);
       const plan = await getPlan(store, request.params.id);
       assertDepartment(p, plan.departmentId, "this plan");
-      const batch = await createBatch(store, plan.id, request.body, actorOf(p));
+      const batch = await createBatch(store, plan.id, request.body, actorOf(p), request.log);
       return reply.status(201).send(batch);
     },
   );

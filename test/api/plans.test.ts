@@ -56,7 +56,7 @@ describe("plans, batches, directed tasks", () => {
     const res = await fx.as("officerA", { method: "POST", url: `/plans/${planId}/status`, payload: { status: "approved" } });
     expect(res.statusCode, res.body).toBe(200);
     const rm = await openReadModel(fx.store);
-    const doc = await rm.getPlan(`P${planId}`);
+    const doc = await rm.getPlan(String(planId));
     expect(doc).not.toBeNull();
     expect(JSON.parse(doc!)).toMatchObject({ year: 2026, leadDepartment: "测试市市场监督管理局" });
     expect(doc).toContain("测试市住房和城乡建设局");

@@ -74,10 +74,10 @@ export async function publishToReadModel(
 }
 
 /**
- * Empty the read model and fill it again from `source` — by default every published result of
- * the store's domain tables (publications; see source.ts) — in chunks of one transaction each:
- * during a rebuild readers see a partial model. Published plans and draws are not in the domain
- * tables as such: pass them in `source` (with the results) when they must be rebuilt too.
+ * Empty the read model and fill it again from `source` — by default from the store's domain
+ * tables (source.ts): every published result (publications), every public plan (approved, with
+ * all its batches; never a draft) and every drawn draw — in chunks of one transaction each:
+ * during a rebuild readers see a partial model. A `source` given replaces all of them.
  */
 export async function rebuildReadModel(
   store: ReadModelStore,
@@ -85,10 +85,11 @@ export async function rebuildReadModel(
   opts: { chunk?: number } = {},
 ): Promise<number> {
   if (!source) {
-    const { publishedRecordsFromStore, publishedDrawsFromStore } = await import("./source.ts");
+    const { publishedRecordsFromStore, publishedPlansFromStore, publishedDrawsFromStore } = await import("./source.ts");
     const rs = store as unknown as Parameters<typeof publishedRecordsFromStore>[0];
     source = (async function* () {
       yield* publishedRecordsFromStore(rs);
+      yield* publishedPlansFromStore(rs);
       yield* publishedDrawsFromStore(rs);
     })();
   }

@@ -1,8 +1,8 @@
 /**
  * The read model's source of truth: published results as stored by the domain (publications →
- * results → tasks → entity, department, batch/plan, items), mapped to exactly the public fields.
- * `rebuildReadModel(store)` reads them from here (Prisma is fine for a batch job; the hot path
- * never uses it).
+ * results → tasks → entity, department, batch/plan, items), mapped to exactly the public fields;
+ * approved plans; drawn draws. `rebuildReadModel(store)` reads them from here (Prisma is fine for
+ * a batch job; the hot path never uses it).
  */
 import { directedTaskName, publicRecord, type ResultCategory } from "../../publication/index.ts";
 import { categoriesFor } from "../repos/settings.ts";
@@ -82,6 +82,18 @@ export async function* publishedRecordsFromStore(store: RepoStore, batch = 2_000
       yield publicResultRecord({ ...task, result }, p.publishedAt, categories);
     }
     after = pubs[pubs.length - 1]!.id;
+  }
+}
+
+/** Every public plan (approved, or closed after approval; never a draft), with all its batches. */
+export async function* publishedPlansFromStore(store: RepoStore): AsyncGenerator<PublicRecord> {
+  const { isPublicPlan, planApprovals, publicPlanRecord } = await import("../repos/plans.ts");
+  const approvals = await planApprovals(store);
+  const plans = await store.prisma.annualPlan.findMany({ where: { status: { in: ["approved", "closed"] } }, select: { id: true, status: true }, orderBy: { id: "asc" } });
+  for (const p of plans) {
+    if (!isPublicPlan(p.status, approvals.get(p.id))) continue;
+    const record = await publicPlanRecord(store, p.id, approvals);
+    if (record) yield record;
   }
 }
 

@@ -56,29 +56,66 @@ export async function setPlanStatus(
     const p = await tx.annualPlan.findUnique({ where: { id } });
     if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${id} not found`);
     if (p.status === "closed" && status !== "closed") throw new RepoError(409, "PLAN_CLOSED", `plan ${id} is closed`);
+    // An approved plan is public (一公开): it is never taken back to a draft behind the public's back.
+    if (p.status === "approved" && status === "draft")
+      throw new RepoError(409, "PLAN_PUBLISHED", `计划 ${id} 已批准并公示，不能退回草稿；可以关闭（closed）`, "body.status");
     const u = await tx.annualPlan.update({ where: { id }, data: { status } });
     return { value: plan(u), audit: { actor, action: "plan.status", subject: `plan:${id}`, payload: { from: p.status, to: status } } };
   });
   // An approved plan is public (一公开): its record goes to the public read model, after the commit.
-  if (status === "approved") {
-    try {
-      await publishToReadModel(store, [await publicPlanRecord(store, id)]);
-    } catch (err) {
-      log?.error({ err, planId: id }, "approved plan could not be written to the public read model");
-    }
-  }
+  if (status === "approved") await republishPlan(store, id, log);
   return view;
 }
 
-/** The public record of a plan: names, departments, items with their legal basis, batch windows. */
-export async function publicPlanRecord(store: RepoStore, id: number): Promise<PublicRecord> {
+/**
+ * When each plan was approved (its first `plan.status` → approved audit entry), for the given
+ * plans or all. The approval instant is the plan record's `publishedAt`, so republishing (a batch
+ * added) and rebuilding give the same record.
+ */
+export async function planApprovals(store: RepoStore, planId?: number): Promise<Map<number, Date>> {
+  const rows = await store.prisma.auditLog.findMany({
+    where: { action: "plan.status", ...(planId !== undefined ? { subject: `plan:${planId}` } : {}) },
+    orderBy: { seq: "asc" },
+    select: { subject: true, at: true, payload: true },
+  });
+  const out = new Map<number, Date>();
+  for (const r of rows) {
+    const m = /^plan:(\d+)$/.exec(r.subject);
+    if (!m || out.has(Number(m[1]))) continue;
+    let to: unknown;
+    try {
+      to = (JSON.parse(r.payload) as { to?: unknown }).to;
+    } catch {
+      continue;
+    }
+    if (to === "approved") out.set(Number(m[1]), new Date(r.at));
+  }
+  return out;
+}
+
+/**
+ * Only approved plans are public: an approved plan, or a closed one that was approved before
+ * (its record stays on the public record). A draft — or a plan closed without approval — never is.
+ */
+export function isPublicPlan(status: string, approvedAt: Date | undefined): boolean {
+  return status === "approved" || (status === "closed" && approvedAt !== undefined);
+}
+
+/**
+ * The public record of a plan: names, departments, items with their legal basis, every batch with
+ * its window. Ids are the plain numeric ids of the API (`"1"`, batches `"3"`), as in the draw and
+ * result records (`planId: "1"`). Null when the plan is not public (`isPublicPlan`).
+ */
+export async function publicPlanRecord(store: RepoStore, id: number, approvals?: Map<number, Date>): Promise<PublicRecord | null> {
   const p = await store.prisma.annualPlan.findUniqueOrThrow({
     where: { id },
     include: {
       department: true,
-      batches: { orderBy: { id: "asc" }, include: { departments: { include: { department: true, items: { include: { item: true } } } } } },
+      batches: { orderBy: { id: "asc" }, include: { departments: { orderBy: { id: "asc" }, include: { department: true, items: { orderBy: { itemId: "asc" }, include: { item: true } } } } } },
     },
   });
+  const approvedAt = (approvals ?? (await planApprovals(store, id))).get(id);
+  if (!isPublicPlan(p.status, approvedAt)) return null;
   const departments = [p.department.name];
   const items = new Map<string, { name: string; basis?: string }>();
   for (const b of p.batches)
@@ -88,16 +125,31 @@ export async function publicPlanRecord(store: RepoStore, id: number): Promise<Pu
     }
   return {
     kind: "plan",
-    id: `P${p.id}`,
+    id: String(p.id),
     name: p.name,
     year: p.year,
     leadDepartment: p.department.name,
     departments,
     description: p.batches.some((b) => b.directed) ? "含定向抽查批次" : "不定向抽查",
     items: [...items.values()],
-    batches: p.batches.map((b) => ({ id: `B${b.id}`, name: b.name, from: b.windowStart, to: b.windowEnd })),
-    publishedAt: new Date().toISOString(),
+    batches: p.batches.map((b) => ({ id: String(b.id), name: b.name, from: b.windowStart, to: b.windowEnd })),
+    // Approved without an audited approval (rows written outside the repositories): its creation.
+    publishedAt: (approvedAt ?? p.createdAt).toISOString(),
   };
+}
+
+/**
+ * Writes the plan's current public record to the read model (after the commit that changed it),
+ * when the plan is public; a draft is never written. A failure is logged, not thrown: the change
+ * is committed and `rebuildReadModel` restores the record from the domain tables.
+ */
+export async function republishPlan(store: RepoStore, id: number, log?: { error(obj: unknown, msg: string): void }): Promise<void> {
+  try {
+    const record = await publicPlanRecord(store, id);
+    if (record) await publishToReadModel(store, [record]);
+  } catch (err) {
+    log?.error({ err, planId: id }, "plan could not be written to the public read model");
+  }
 }
 
 export interface SamplingRuleInput {
@@ -170,7 +222,13 @@ function checkBatchInput(input: BatchInput): void {
   if (input.directed && Object.keys(input.conditions).length === 0) fail("conditions", "a directed (定向) batch needs at least one condition");
 }
 
-export async function createBatch(store: RepoStore, planId: number, input: BatchInput, actor: string): Promise<BatchView> {
+export async function createBatch(
+  store: RepoStore,
+  planId: number,
+  input: BatchInput,
+  actor: string,
+  log?: { error(obj: unknown, msg: string): void },
+): Promise<BatchView> {
   checkBatchInput(input);
   const id = await inTransaction(store, async (tx) => {
     const p = await tx.annualPlan.findUnique({ where: { id: planId } });
@@ -211,6 +269,8 @@ export async function createBatch(store: RepoStore, planId: number, input: Batch
     }
     return { value: b.id as number, audit: { actor, action: "batch.create", subject: `batch:${b.id}`, payload: { planId, ...input } } };
   });
+  // A batch added to an approved plan is public at once: the plan's record lists every batch.
+  await republishPlan(store, planId, log);
   return getBatch(store, id);
 }
 
