@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { buildApp } from "./app.ts";
 import { openStore } from "../src/store/index.ts";
 import { loadDemoCity } from "../src/demo/index.ts";
+import { publishDailyAnchor } from "../src/store/repos/anchors.ts";
 
 const DEFAULT_DATABASE_URL = "file:data/ssj.db";
 
@@ -44,6 +45,13 @@ export async function start(): Promise<void> {
     }
   }
 
+  // 一公开 of the audit log: its head is published at least daily (and at every draw event), so that
+  // cutting the log's tail or recomputing its chain is detected (`ssj audit verify --anchors`).
+  const anchor = () => publishDailyAnchor(store).catch((err: unknown) => app.log.error({ err }, "audit anchor could not be published"));
+  await anchor();
+  const anchorTimer = setInterval(anchor, 60 * 60_000);
+  anchorTimer.unref();
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {
@@ -51,6 +59,7 @@ export async function start(): Promise<void> {
       process.exit(1);
     }
     closing = true;
+    clearInterval(anchorTimer);
     app.log.info({ signal }, "shutting down: finishing requests in flight");
     app
       .close()

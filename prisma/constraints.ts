@@ -149,10 +149,10 @@ export const checks: CheckRule[] = [
   {
     name: "draws_inputs",
     table: "draws",
-    expr: "{spec_version} = 'ssj-draw/1' OR ({public_inputs} IS NOT NULL AND {private_inputs} IS NOT NULL AND {private_digest} IS NOT NULL AND {frozen_at} IS NOT NULL)",
+    expr: "{spec_version} <> 'ssj-draw/2' OR ({public_inputs} IS NOT NULL AND {private_inputs} IS NOT NULL AND {private_digest} IS NOT NULL AND {frozen_at} IS NOT NULL)",
   },
   { name: "draws_attempt", table: "draws", expr: "{attempt} >= 1" },
-  { name: "draws_void_actor", table: "draws", expr: "{status} <> 'void' OR {spec_version} = 'ssj-draw/1' OR {void_actor} IS NOT NULL" },
+  { name: "draws_void_actor", table: "draws", expr: "{status} <> 'void' OR {spec_version} <> 'ssj-draw/2' OR {void_actor} IS NOT NULL" },
 
   { name: "draw_records_kind", table: "draw_records", expr: oneOf("kind", DRAW_RECORD_KINDS) },
   { name: "draw_records_seq", table: "draw_records", expr: "{seq} >= 0 AND ({seq} = 0) = ({kind} = 'draw')" },

@@ -70,6 +70,7 @@ export type RuleName =
   | "min-team"
   | "min-solo-department"
   | "qualification"
+  | "pinned-team"
   | "daily-capacity"
   | "total-capacity";
 
@@ -253,6 +254,21 @@ export const constraintRules: readonly ConstraintRule[] = [
         return visitTasks(ctx, v)
           .filter((t) => !team.some((i) => i.department === t.department && eligibility.qualified(i, t.requires)))
           .map((t) => `no officer of ${t.department} holds [${t.requires.join(", ")}] for task ${t.id}`);
+      }),
+  },
+  {
+    name: "pinned-team",
+    description: "a task with a pinned team (chosen by a verifiable draw) is visited by exactly that team of its department",
+    check: (ctx, s) =>
+      perVisit(ctx, s, "pinned-team", (v) => {
+        const team = visitTeam(ctx, v);
+        return visitTasks(ctx, v)
+          .filter((t) => t.team !== undefined)
+          .filter((t) => {
+            const got = team.filter((i) => i.department === t.department).map((i) => i.id).sort();
+            return got.join("\u0000") !== [...new Set(t.team)].sort().join("\u0000");
+          })
+          .map((t) => `task ${t.id}: officers of ${t.department} on the visit are not its pinned team [${t.team!.join(", ")}]`);
       }),
   },
   {

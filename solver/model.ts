@@ -47,6 +47,12 @@ export interface Task {
   /** Inclusive ISO dates. */
   window: { from: ISODate; to: ISODate };
   kind: TaskKind;
+  /**
+   * Pinned team: when given, exactly these officers of the task's department go on the visit
+   * (the team a verifiable draw chose, docs/draw-spec.md §7); the optimizer only places them on a
+   * day. Absent: the optimizer draws the department's officers itself.
+   */
+  team?: string[];
 }
 
 export interface Recusal {
@@ -191,11 +197,15 @@ export function parseInstance(raw: unknown): Instance {
       department: str(x.department, `${p}.department`),
       items: strs(x.items ?? [], `${p}.items`),
       requires: strs(x.requires ?? [], `${p}.requires`),
+      ...(x.team !== undefined ? { team: strs(x.team, `${p}.team`) } : {}),
       window: { from: date(w.from, `${p}.window.from`), to: date(w.to, `${p}.window.to`) },
       kind,
     };
     if (!entityIds.has(t.entity)) throw new FormatError(`${p}.entity`, `unknown entity '${t.entity}'`);
     if (t.window.from > t.window.to) throw new FormatError(`${p}.window`, "from is after to");
+    t.team?.forEach((id, j) => {
+      if (!inspectorIds.has(id)) throw new FormatError(`${p}.team[${j}]`, `unknown inspector '${id}'`);
+    });
     return t;
   });
   unique(

@@ -125,10 +125,21 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
     s.add(inspIndex.get(r.inspector)!);
   }
   const poolCache = new Map<string, number[]>();
-  /** Eligible inspectors of `dept` for entity e (department, district, recusal, capacity). */
+  // Pinned teams (a draw chose them): the only eligible officers of that department for that entity.
+  const pinned = new Map<string, Set<number>>();
+  for (const t of instance.tasks)
+    if (t.team) pinned.set(`${entityIndex.get(t.entity)!}|${t.department}`, new Set(t.team.map((id) => inspIndex.get(id)!)));
+  /** Eligible inspectors of `dept` for entity e (department, district, recusal, capacity; pinned team). */
   const poolFor = (e: number, dept: string): number[] => {
     const entity = entities[e]!;
     const base = basePool.get(`${dept}|${entity.district}`) ?? [];
+    const pin = pinned.get(`${e}|${dept}`);
+    if (pin) {
+      const key = `${e}|${dept}`;
+      let p = poolCache.get(key);
+      if (!p) poolCache.set(key, (p = base.filter((i) => pin.has(i) && eligibility.recusal(ctx, inspectors[i]!, entity))));
+      return p;
+    }
     const rec = recusedBy.get(e);
     if (!rec) return base;
     const key = `${e}|${dept}`;
@@ -226,8 +237,14 @@ export function optimizeDetailed(instance: Instance, configOverrides: Partial<So
       const d = instance.tasks[t]!.department;
       if (!depts.includes(d)) depts.push(d);
     }
+    const pinnedK = (dept: string) => pinned.get(`${g.entity}|${dept}`)?.size;
     if (depts.length === 1) {
-      g.needs = [{ dept: depts[0]!, k: Math.max(rules.minSoloDepartment, rules.minTeam, rules.minPerDepartment, 1), requires: unionRequires(g.tasks, depts[0]!) }];
+      g.needs = [{ dept: depts[0]!, k: pinnedK(depts[0]!) ?? Math.max(rules.minSoloDepartment, rules.minTeam, rules.minPerDepartment, 1), requires: unionRequires(g.tasks, depts[0]!) }];
+      return;
+    }
+    if (depts.every((d) => pinnedK(d) !== undefined)) {
+      // A drawn joint check: each department sends exactly its drawn team.
+      g.needs = depts.map((dept) => ({ dept, k: pinnedK(dept)!, requires: unionRequires(g.tasks, dept) }));
       return;
     }
     // Every department sends at least one officer: the qualification rule asks, for each task, an

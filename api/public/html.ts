@@ -3,7 +3,8 @@
  * Accessible: lang="zh-CN", a skip link, labelled form controls, a search landmark, a table with
  * caption and column headers, pagination in a labelled <nav>, visible focus.
  */
-import type { DepartmentCount, PublicDrawRecord, PublicPlanRecord, PublicResultRecord } from "../../src/store/readModel/index.ts";
+import type { DepartmentCount, PublicAnchorRecord, PublicDrawRecord, PublicPlanRecord, PublicResultRecord } from "../../src/store/readModel/index.ts";
+import { NEEDS_FULL_MANIFEST, PUBLIC_PROVES } from "../../src/draws/v2/claims.ts";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (c) => ESC[c]!);
@@ -43,7 +44,7 @@ export function provenanceText(p: unknown): string {
   return JSON.stringify(p);
 }
 
-export type DrawDoc = Omit<PublicDrawRecord, "manifest">;
+export type DrawDoc = Omit<PublicDrawRecord, "manifest" | "manifestEtag">;
 
 export interface SearchForm {
   q: string;
@@ -63,6 +64,8 @@ export interface PageModel {
   error: string | null;
   plans: PublicPlanRecord[];
   draws: DrawDoc[];
+  /** The latest published heads of the audit log. */
+  anchors: PublicAnchorRecord[];
 }
 
 function layout(title: string, main: string): string {
@@ -97,24 +100,67 @@ function query(form: SearchForm, cursor?: number): string {
   return s ? `${PAGE_PATH}?${s}` : PAGE_PATH;
 }
 
+const STATUS_CLASS: Record<string, string> = { committed: "st-committed", seeded: "st-seeded", drawn: "st-drawn", void: "st-void" };
+
+function seedPlanText(p: Record<string, unknown> | undefined): string {
+  if (!p) return "";
+  if (p.mode === "external") return `外部公开随机数：${String(p.source ?? "")} ${String(p.reference ?? "")}（承诺时已指定，须为冻结之后才公布的一期）`;
+  if (p.mode === "commitReveal") return `参与部门各自先提交秘密值承诺、再公开秘密值，合成种子（部门编号：${(p.departments as string[] | undefined)?.join("、") ?? ""}）`;
+  return "";
+}
+
+/** What a public verification proves and does not — the verifier's own words (src/draws/v2/claims.ts). */
+export function verificationText(d: DrawDoc): string {
+  if (d.algorithm !== "ssj-draw/2")
+    return `<p class="verify">自行核验：下载抽取清单后运行 <code>${esc(verifyCommand(d.id))}</code>。该清单为 ssj-draw/1 版本的公开清单，只能核对所列对象的票号和名次；名录是否完整、是否按类别抽取、检查组等只能由审计用完整清单核验。</p>`;
+  const proven = Object.values(PUBLIC_PROVES).map((x) => `<li>${esc(x)}</li>`).join("");
+  const not = NEEDS_FULL_MANIFEST.map((x) => `<li>${esc(x)}</li>`).join("");
+  return `<div class="verify">
+<p>自行核验：下载抽取清单后运行 <code>${esc(verifyCommand(d.id))} --commitment ${esc(d.commitment)}</code>（承诺值取自本页在生成种子前的公示，请与您自己保存的记录比对）。</p>
+<p>公开清单可以证明：</p><ul>${proven}</ul>
+<p>只有完整清单（由审计、纪检部门持有）才能证明：</p><ul>${not}</ul>
+</div>`;
+}
+
+function timeline(d: DrawDoc): string {
+  const rows: string[] = [];
+  if (d.frozenAt) rows.push(`<li><time datetime="${esc(d.frozenAt)}">${esc(beijing(d.frozenAt))}</time> 冻结输入并公布承诺值</li>`);
+  for (const c of d.secretCommitments ?? [])
+    rows.push(`<li><time datetime="${esc(c.committedAt)}">${esc(beijing(c.committedAt))}</time> ${esc(c.department)}提交秘密值承诺 <code class="hash">${esc(c.hash)}</code>${c.revealed ? "（已公开）" : ""}</li>`);
+  if (d.seededAt) rows.push(`<li><time datetime="${esc(d.seededAt)}">${esc(beijing(d.seededAt))}</time> 生成种子</li>`);
+  for (const r of d.records ?? []) rows.push(`<li><time datetime="${esc(r.at)}">${esc(beijing(r.at))}</time> 记录 ${esc(r.seq)}：${esc(r.summary)}</li>`);
+  if (d.voidedAt) rows.push(`<li><time datetime="${esc(d.voidedAt)}">${esc(beijing(d.voidedAt))}</time> <strong>作废</strong>：${esc(d.voidReason ?? "")}</li>`);
+  return rows.length ? `<ol class="timeline">${rows.join("")}</ol>` : "";
+}
+
 function drawDetails(d: DrawDoc, headingLevel: 2 | 3): string {
   const h = `h${headingLevel}`;
-  return `<article class="draw" aria-labelledby="draw-${esc(d.id)}">
-<${h} id="draw-${esc(d.id)}">${esc(d.planName)}${d.batchName ? ` · ${esc(d.batchName)}` : ""}</${h}>
+  const status = d.status ?? "drawn";
+  const label = d.statusLabel ?? "已抽取";
+  const attempt = d.attempt ? `第 ${esc(d.attempt)} 次抽取${d.attemptsOfBatch && d.attemptsOfBatch > 1 ? `（本批次共 ${esc(d.attemptsOfBatch)} 次）` : ""}` : "";
+  const counts = d.classCounts ? Object.entries(d.classCounts).map(([k, n]) => `${esc(k)} 类 ${esc(n)}`).join("，") : "";
+  return `<article class="draw${status === "void" ? " voided" : ""}" aria-labelledby="draw-${esc(d.id)}">
+<${h} id="draw-${esc(d.id)}">${esc(d.planName)}${d.batchName ? ` · ${esc(d.batchName)}` : ""} <span class="status ${STATUS_CLASS[status] ?? ""}">${esc(label)}</span></${h}>
+${status === "void" ? `<p class="void-note" role="note"><strong>已作废</strong>：${esc(d.voidReason ?? "")}。作废的抽取连同其承诺值、种子和结果保留在公示记录上；重新抽取须使用作废之后才产生的新种子。</p>` : ""}
 <dl>
-<dt>抽取编号</dt><dd><a href="${esc(drawPageUrl(d.id))}">${esc(d.id)}</a></dd>
+<dt>抽取编号</dt><dd><a href="${esc(drawPageUrl(d.id))}">${esc(d.id)}</a>${attempt ? `，${attempt}` : ""}</dd>
 <dt>抽取部门</dt><dd>${esc(d.department)}</dd>
 ${d.subject ? `<dt>抽取内容</dt><dd>${esc(d.subject)}</dd>` : ""}
-<dt>抽取时间</dt><dd>${esc(beijing(d.drawnAt))}（北京时间）</dd>
-${d.populationCount !== undefined ? `<dt>名录数量</dt><dd>${esc(d.populationCount)}</dd>` : ""}
+${d.frozenAt ? `<dt>承诺公布时间</dt><dd>${esc(beijing(d.frozenAt))}（北京时间）</dd>` : ""}
+${d.drawnAt ? `<dt>抽取时间</dt><dd>${esc(beijing(d.drawnAt))}（北京时间）</dd>` : ""}
+${d.populationCount !== undefined ? `<dt>名录数量</dt><dd>${esc(d.populationCount)}${counts ? `（按风险类别：${counts}；不公布任何企业的类别）` : ""}</dd>` : ""}
 ${d.selectedCount !== undefined ? `<dt>抽中数量</dt><dd>${esc(d.selectedCount)}</dd>` : ""}
 <dt>承诺值（抽取前公布）</dt><dd><code class="hash">${esc(d.commitment)}</code></dd>
-<dt>随机种子</dt><dd><code class="hash">${esc(d.seed)}</code></dd>
-<dt>种子来源</dt><dd>${esc(provenanceText(d.seedProvenance))}</dd>
+${d.seedPlan ? `<dt>种子方案（承诺时确定）</dt><dd>${esc(seedPlanText(d.seedPlan))}</dd>` : ""}
+${d.seed ? `<dt>随机种子</dt><dd><code class="hash">${esc(d.seed)}</code></dd>` : `<dt>随机种子</dt><dd>尚未生成</dd>`}
+${d.seedProvenance ? `<dt>种子来源</dt><dd>${esc(provenanceText(d.seedProvenance))}</dd>` : ""}
+${d.head ? `<dt>记录链头</dt><dd><code class="hash">${esc(d.head)}</code></dd>` : ""}
+${d.auditHead ? `<dt>冻结时的审计日志链头</dt><dd>第 ${esc(d.auditHead.seq)} 条，<code class="hash">${esc(d.auditHead.hash)}</code></dd>` : ""}
 <dt>抽取算法</dt><dd>${esc(d.algorithm)}</dd>
 <dt>抽取清单</dt><dd><a href="${esc(manifestUrl(d.id))}" download="${esc(manifestFileName(d.id))}">下载 ${esc(manifestFileName(d.id))}</a></dd>
 </dl>
-<p class="verify">自行核验：下载抽取清单后运行 <code>${esc(verifyCommand(d.id))}</code>。该命令用公布的种子和算法离线重新计算抽取结果，并核对承诺值：结果一致，说明名录和抽取结果在种子公布前已固定，未被更改或重抽。</p>
+${timeline(d)}
+${verificationText(d)}
 </article>`;
 }
 
@@ -134,14 +180,14 @@ export function renderPage(m: PageModel): string {
   const rows = m.results
     .map(
       (r) => `<tr>
-<td>${esc(r.entityName)}</td>
-<td class="nowrap"><code>${esc(r.entityCode)}</code></td>
-<td class="nowrap">${esc(r.taskNumber)}</td>
-<td>${esc(r.taskName)}</td>
-<td class="nowrap">${esc(r.checkDate)}</td>
-<td>${esc(r.department)}</td>
-<td>${r.results.map((x) => esc(x)).join("；")}</td>
-<td class="nowrap">${esc(beijing(r.publishedAt, false))}</td>
+<td data-label="市场主体名称">${esc(r.entityName)}</td>
+<td data-label="统一社会信用代码" class="nowrap"><code>${esc(r.entityCode)}</code></td>
+<td data-label="抽查任务编号" class="nowrap">${esc(r.taskNumber)}</td>
+<td data-label="抽查任务名称">${esc(r.taskName)}</td>
+<td data-label="检查日期" class="nowrap">${esc(r.checkDate)}</td>
+<td data-label="检查部门">${esc(r.department)}</td>
+<td data-label="检查结果">${r.results.map((x) => esc(x)).join("；")}</td>
+<td data-label="公示日期" class="nowrap">${esc(beijing(r.publishedAt, false))}</td>
 </tr>`,
     )
     .join("\n");
@@ -171,6 +217,12 @@ ${rows}
         .join("")}</ul>`
     : "<p>暂无已公示的抽查计划。</p>";
   const draws = m.draws.length ? m.draws.map((d) => drawDetails(d, 3)).join("\n") : "<p>暂无已公示的抽取记录。</p>";
+  const anchors = m.anchors.length
+    ? `<table class="anchors"><caption>最近公布的审计日志链头（请自行保存，用于 <code>ssj audit verify --anchors</code> 核对日志未被截断或重算）</caption>
+<thead><tr><th scope="col">条目序号</th><th scope="col">链头哈希</th><th scope="col">公布时间</th></tr></thead><tbody>
+${m.anchors.map((a) => `<tr><td data-label="条目序号">${esc(a.seq)}</td><td data-label="链头哈希"><code class="hash">${esc(a.hash)}</code></td><td data-label="公布时间">${esc(beijing(a.publishedAt))}</td></tr>`).join("\n")}
+</tbody></table><p><a href="${API_PATH}/audit/anchors">下载全部链头（JSON）</a></p>`
+    : "<p>暂无公布的审计日志链头。</p>";
 
   return layout(
     "双随机、一公开抽查结果公示",
@@ -198,8 +250,12 @@ ${nav}
 </section>
 <section aria-labelledby="draws-title">
 <h2 id="draws-title">抽取公示（最新）</h2>
-<p>每次抽取前先公布“承诺值”（抽取名录等输入的哈希），抽取时使用事先约定来源的公开随机种子；任何人都可以下载抽取清单，用 <code>ssj verify</code> 离线复核。</p>
+<p>每次抽取在生成种子之前先公布“承诺值”和公开的抽取输入（名录、各部门范围、事项、配额），抽取时使用事先约定来源的公开随机种子；作废的抽取也保留在这里并注明理由。任何人都可以下载抽取清单，用 <code>ssj verify</code> 离线复核。</p>
 ${draws}
+</section>
+<section aria-labelledby="anchors-title">
+<h2 id="anchors-title">审计日志链头</h2>
+${anchors}
 </section>
 <section aria-labelledby="plans-title">
 <h2 id="plans-title">抽查计划（最新）</h2>
@@ -251,5 +307,21 @@ tbody tr:nth-child(even){background:var(--zebra)}
 .draw dd{margin:0;min-width:0}
 code.hash{word-break:break-all;font-size:.85rem}
 .verify{background:#fffbe6;border:1px solid #ffe58f;padding:.5rem;border-radius:4px}
-@media (max-width:48rem){table{display:block;overflow-x:auto}}
+.status{font-size:.8rem;font-weight:600;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor;vertical-align:middle}
+.st-committed,.st-seeded{color:#874d00}.st-drawn{color:#135200}.st-void{color:var(--accent)}
+.voided{border-color:var(--accent);background:#fff1f0}
+.void-note{color:var(--accent)}
+.timeline{margin:.5rem 0;padding-left:1.25rem;font-size:.92rem}
+.verify ul{margin:.25rem 0 .5rem;padding-left:1.25rem}
+@media (max-width:40rem){
+ table,thead,tbody,tr,th,td,caption{display:block}
+ thead{position:absolute;left:-9999px;top:-9999px}
+ tbody tr{border:1px solid var(--line);margin:.5rem 0;padding:.25rem .5rem}
+ td{border:none;padding:.15rem 0}
+ td::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted);font-weight:600}
+ .nowrap{white-space:normal}
+ code{word-break:break-all}
+ .draw dl{grid-template-columns:1fr}
+ .draw dt{margin-top:.35rem}
+}
 `;

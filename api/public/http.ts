@@ -4,8 +4,11 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 
 /** Search results and pages: published data changes only on publication; a minute is harmless. */
 export const CACHE_SHORT = "public, max-age=60";
-/** A published draw's manifest never changes (no re-roll). */
-export const CACHE_MANIFEST = "public, max-age=86400";
+/**
+ * A draw's public manifest grows with its record chain (递补, schedules): its ETag is the chain head
+ * and caches must revalidate every time, so nobody is served a stale record.
+ */
+export const CACHE_MANIFEST = "public, no-cache";
 /** The stylesheet. */
 export const CACHE_ASSET = "public, max-age=86400";
 

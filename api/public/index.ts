@@ -23,6 +23,7 @@ import {
   type ReadModelStore,
 } from "../../src/store/readModel/index.ts";
 import { CACHE_ASSET, CACHE_MANIFEST, CACHE_SHORT, HTML_TYPE, JSON_TYPE, etagOf, sendCached } from "./http.ts";
+import type { PublicAnchorRecord } from "../../src/store/readModel/index.ts";
 import {
   API_PATH,
   PAGE_PATH,
@@ -50,6 +51,7 @@ import {
   PublishedDraw,
   ResultPage,
   ResultQuery,
+  AnchorList,
 } from "./schemas.ts";
 
 export interface PublicOptions {
@@ -266,6 +268,23 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     },
   );
 
+  app.get(
+    `${API_PATH}/audit/anchors`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "公布的审计日志链头（每次抽取事件及每日至少一次）：保存一份，用 ssj audit verify --anchors 核对日志未被截断或重算",
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })) }, { additionalProperties: false }),
+        response: { 200: AnchorList, 304: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const items = await (await rm()).listAnchors(request.query.limit ?? 1000);
+      return sendCached(request, reply, `{"items":[${items.join(",")}]}`, JSON_TYPE, CACHE_SHORT);
+    },
+  );
+
   // ─── 公示 page ─────────────────────────────────────────────────────────────────────────────
   const hidden = { hide: true };
 
@@ -292,7 +311,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
       const cursor = raw.cursor && /^\d{1,15}$/.test(raw.cursor) ? Number(raw.cursor) : undefined;
       const upper = form.q.toUpperCase();
       const searchedBy = !form.q ? null : CODE.test(upper) ? "code" : "name";
-      const [departments, page, plans, draws] = await Promise.all([
+      const [departments, page, plans, draws, anchors] = await Promise.all([
         cached("departments", () => m.departments()),
         error
           ? Promise.resolve<DocPage>({ docs: [], nextCursor: null })
@@ -307,6 +326,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
             }),
         cached("plans", () => m.listPlans(5)),
         cached("draws", () => m.listDraws({ pageSize: 5 })),
+        cached("anchors", () => m.listAnchors(5)),
       ]);
       const html = renderPage({
         form,
@@ -318,6 +338,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
         error,
         plans: plans.docs.map((d) => JSON.parse(d) as PublicPlanRecord),
         draws: draws.docs.map((d) => JSON.parse(d) as DrawDoc),
+        anchors: anchors.map((d) => JSON.parse(d) as PublicAnchorRecord),
       });
       if (error) return reply.code(400).type(HTML_TYPE).header("cache-control", "no-store").send(html);
       return sendCached(request, reply, html, HTML_TYPE, CACHE_SHORT);

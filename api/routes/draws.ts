@@ -1,104 +1,104 @@
 /**
- * The draw ceremony: commit inputs → (commit-reveal secrets | external public value) → seed →
- * draw once → manifest; void with a reason; verify an uploaded manifest.
+ * The draw ceremony (docs/draw-spec.md): commit the inputs (published at once) → commit-reveal
+ * secrets of every department, or the external public value named in advance → seed → draw once
+ * → the record chain (递补, schedules); void with a public reason; manifests; verification.
  *
- * Officers act for their own department; the lead department's officers run the batch's
- * ceremony; every participating department commits and reveals its own secret.
+ * Who may do what is decided by the store (src/store/repos/draws.ts: assertCanRun, assertOwnDepartment
+ * …), the same rules for the API and the CLI; the role lists here only keep other roles out early.
  */
 import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { assertDepartment, requirePrincipal, type Principal } from "../auth.ts";
-import { badRequest, forbidden } from "../errors.ts";
-import { actorOf } from "../../src/store/repos/audit.ts";
-import { getBatch } from "../../src/store/repos/plans.ts";
+import { requirePrincipal, type Principal } from "../auth.ts";
+import { badRequest } from "../errors.ts";
 import {
   commitDraw,
-  drawScope,
+  drawClassProof,
   enterExternalValue,
   getDraw,
   listBatchDraws,
   manifestText,
   revealSecret,
-  runDrawOnce,
+  runDraw,
   submitSecret,
   substituteInDraw,
-  verifyUploadedManifest,
+  verifyManifestText,
+  verifyStoredDraw,
   voidDraw,
+  type DrawActor,
 } from "../../src/store/repos/draws.ts";
-import { assertBatchAccess } from "./plans.ts";
+import { getBatch } from "../../src/store/repos/plans.ts";
 import { IdParams, errors } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const WRITERS = ["admin", "officer"] as const;
-const Hex64 = Type.String({ pattern: "^[0-9a-f]{64}$", description: "64 lowercase hex characters" });
+const Hex64 = Type.String({ pattern: "^[0-9a-f]{64}$", description: "64 位小写十六进制" });
+const Code = Type.String({ pattern: "^[0-9A-Z]{15,18}$", description: "统一社会信用代码（18 位）或注册号（15 位）" });
+
+const actorOf = (p: Principal): DrawActor => ({ userId: p.userId, role: p.role, departmentId: p.departmentId });
 
 const Draw = Type.Object({
   id: Type.Integer(),
   batchId: Type.Integer(),
-  status: Type.String({ description: "committed | seeded | drawn | void" }),
-  attempt: Type.Integer(),
+  status: Type.String({ description: "committed（已承诺）| seeded（已生成种子）| drawn（已抽取）| void（已作废）" }),
+  statusLabel: Type.String(),
+  attempt: Type.Integer({ description: "本批次的第几次抽取（作废后重抽加 1）" }),
   specVersion: Type.String(),
-  commitment: Type.String({ description: "SHA-256 of the frozen inputs, fixed before any seed exists" }),
+  commitment: Type.String({ description: "承诺值：冻结输入的摘要，在任何种子产生之前公布" }),
+  publicDigest: Type.Union([Type.String(), Type.Null()]),
+  privateDigest: Type.Union([Type.String(), Type.Null()]),
+  frozenAt: Type.Union([Type.String(), Type.Null()]),
   seedPlan: Type.Unknown(),
   secretCommitments: Type.Array(Type.Object({ department: Type.String(), hash: Type.String(), revealed: Type.Boolean(), committedAt: Type.String() })),
   seed: Type.Union([Type.String(), Type.Null()]),
   seedProvenance: Type.Unknown(),
+  head: Type.String({ description: "记录链的链头（抽取、递补、排期之后变化；公开清单的 ETag）" }),
+  records: Type.Array(Type.Object({ seq: Type.Integer(), kind: Type.String(), at: Type.String(), digest: Type.String() })),
   voidReason: Type.Union([Type.String(), Type.Null()]),
+  voidedAt: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   seededAt: Type.Union([Type.String(), Type.Null()]),
   drawnAt: Type.Union([Type.String(), Type.Null()]),
-  voidedAt: Type.Union([Type.String(), Type.Null()]),
-  summary: Type.Object({
-    pool: Type.Integer(),
-    excluded: Type.Integer(),
-    selected: Type.Union([Type.Integer(), Type.Null()]),
-    tasks: Type.Union([Type.Integer(), Type.Null()]),
-  }),
+  summary: Type.Object({ pool: Type.Integer(), excluded: Type.Integer(), selected: Type.Union([Type.Integer(), Type.Null()]), tasks: Type.Union([Type.Integer(), Type.Null()]) }),
 });
 const CommitBody = Type.Object(
   {
     seed: Type.Union([
-      Type.Object({ mode: Type.Literal("commitReveal") }, { additionalProperties: false }),
+      Type.Object({ mode: Type.Literal("commitReveal") }, { additionalProperties: false, description: "各部门先提交秘密值承诺、再公开秘密值，合成种子" }),
       Type.Object(
         {
           mode: Type.Literal("external"),
-          source: Type.String({ minLength: 1, maxLength: 200, description: "e.g. 中国福利彩票 双色球" }),
-          reference: Type.String({ minLength: 1, maxLength: 200, description: "e.g. 2026135 期" }),
+          source: Type.String({ minLength: 1, maxLength: 200, description: "外部公开随机数的来源，例如“中国福利彩票 双色球”" }),
+          reference: Type.String({ minLength: 1, maxLength: 200, description: "事先确定的期号或轮次，例如“2026135 期”；须为冻结之后才公布的一期" }),
         },
         { additionalProperties: false },
       ),
     ]),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ seed: { mode: "external", source: "中国福利彩票 双色球", reference: "2026140 期" } }] },
 );
-const DeptField = { departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "officers: their own (default); admins must name it" })) };
+const DeptField = { departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "科员：默认本部门" })) };
+const Verify = Type.Object({
+  ok: Type.Boolean(),
+  kind: Type.String({ description: "full（完整清单）| public（公开清单）| v1-full | v1-public" }),
+  path: Type.Optional(Type.String()),
+  rule: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+  proven: Type.Optional(Type.Array(Type.String(), { description: "已证明的事项（中文）" })),
+  notProven: Type.Optional(Type.Array(Type.String(), { description: "只有完整清单才能证明的事项（中文）" })),
+  warnings: Type.Optional(Type.Array(Type.String())),
+  summary: Type.Optional(Type.Unknown()),
+  knownDraw: Type.Union([Type.Object({ id: Type.Integer(), status: Type.String(), publishedCommitment: Type.Union([Type.String(), Type.Null()]), matchesPublished: Type.Boolean() }), Type.Null()]),
+});
 
 const drawRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const store = app.ssj.store;
-
-  /** Officers read draws of batches their department takes part in. */
-  async function assertReadable(p: Principal, drawId: number) {
-    const s = await drawScope(store, drawId);
-    if (p.role === "officer" && !s.departmentIds.includes(p.departmentId!)) throw forbidden("officers may only access draws of batches their department takes part in");
-    return s;
-  }
-  /** The lead department's officers (and admins) run the ceremony. */
-  async function assertLead(p: Principal, drawId: number) {
-    const s = await drawScope(store, drawId);
-    if (p.role === "officer" && p.departmentId !== s.leadDepartmentId) throw forbidden("only the lead department (发起部门) runs the draw ceremony");
-    return s;
-  }
-  function actingDepartment(p: Principal, departmentId: number | undefined): number {
-    if (p.role === "officer") {
-      const d = departmentId ?? p.departmentId!;
-      assertDepartment(p, d, "that department");
-      return d;
-    }
-    if (departmentId === undefined) throw badRequest("admins must name departmentId", "body.departmentId", "VALIDATION_FAILED");
-    return departmentId;
-  }
+  const ownDepartment = (p: Principal, departmentId: number | undefined): number => {
+    if (departmentId !== undefined) return departmentId;
+    if (p.departmentId === null) throw badRequest("管理员须指明 departmentId", "body.departmentId", "VALIDATION_FAILED");
+    return p.departmentId;
+  };
 
   app.post(
     "/batches/:id/draws",
@@ -106,38 +106,28 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["draws"],
-        summary: "Commit a batch's inputs (freeze) and the seed plan; 409 when the batch already has a live draw",
+        summary: "冻结批次输入并公布承诺值（只限已批准公布的计划；批次已有进行中的抽取时返回 409）",
         params: IdParams,
         body: CommitBody,
         response: { 201: Draw, ...errors },
       },
     },
     async (request, reply) => {
-      const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      const lead = b.departments.find((d) => d.role === "lead");
-      if (p.role === "officer" && lead?.departmentId !== p.departmentId) throw forbidden("only the lead department (发起部门) commits the draw");
-      return reply.status(201).send(await commitDraw(store, b.id, request.body.seed, actorOf(p)));
+      return reply.status(201).send(await commitDraw(store, b.id, request.body.seed, actorOf(requirePrincipal(request)), request.log));
     },
   );
 
   app.get(
     "/batches/:id/draws",
-    { config: { access: ALL }, schema: { tags: ["draws"], summary: "All draws of a batch, voided ones included", params: IdParams, response: { 200: Type.Array(Draw), ...errors } } },
-    async (request) => {
-      const b = await getBatch(store, request.params.id);
-      assertBatchAccess(requirePrincipal(request), b);
-      return listBatchDraws(store, b.id);
-    },
+    { config: { access: ALL }, schema: { tags: ["draws"], summary: "批次的全部抽取（含已作废的）", params: IdParams, response: { 200: Type.Array(Draw), ...errors } } },
+    async (request) => listBatchDraws(store, request.params.id, actorOf(requirePrincipal(request))),
   );
 
   app.get(
     "/draws/:id",
-    { config: { access: ALL }, schema: { tags: ["draws"], summary: "A draw and its ceremony state", params: IdParams, response: { 200: Draw, ...errors } } },
-    async (request) => {
-      await assertReadable(requirePrincipal(request), request.params.id);
-      return getDraw(store, request.params.id);
-    },
+    { config: { access: ALL }, schema: { tags: ["draws"], summary: "一次抽取及其仪式状态", params: IdParams, response: { 200: Draw, ...errors } } },
+    async (request) => getDraw(store, request.params.id, actorOf(requirePrincipal(request))),
   );
 
   app.post(
@@ -146,7 +136,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["officer"] },
       schema: {
         tags: ["draws"],
-        summary: "Commit-reveal: a department's officer submits SHA-256 of its own secret (admins cannot: one honest department must be enough)",
+        summary: "承诺—公开：参与部门的科员提交本部门秘密值（32 字节，在本部门电脑或浏览器上生成）的 SHA-256；管理员不能代交",
         params: IdParams,
         body: Type.Object({ hash: Hex64, ...DeptField }, { additionalProperties: false }),
         response: { 201: Draw, ...errors },
@@ -154,9 +144,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      await assertReadable(p, request.params.id);
-      const dept = actingDepartment(p, request.body.departmentId);
-      return reply.status(201).send(await submitSecret(store, request.params.id, dept, request.body.hash, actorOf(p)));
+      return reply.status(201).send(await submitSecret(store, request.params.id, ownDepartment(p, request.body.departmentId), request.body.hash, actorOf(p), request.log));
     },
   );
 
@@ -166,7 +154,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["officer"] },
       schema: {
         tags: ["draws"],
-        summary: "Commit-reveal: reveal a department's secret (after all commitments); the last reveal fixes the seed",
+        summary: "承诺—公开：各部门都提交承诺后，公开本部门的秘密值；最后一个公开的部门确定种子",
         params: IdParams,
         body: Type.Object({ secret: Hex64, ...DeptField }, { additionalProperties: false }),
         response: { 200: Draw, ...errors },
@@ -174,9 +162,7 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const p = requirePrincipal(request);
-      await assertReadable(p, request.params.id);
-      const dept = actingDepartment(p, request.body.departmentId);
-      return revealSecret(store, request.params.id, dept, request.body.secret, actorOf(p));
+      return revealSecret(store, request.params.id, ownDepartment(p, request.body.departmentId), request.body.secret, actorOf(p), request.log);
     },
   );
 
@@ -186,33 +172,26 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["draws"],
-        summary: "External seed: enter the public value named in the committed plan (published after the commitment)",
+        summary: "外部种子：录入承诺时已指明的外部公开随机数（其公布时间须晚于输入冻结时间）",
         params: IdParams,
         body: Type.Object(
-          { value: Type.String({ minLength: 1, maxLength: 500 }), publishedAt: Type.String({ format: "date-time" }) },
+          { value: Type.String({ minLength: 1, maxLength: 500 }), publishedAt: Type.String({ format: "date-time", description: "该数值的公布时间" }) },
           { additionalProperties: false },
         ),
         response: { 200: Draw, ...errors },
       },
     },
     async (request) => {
-      const p = requirePrincipal(request);
-      await assertLead(p, request.params.id);
-      return enterExternalValue(store, request.params.id, request.body.value, new Date(request.body.publishedAt).toISOString(), actorOf(p));
+      const at = new Date(request.body.publishedAt);
+      if (Number.isNaN(at.getTime())) throw badRequest("publishedAt 不是有效的时刻", "body.publishedAt", "VALIDATION_FAILED");
+      return enterExternalValue(store, request.params.id, request.body.value, at.toISOString(), actorOf(requirePrincipal(request)), request.log);
     },
   );
 
   app.post(
     "/draws/:id/run",
-    {
-      config: { access: WRITERS },
-      schema: { tags: ["draws"], summary: "Run the draw (once): targets, inspector teams, manifest, tasks. Again → 409", params: IdParams, response: { 201: Draw, ...errors } },
-    },
-    async (request, reply) => {
-      const p = requirePrincipal(request);
-      await assertLead(p, request.params.id);
-      return reply.status(201).send(await runDrawOnce(store, request.params.id, actorOf(p), request.log));
-    },
+    { config: { access: WRITERS }, schema: { tags: ["draws"], summary: "抽取（只能一次）：检查对象、检查组、任务；再次调用返回 409", params: IdParams, response: { 201: Draw, ...errors } } },
+    async (request, reply) => reply.status(201).send(await runDraw(store, request.params.id, actorOf(requirePrincipal(request)), request.log)),
   );
 
   app.post(
@@ -221,17 +200,13 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["draws"],
-        summary: "Void a draw with a reason (kept on record; its tasks are cancelled)",
+        summary: "作废（须说明理由，理由公开）：作废的抽取连同其结果留在公示记录上，重抽须使用作废之后才产生的新种子",
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 1000 }) }, { additionalProperties: false }),
+        body: Type.Object({ reason: Type.String({ minLength: 4, maxLength: 1000 }) }, { additionalProperties: false }),
         response: { 200: Draw, ...errors },
       },
     },
-    async (request) => {
-      const p = requirePrincipal(request);
-      await assertLead(p, request.params.id);
-      return voidDraw(store, request.params.id, request.body.reason.trim(), actorOf(p));
-    },
+    async (request) => voidDraw(store, request.params.id, request.body.reason, actorOf(requirePrincipal(request)), request.log),
   );
 
   app.post(
@@ -240,23 +215,15 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["draws"],
-        summary: "递补: replace a drawn entity or officer by the next of the published random order, with a reason (appended to the manifest)",
+        summary: "递补：按公布的随机顺序由下一位替换抽中的对象或人员（须说明理由），追加到记录链，公示即时更新",
         params: IdParams,
         body: Type.Union([
-          Type.Object(
-            {
-              kind: Type.Literal("target"),
-              out: Type.String({ pattern: "^[0-9A-Z]{15,18}$", description: "credit code of the drawn entity to replace" }),
-              reason: Type.String({ minLength: 2, maxLength: 500 }),
-              ...DeptField,
-            },
-            { additionalProperties: false },
-          ),
+          Type.Object({ kind: Type.Literal("target"), out: Code, reason: Type.String({ minLength: 2, maxLength: 500 }), ...DeptField }, { additionalProperties: false }),
           Type.Object(
             {
               kind: Type.Literal("inspector"),
-              entityCode: Type.String({ pattern: "^[0-9A-Z]{15,18}$" }),
-              out: Type.String({ minLength: 1, maxLength: 64, description: "certificate number of the drawn officer (or expert id) to replace" }),
+              entityCode: Code,
+              out: Type.String({ minLength: 1, maxLength: 64, description: "被替换执法人员的执法证号（或专家编号）" }),
               expert: Type.Optional(Type.Boolean()),
               reason: Type.String({ minLength: 2, maxLength: 500 }),
               ...DeptField,
@@ -264,20 +231,17 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
             { additionalProperties: false },
           ),
         ]),
-        response: { 201: Type.Object({ in: Type.Union([Type.String(), Type.Null()]), manifestSubstitutions: Type.Integer() }), ...errors },
+        response: { 201: Type.Object({ in: Type.Union([Type.String(), Type.Null()]), records: Type.Integer(), head: Type.String() }), ...errors },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      const scope = await assertReadable(p, request.params.id);
       const b = request.body;
-      if (b.kind === "inspector" && b.expert) {
-        if (p.role === "officer" && p.departmentId !== scope.leadDepartmentId) throw forbidden("experts are replaced by the lead department");
-        return reply.status(201).send(await substituteInDraw(store, request.params.id, { kind: "inspector", departmentId: "expert", entityCode: b.entityCode, out: b.out, reason: b.reason }, actorOf(p)));
-      }
-      const departmentId = actingDepartment(p, b.departmentId);
+      if (b.kind === "inspector" && b.expert)
+        return reply.status(201).send(await substituteInDraw(store, request.params.id, { kind: "inspector", departmentId: "expert", entityCode: b.entityCode, out: b.out, reason: b.reason }, actorOf(p), request.log));
+      const departmentId = ownDepartment(p, b.departmentId);
       const req = b.kind === "target" ? { kind: "target" as const, departmentId, out: b.out, reason: b.reason } : { kind: "inspector" as const, departmentId, entityCode: b.entityCode, out: b.out, reason: b.reason };
-      return reply.status(201).send(await substituteInDraw(store, request.params.id, req, actorOf(p)));
+      return reply.status(201).send(await substituteInDraw(store, request.params.id, req, actorOf(p), request.log));
     },
   );
 
@@ -287,71 +251,72 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["draws"],
-        summary: "Download the draw manifest (byte-exact; verify offline with `ssj verify`)",
+        summary: "下载抽取清单（规范 JSON，逐字节；用 ssj verify 离线核验）：完整清单（含风险类别和执法人员，供审计）或公开清单",
         params: IdParams,
+        querystring: Type.Object({ kind: Type.Optional(Type.Union([Type.Literal("full"), Type.Literal("public")], { default: "full" })) }, { additionalProperties: false }),
         response: { 200: Type.String({ description: "canonical JSON" }), ...errors },
       },
     },
     async (request, reply) => {
-      await assertReadable(requirePrincipal(request), request.params.id);
-      const text = await manifestText(store, request.params.id);
+      const kind = request.query.kind ?? "full";
+      const text = await manifestText(store, request.params.id, kind, actorOf(requirePrincipal(request)));
       return reply
         .header("content-type", "application/json; charset=utf-8")
-        .header("content-disposition", `attachment; filename="draw-${request.params.id}-manifest.json"`)
+        .header("content-disposition", `attachment; filename="draw-${request.params.id}-${kind}-manifest.json"`)
         .serializer((s: unknown) => s as string)
         .send(text);
     },
   );
 
   app.get(
+    "/draws/:id/class-proof",
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ["draws"],
+        summary: "某一企业的风险类别证明：可向该企业出示其本身的类别及与公开类别树根的对应，不泄露任何其他企业的类别",
+        params: IdParams,
+        querystring: Type.Object({ code: Code }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ code: Type.String(), class: Type.String(), salt: Type.String(), path: Type.Array(Type.Unknown()), classRoot: Type.String(), commitment: Type.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => drawClassProof(store, request.params.id, request.query.code, actorOf(requirePrincipal(request))),
+  );
+
+  app.get(
     "/draws/:id/verify",
     {
       config: { access: ALL },
-      schema: {
-        tags: ["draws"],
-        summary: "Recompute the stored manifest of a drawn draw (commitment, seed, every result)",
-        params: IdParams,
-        response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            path: Type.Optional(Type.String()),
-            message: Type.Optional(Type.String()),
-            summary: Type.Optional(Type.Unknown()),
-            knownDraw: Type.Union([Type.Object({ id: Type.Integer(), status: Type.String(), matchesStored: Type.Boolean() }), Type.Null()]),
-          }),
-          ...errors,
-        },
-      },
+      schema: { tags: ["draws"], summary: "核验存储的抽取：以提交时公布（审计日志记录）的承诺值为准，而不是数据库中的行", params: IdParams, response: { 200: Verify, ...errors } },
     },
-    async (request) => {
-      await assertReadable(requirePrincipal(request), request.params.id);
-      return verifyUploadedManifest(store, await manifestText(store, request.params.id));
-    },
+    async (request) => verifyStoredDraw(store, request.params.id, actorOf(requirePrincipal(request))),
   );
 
-  app.post(
-    "/draws/verify",
-    {
-      config: { access: ALL },
-      bodyLimit: app.ssj.uploadLimit,
-      schema: {
-        tags: ["draws"],
-        summary: "Verify an uploaded manifest: recompute commitment, seed, results; name the first divergence",
-        body: Type.Object({}, { additionalProperties: true, description: "the manifest JSON document" }),
-        response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            path: Type.Optional(Type.String()),
-            message: Type.Optional(Type.String()),
-            summary: Type.Optional(Type.Unknown()),
-            knownDraw: Type.Union([Type.Object({ id: Type.Integer(), status: Type.String(), matchesStored: Type.Boolean() }), Type.Null()]),
-          }),
-          ...errors,
+  // Uploaded manifests are read by the strict reader (duplicate keys, non-integers … are refused),
+  // so this route takes the raw body.
+  await app.register(async (raw) => {
+    raw.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: app.ssj.uploadLimit }, (_req, body, done) => done(null, body));
+    raw.withTypeProvider<TypeBoxTypeProvider>().post(
+      "/draws/verify",
+      {
+        config: { access: ALL },
+        bodyLimit: app.ssj.uploadLimit,
+        schema: {
+          tags: ["draws"],
+          summary: "核验上传的清单（完整或公开，ssj-draw/1 或 /2）：重算承诺值、种子、结果和记录链，指出第一处不一致",
+          response: { 200: Verify, ...errors },
         },
       },
-    },
-    async (request) => verifyUploadedManifest(store, JSON.stringify(request.body)),
-  );
+      async (request) => {
+        const body = request.body as Buffer | undefined;
+        if (!body || body.length === 0) throw badRequest("请求体应为抽取清单（JSON）", "body", "VALIDATION_FAILED");
+        return verifyManifestText(store, body);
+      },
+    );
+  });
 };
 
 export default drawRoutes;

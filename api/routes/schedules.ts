@@ -1,12 +1,15 @@
-/** Joint-check optimization of a drawn batch (solver/) and its schedule (进一次门、查多项事). */
+/**
+ * Joint-check schedule of a drawn batch (进一次门、查多项事): the optimizer places the teams the draw
+ * chose on days — it never chooses other people — and the schedule is appended to the draw's record
+ * chain (docs/draw-spec.md §9.3). A re-plan needs a public reason.
+ */
 import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal } from "../auth.ts";
-import { forbidden } from "../errors.ts";
-import { actorOf } from "../../src/store/repos/audit.ts";
 import { getBatch } from "../../src/store/repos/plans.ts";
-import { getSchedule, optimizeBatch } from "../../src/store/repos/schedules.ts";
+import { scheduleBatch } from "../../src/store/repos/draws.ts";
+import { getSchedule } from "../../src/store/repos/schedules.ts";
 import { assertBatchAccess } from "./plans.ts";
 import { IdParams, errors } from "../schemas.ts";
 
@@ -23,10 +26,19 @@ const Schedule = Type.Object({
       status: Type.String(),
       entity: Type.Object({ code: Type.String(), name: Type.String() }),
       tasks: Type.Array(Type.Object({ taskId: Type.Integer(), taskNo: Type.String(), departmentId: Type.Integer() })),
-      team: Type.Array(Type.Object({ inspectorId: Type.Integer(), name: Type.String(), departmentId: Type.Union([Type.Integer(), Type.Null()]), role: Type.String() })),
+      team: Type.Array(
+        Type.Object({
+          inspectorId: Type.Union([Type.Integer(), Type.Null()]),
+          expertId: Type.Union([Type.Integer(), Type.Null()]),
+          name: Type.String(),
+          departmentId: Type.Union([Type.Integer(), Type.Null()]),
+          role: Type.String({ description: "officer（执法人员，计入两人）| expert（专家，不计入）" }),
+        }),
+      ),
     }),
   ),
-  unscheduled: Type.Array(Type.Object({ taskNo: Type.String(), reason: Type.String() })),
+  unscheduled: Type.Array(Type.Object({ code: Type.String(), reason: Type.String() })),
+  draw: Type.Union([Type.Object({ id: Type.Integer(), checks: Type.Integer() }), Type.Null()]),
 });
 
 const scheduleRoutes: FastifyPluginAsync = async (fastify) => {
@@ -39,24 +51,23 @@ const scheduleRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "officer"] },
       schema: {
         tags: ["schedules"],
-        summary: "Merge the drawn tasks into joint visits with random, fair teams (seeded by the draw's public seed)",
+        summary: "排期：把抽取确定的检查组安排到工作日（同一企业各部门的检查合并为一次联合检查）；重新排期须说明理由（公开），检查组人员不会改变",
         params: IdParams,
-        body: Type.Optional(Type.Object({ replace: Type.Optional(Type.Boolean({ description: "re-plan: cancel the planned joint checks first" })) }, { additionalProperties: false })),
+        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 2, maxLength: 500, description: "重新排期的理由（第一次排期不填）" })) }, { additionalProperties: false })),
         response: { 201: Schedule, ...errors },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      const lead = b.departments.find((d) => d.role === "lead");
-      if (p.role === "officer" && lead?.departmentId !== p.departmentId) throw forbidden("only the lead department (发起部门) plans the joint checks");
-      return reply.status(201).send(await optimizeBatch(store, b.id, { replace: request.body?.replace ?? false }, actorOf(p)));
+      await scheduleBatch(store, b.id, request.body?.reason ?? null, { userId: p.userId, role: p.role, departmentId: p.departmentId }, request.log);
+      return reply.status(201).send(await getSchedule(store, b.id));
     },
   );
 
   app.get(
     "/batches/:id/schedule",
-    { config: { access: ["admin", "officer", "auditor"] }, schema: { tags: ["schedules"], summary: "The batch's joint checks: day, entity, tasks, team", params: IdParams, response: { 200: Schedule, ...errors } } },
+    { config: { access: ["admin", "officer", "auditor"] }, schema: { tags: ["schedules"], summary: "批次的联合检查：日期、企业、任务、检查组", params: IdParams, response: { 200: Schedule, ...errors } } },
     async (request) => {
       const b = await getBatch(store, request.params.id);
       assertBatchAccess(requirePrincipal(request), b);

@@ -118,3 +118,31 @@ export function verifyAuditChain(rows: readonly AuditRow[]): AuditChainVerdict {
   }
   return { ok: true, count: sorted.length, head: prev };
 }
+
+/** A published head of the chain: at seq `seq` the row's hash was `hash`. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  /** Where the anchor was found (shown in reports): "已公布的链头", "抽取 12 的记录 3", a file name … */
+  source: string;
+}
+
+export type AnchorVerdict = { ok: true; checked: number } | { ok: false; seq: number; reason: string; source: string };
+
+/**
+ * Check a log against published heads: every anchored seq must exist (else the tail was cut) and
+ * carry the anchored hash (else a row was edited and the chain recomputed). `rows` must already
+ * verify as a chain (verifyAuditChain). Reports the first failing anchor, lowest seq first.
+ */
+export function verifyAnchors(rows: readonly Pick<AuditRow, "seq" | "hash">[], anchors: readonly AuditAnchor[]): AnchorVerdict {
+  const bySeq = new Map(rows.map((r) => [r.seq, r.hash]));
+  const last = rows.reduce((m, r) => Math.max(m, r.seq), 0);
+  const sorted = [...anchors].filter((a) => a.seq > 0).sort((a, b) => a.seq - b.seq);
+  for (const a of sorted) {
+    const h = bySeq.get(a.seq);
+    if (h === undefined)
+      return { ok: false, seq: a.seq, source: a.source, reason: `已公布的链头指向第 ${a.seq} 条，日志只有 ${last} 条：日志末尾被截掉了` };
+    if (h !== a.hash) return { ok: false, seq: a.seq, source: a.source, reason: `第 ${a.seq} 条的哈希与公布的链头不同：该条或之前的条目被改动后重算了哈希链` };
+  }
+  return { ok: true, checked: sorted.length };
+}

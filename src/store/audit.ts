@@ -3,7 +3,7 @@
  * The table is append-only in the database (triggers reject UPDATE, DELETE and, on PostgreSQL,
  * TRUNCATE), so the only write path is `appendAudit`.
  */
-import { nextAuditRow, verifyAuditChain, type AuditChainVerdict, type AuditEntry, type AuditRow } from "../audit/chain.ts";
+import { nextAuditRow, verifyAuditChain, type AuditAnchor, type AuditChainVerdict, type AuditEntry, type AuditRow } from "../audit/chain.ts";
 import type { Db, Tx } from "./index.ts";
 
 /** Serialises appenders: PostgreSQL takes a transaction-scoped advisory lock; SQLite has one writer. */
@@ -38,4 +38,29 @@ export async function readAuditLog(db: Db | Tx, options: { fromSeq?: number; lim
 /** Reads the whole log and verifies its chain. */
 export async function verifyStoredAuditChain(db: Db | Tx): Promise<AuditChainVerdict> {
   return verifyAuditChain(await readAuditLog(db));
+}
+
+/** The audit log's head (last seq and hash; seq 0 and 64 zeros for an empty log), under the appenders' lock. */
+export async function auditHead(tx: Tx): Promise<{ seq: number; hash: string }> {
+  await lockAuditHead(tx);
+  const last = await tx.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: "0".repeat(64) };
+}
+
+/**
+ * Every anchor the database knows of: published heads (audit_anchors), the audit head frozen into
+ * each version-2 draw's public inputs, and the head carried by each of its records.
+ */
+export async function storedAnchors(db: Db | Tx): Promise<AuditAnchor[]> {
+  const out: AuditAnchor[] = (await db.auditAnchor.findMany({ orderBy: { seq: "asc" } })).map((a) => ({ seq: a.seq, hash: a.hash, source: `已公布的链头（${a.publishedAt.toISOString()}）` }));
+  const draws = await db.draw.findMany({ where: { specVersion: "ssj-draw/2" }, select: { id: true, publicInputs: true } });
+  for (const d of draws) {
+    const audit = d.publicInputs ? (JSON.parse(d.publicInputs) as { audit?: { seq: number; hash: string } }).audit : undefined;
+    if (audit) out.push({ ...audit, source: `抽取 ${d.id} 冻结时的链头` });
+  }
+  for (const r of await db.drawRecord.findMany({ select: { drawId: true, seq: true, publicPart: true } })) {
+    const audit = (JSON.parse(r.publicPart) as { audit?: { seq: number; hash: string } }).audit;
+    if (audit) out.push({ ...audit, source: `抽取 ${r.drawId} 的记录 ${r.seq}` });
+  }
+  return out;
 }

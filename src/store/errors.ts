@@ -6,7 +6,7 @@
  * PostgreSQL reports SQLSTATE codes. Use `dbErrorKind(err)` instead of Prisma error codes when the
  * kind matters.
  */
-export type DbErrorKind = "unique" | "foreign-key" | "check" | "not-null" | "append-only" | "recusal";
+export type DbErrorKind = "unique" | "foreign-key" | "check" | "not-null" | "append-only" | "recusal" | "immutable";
 
 function texts(err: unknown, depth = 0): string[] {
   if (!err || typeof err !== "object" || depth > 4) return [];
@@ -22,6 +22,7 @@ export function dbErrorKind(err: unknown): DbErrorKind | null {
   const all = texts(err).join("\n");
   if (/append-only/.test(all)) return "append-only";
   if (/recused inspector/.test(all)) return "recusal";
+  if (/cannot be changed|is never deleted|a reveal is made once/.test(all)) return "immutable";
   if (/CHECK constraint failed|violates check constraint|\b23514\b/.test(all)) return "check";
   if (/\bP2002\b|UNIQUE constraint failed|duplicate key value|\b23505\b|UniqueConstraintViolation/.test(all)) return "unique";
   if (/NOT NULL constraint failed|violates not-null|\b23502\b|NullConstraintViolation|\bP2011\b/.test(all)) return "not-null";

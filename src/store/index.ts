@@ -51,7 +51,7 @@ export type {
 export type { MigrateReport, SchemaVersion } from "./migrate.ts";
 export { MigrationError, loadMigrations } from "./migrate.ts";
 export { DatabaseUrlError, resolveDatabase, type DatabaseTarget } from "./url.ts";
-export { appendAudit, readAuditLog, verifyStoredAuditChain } from "./audit.ts";
+export { appendAudit, auditHead, readAuditLog, storedAnchors, verifyStoredAuditChain } from "./audit.ts";
 export { dbErrorKind, type DbErrorKind } from "./errors.ts";
 export * from "./values.ts";
 

@@ -104,7 +104,8 @@ for (const p of await providers()) {
       // liveBatchId must be the batch id while live, and null when void.
       await refused("check", () => s.prisma.draw.create({ data: { ...d, liveBatchId: null } }));
       await refused("check", () => s.prisma.draw.update({ where: { id: first.id }, data: { status: "void", liveBatchId: null } }));
-      await refused("check", () => s.prisma.draw.update({ where: { id: first.id }, data: { status: "drawn" } }));
+      // A status only moves forward (committed → seeded → drawn, or → void): skipping the seed is refused.
+      await refused("immutable", () => s.prisma.draw.update({ where: { id: first.id }, data: { status: "drawn" } }));
       await s.prisma.draw.update({ where: { id: first.id }, data: { status: "void", liveBatchId: null, voidReason: "wrong frame", voidedAt: new Date() } });
       const second = await s.prisma.draw.create({ data: { ...d, liveBatchId: g.batch.id } });
       expect(second.status).toBe("committed");

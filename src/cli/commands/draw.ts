@@ -1,23 +1,24 @@
 /**
- * `ssj draw …`: the draw ceremony of a batch from the command line, over the store's draw repo
- * (src/store/repos/draws.ts) — which applies the engine's rules (src/draws, docs/draw-spec.md).
+ * `ssj draw …`: a batch's draw ceremony from the command line, acting as an authenticated user
+ * (SSJ_TOKEN, or --token-file) under exactly the API's rules (src/store/repos/draws.ts): the lead
+ * department runs the ceremony, each department commits and reveals only its own secret, an
+ * administrator can never hold a department's secret.
  *
- *   ssj draw commit <batchId> --commit-reveal                      freeze inputs, print the commitment
- *   ssj draw commit <batchId> --source <s> --reference <r>         … with an external public value
- *   ssj draw secret <drawId> --department <code> --hash <hex>      commit-reveal: SHA-256(secret)
- *   ssj draw reveal <drawId> --department <code> --secret <hex>    commit-reveal: the secret
- *   ssj draw external <drawId> --value <v> --published-at <iso>    the external value, once published
- *   ssj draw run <drawId>                                          draw once (refused afterwards)
- *   ssj draw void <drawId> --reason <text>                         void with a reason (stays visible)
+ *   ssj draw commit <batchId> --commit-reveal | --source <s> --reference <r>   freeze, publish the commitment
+ *   ssj draw secret <drawId> --hash <hex>                  commit-reveal: SHA-256 of your department's secret
+ *   ssj draw reveal <drawId> --secret-file <file>          commit-reveal: your department's secret
+ *   ssj draw external <drawId> --value <v> --published-at <iso>
+ *   ssj draw run <drawId>                                  draw once (refused afterwards)
+ *   ssj draw void <drawId> --reason <text>                 void with a public reason
  *   ssj draw show <drawId> | ssj draw list <batchId>
- *   ssj draw manifest <drawId> [--out <file>]                      the manifest, for `ssj verify`
+ *   ssj draw manifest <drawId> [--public] [--out <file>]   the manifest, for `ssj verify`
  *
- * Exit 0 on success; 1 when the store refuses a transition (the reason is printed); 2 for usage.
+ * Exit 0 on success; 1 when the store refuses (the reason is printed); 2 for usage.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
-import { cliActor, openCliStore, parseFlags } from "../../store/repos/cliStore.ts";
+import { cliUser, openCliStore, parseFlags } from "../../store/repos/cliStore.ts";
 import { RepoError } from "../../store/repos/db.ts";
 import {
   commitDraw,
@@ -26,32 +27,33 @@ import {
   listBatchDraws,
   manifestText,
   revealSecret,
-  runDrawOnce,
+  runDraw,
   submitSecret,
   voidDraw,
   type DrawView,
 } from "../../store/repos/draws.ts";
 
 const USAGE = [
-  "usage: ssj draw commit <batchId> (--commit-reveal | --source <s> --reference <r>)",
-  "       ssj draw secret <drawId> --department <code> --hash <hex>",
-  "       ssj draw reveal <drawId> --department <code> --secret <hex>",
-  "       ssj draw external <drawId> --value <v> --published-at <iso time>",
-  "       ssj draw run <drawId> | ssj draw void <drawId> --reason <text>",
-  "       ssj draw show <drawId> | ssj draw list <batchId> | ssj draw manifest <drawId> [--out <file>]",
+  "用法：ssj draw commit <批次号> (--commit-reveal | --source <来源> --reference <期号>)",
+  "      ssj draw secret <抽取号> --hash <64位十六进制>        （本部门秘密值的 SHA-256，秘密值用 ssj secret new 生成）",
+  "      ssj draw reveal <抽取号> --secret-file <文件>",
+  "      ssj draw external <抽取号> --value <数值> --published-at <公布时刻>",
+  "      ssj draw run <抽取号> | ssj draw void <抽取号> --reason <理由>",
+  "      ssj draw show <抽取号> | ssj draw list <批次号> | ssj draw manifest <抽取号> [--public] [--out <文件>]",
+  "以用户身份执行：环境变量 SSJ_TOKEN 或 --token-file <文件> 给出该用户的令牌。",
 ].join("\n");
 
-const FLAGS = ["commit-reveal", "source", "reference", "department", "hash", "secret", "value", "published-at", "reason", "out", "json"] as const;
+const FLAGS = ["commit-reveal", "source", "reference", "hash", "secret-file", "value", "published-at", "reason", "out", "public", "json", "token-file"] as const;
 
 function idArg(v: string | undefined, what: string): number {
   const n = Number(v);
-  if (!v || !Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a positive whole number\n${USAGE}`);
+  if (!v || !/^[1-9][0-9]{0,9}$/.test(v) || !Number.isSafeInteger(n)) throw new CliError(`${what}须为正整数\n${USAGE}`);
   return n;
 }
 
 function need(flags: Record<string, string>, name: string): string {
   const v = flags[name];
-  if (!v || v === "true") throw new CliError(`--${name} is required\n${USAGE}`);
+  if (!v || v === "true") throw new CliError(`缺少 --${name}\n${USAGE}`);
   return v;
 }
 
@@ -60,19 +62,20 @@ function print(v: DrawView, json: boolean): void {
     console.log(JSON.stringify(v, null, 2));
     return;
   }
-  console.log(`draw ${v.id} of batch ${v.batchId} (attempt ${v.attempt}): ${v.status}`);
-  console.log(`  commitment ${v.commitment}`);
-  const plan = v.seedPlan.mode === "commitReveal" ? `commit-reveal among ${v.seedPlan.departments.join(", ")}` : `external: ${v.seedPlan.source} ${v.seedPlan.reference}`;
-  console.log(`  seed plan  ${plan}`);
-  for (const c of v.secretCommitments) console.log(`    ${c.department}: ${c.hash}${c.revealed ? " (revealed)" : ""}`);
-  if (v.seed) console.log(`  seed       ${v.seed}`);
-  console.log(`  pool ${v.summary.pool}, excluded ${v.summary.excluded}` + (v.summary.selected !== null ? `, selected ${v.summary.selected}` : "") + (v.summary.tasks !== null ? `, tasks ${v.summary.tasks}` : ""));
-  if (v.voidReason) console.log(`  voided: ${v.voidReason}`);
+  console.log(`抽取 ${v.id}（批次 ${v.batchId}，第 ${v.attempt} 次）：${v.statusLabel}`);
+  console.log(`  承诺值   ${v.commitment}（${v.frozenAt ?? v.createdAt} 冻结并公布）`);
+  const plan = v.seedPlan as { mode?: string; departments?: string[]; source?: string; reference?: string } | null;
+  if (plan) console.log(`  种子方案 ${plan.mode === "commitReveal" ? `各部门承诺—公开：${plan.departments?.join("、")}` : `外部公开随机数：${plan.source} ${plan.reference}`}`);
+  for (const c of v.secretCommitments) console.log(`    ${c.department}：${c.hash}${c.revealed ? "（已公开）" : ""}`);
+  if (v.seed) console.log(`  种子     ${v.seed}`);
+  console.log(`  链头     ${v.head}（${v.records.length} 条记录）`);
+  console.log(`  名录 ${v.summary.pool}，排除 ${v.summary.excluded}` + (v.summary.selected !== null ? `，抽中 ${v.summary.selected}` : "") + (v.summary.tasks !== null ? `，任务 ${v.summary.tasks}` : ""));
+  if (v.voidReason) console.log(`  已作废：${v.voidReason}（${v.voidedAt}）`);
 }
 
 export const drawCommand: Command = {
   name: "draw",
-  summary: "run a batch's draw ceremony on the database (commit, seed, draw once, void, manifest)",
+  summary: "以用户身份执行批次的抽取仪式（承诺、种子、抽取一次、作废、清单），规则与 API 相同",
   async run(args) {
     const [sub, ...rest] = args;
     let flags: Record<string, string>;
@@ -84,48 +87,52 @@ export const drawCommand: Command = {
     }
     const subs = ["commit", "secret", "reveal", "external", "run", "void", "show", "list", "manifest"];
     if (!sub || !subs.includes(sub)) throw new CliError(USAGE);
-    const id = idArg(positionals[0], sub === "commit" || sub === "list" ? "batchId" : "drawId");
+    const id = idArg(positionals[0], sub === "commit" || sub === "list" ? "批次号" : "抽取号");
     const json = flags.json === "true";
     const store = await openCliStore();
-    const actor = cliActor();
-    const departmentId = async (code: string) => {
-      const d = await store.prisma.department.findUnique({ where: { code } });
-      if (!d) throw new CliError(`unknown department ${code}`);
-      return d.id;
-    };
     try {
+      let user;
+      try {
+        user = await cliUser(store, flags["token-file"]);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       switch (sub) {
         case "commit": {
           const seed = flags["commit-reveal"] === "true" ? { mode: "commitReveal" as const } : { mode: "external" as const, source: need(flags, "source"), reference: need(flags, "reference") };
-          print(await commitDraw(store, id, seed, actor), json);
+          print(await commitDraw(store, id, seed, user), json);
           break;
         }
         case "secret":
-          print(await submitSecret(store, id, await departmentId(need(flags, "department")), need(flags, "hash"), actor), json);
+          if (user.departmentId === null) throw new CliError("只有参与部门的科员才能提交本部门的秘密值承诺");
+          print(await submitSecret(store, id, user.departmentId, need(flags, "hash"), user), json);
           break;
-        case "reveal":
-          print(await revealSecret(store, id, await departmentId(need(flags, "department")), need(flags, "secret"), actor), json);
+        case "reveal": {
+          if (user.departmentId === null) throw new CliError("只有参与部门的科员才能公开本部门的秘密值");
+          const secret = readFileSync(need(flags, "secret-file"), "utf8").trim();
+          print(await revealSecret(store, id, user.departmentId, secret, user), json);
           break;
+        }
         case "external":
-          print(await enterExternalValue(store, id, need(flags, "value"), need(flags, "published-at"), actor), json);
+          print(await enterExternalValue(store, id, need(flags, "value"), new Date(need(flags, "published-at")).toISOString(), user), json);
           break;
         case "run":
-          print(await runDrawOnce(store, id, actor), json);
+          print(await runDraw(store, id, user), json);
           break;
         case "void":
-          print(await voidDraw(store, id, need(flags, "reason"), actor), json);
+          print(await voidDraw(store, id, need(flags, "reason"), user), json);
           break;
         case "show":
-          print(await getDraw(store, id), json);
+          print(await getDraw(store, id, user), json);
           break;
         case "list":
-          for (const v of await listBatchDraws(store, id)) print(v, json);
+          for (const v of await listBatchDraws(store, id, user)) print(v, json);
           break;
         case "manifest": {
-          const text = await manifestText(store, id);
+          const text = await manifestText(store, id, flags.public === "true" ? "public" : "full", user);
           if (flags.out && flags.out !== "true") {
             writeFileSync(flags.out, text);
-            console.log(`wrote ${flags.out} (${text.length} characters); check it with: ssj verify ${flags.out}`);
+            console.log(`已写入 ${flags.out}（${text.length} 个字符）；核验：ssj verify ${flags.out}`);
           } else process.stdout.write(text + "\n");
           break;
         }
@@ -134,9 +141,10 @@ export const drawCommand: Command = {
     } catch (e) {
       if (e instanceof RepoError) {
         if (e.statusCode === 404) throw new CliError(e.message, 2);
-        console.error(`ssj draw ${sub}: refused: ${e.message} [${e.code}]`);
+        console.error(`ssj draw ${sub}：被拒绝：${e.message} [${e.code}]`);
         return 1;
       }
+      if (e instanceof RangeError) throw new CliError(`时间格式不正确：${e.message}`);
       throw e;
     } finally {
       await store.close();

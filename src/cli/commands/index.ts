@@ -8,6 +8,7 @@ import { optimizeCommand } from "./optimize.ts";
 import { checkScheduleCommand } from "./checkSchedule.ts";
 import { verifyCommand } from "./verify.ts";
 import { drawCommand } from "./draw.ts";
+import { secretCommand } from "./secret.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand, drawCommand];
+export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand, drawCommand, secretCommand];

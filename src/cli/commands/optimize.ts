@@ -4,14 +4,10 @@
  *   ssj optimize <instance.json> [--out schedule.json]
  *       Optimizes an instance file; prints the schedule (or writes it to --out) and a metrics
  *       summary on stderr. Touches no database.
- *   ssj optimize --batch <id> [--replace] [--out schedule.json] [--database-url <url>]
- *       Optimizes a drawn batch on the database (--database-url, else DATABASE_URL, else
- *       data/ssj.db) through the store's repo (src/store/repos/schedules.ts, as
- *       `POST /batches/:id/optimize`): instance from the batch, seed = the draw's public seed, the
- *       run and its joint checks with their teams stored in one audited transaction. Prints the
- *       run id and a summary (visits, joint visits, lower bound, unscheduled by reason); --out
- *       writes the stored schedule (canonical JSON, byte-exact). --replace cancels the batch's
- *       planned joint checks and re-plans.
+ *   ssj optimize --batch <id> [--reason <text>] [--database-url <url>] [--token-file <file>]
+ *       Schedules a drawn batch on the database as the user of SSJ_TOKEN (same rules as
+ *       `POST /batches/:id/optimize`): the optimizer places the teams the draw chose on days, and the
+ *       schedule is appended to the draw's record chain. A re-plan needs --reason (public).
  *
  * Exit 0 on success; 2 for usage, unreadable input, or a refusal by the store (unknown batch,
  * batch not drawn, already scheduled without --replace, …: the store's reason is printed).
@@ -21,17 +17,17 @@ import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
 import { FormatError, parseInstance } from "../../../solver/model.ts";
 import type { Instance } from "../../../solver/model.ts";
-import type { Schedule } from "../../../solver/model.ts";
 import { optimizeDetailed } from "../../../solver/optimize.ts";
 import { scheduleMetrics } from "../../../solver/constraints.ts";
 import { DatabaseUrlError } from "../../store/index.ts";
-import { cliActor, openCliStore } from "../../store/repos/cliStore.ts";
+import { cliUser, openCliStore } from "../../store/repos/cliStore.ts";
 import { RepoError } from "../../store/repos/db.ts";
-import { instanceFor, optimizeBatch } from "../../store/repos/schedules.ts";
+import { scheduleBatch } from "../../store/repos/draws.ts";
+import { getSchedule } from "../../store/repos/schedules.ts";
 
 const USAGE = [
   "usage: ssj optimize <instance.json> [--out schedule.json]",
-  "       ssj optimize --batch <id> [--replace] [--out schedule.json] [--database-url <url>]",
+  "       ssj optimize --batch <id> [--reason <重新排期理由>] [--database-url <url>] [--token-file <file>]   (as the user of SSJ_TOKEN)",
 ].join("\n");
 
 export function readInstanceFile(path: string): Instance {
@@ -62,7 +58,8 @@ export const optimizeCommand: Command = {
     let input: string | undefined;
     let out: string | undefined;
     let batch: number | undefined;
-    let replace = false;
+    let reason: string | undefined;
+    let tokenFile: string | undefined;
     let databaseUrl: string | undefined;
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -74,7 +71,13 @@ export const optimizeCommand: Command = {
         const n = Number(v);
         if (!v || !Number.isInteger(n) || n < 1) throw new CliError(`--batch needs a batch id (a positive whole number)\n${USAGE}`);
         batch = n;
-      } else if (a === "--replace") replace = true;
+      } else if (a === "--reason") {
+        reason = args[++i];
+        if (!reason) throw new CliError(`--reason needs a text\n${USAGE}`);
+      } else if (a === "--token-file") {
+        tokenFile = args[++i];
+        if (!tokenFile) throw new CliError(`--token-file needs a file\n${USAGE}`);
+      }
       else if (a === "--database-url" || a.startsWith("--database-url=")) {
         databaseUrl = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
         if (!databaseUrl) throw new CliError(`--database-url needs a value\n${USAGE}`);
@@ -87,9 +90,10 @@ export const optimizeCommand: Command = {
     }
     if (batch !== undefined) {
       if (input) throw new CliError(`give an instance file or --batch, not both\n${USAGE}`);
-      return optimizeStoredBatch(batch, { replace, out, databaseUrl });
+      if (out) throw new CliError(`--out goes with an instance file; a batch's schedule is a record of its draw (ssj draw manifest)\n${USAGE}`);
+      return optimizeStoredBatch(batch, { reason, databaseUrl, tokenFile });
     }
-    if (replace || databaseUrl) throw new CliError(`--replace and --database-url go with --batch\n${USAGE}`);
+    if (reason || databaseUrl || tokenFile) throw new CliError(`--reason, --database-url and --token-file go with --batch\n${USAGE}`);
     if (!input) throw new CliError(USAGE);
     const instance = readInstanceFile(input);
     const t0 = performance.now();
@@ -108,8 +112,8 @@ export const optimizeCommand: Command = {
   },
 };
 
-/** `--batch`: the store's optimizeBatch, then a summary of the stored run. */
-async function optimizeStoredBatch(batchId: number, opts: { replace: boolean; out?: string; databaseUrl?: string }): Promise<number> {
+/** `--batch`: the store's scheduleBatch (the draw's teams placed on days), then a summary. */
+async function optimizeStoredBatch(batchId: number, opts: { reason?: string; databaseUrl?: string; tokenFile?: string }): Promise<number> {
   let store: Awaited<ReturnType<typeof openCliStore>>;
   try {
     store = await openCliStore(opts.databaseUrl);
@@ -118,40 +122,30 @@ async function optimizeStoredBatch(batchId: number, opts: { replace: boolean; ou
     throw e;
   }
   try {
-    const t0 = performance.now();
-    let view: Awaited<ReturnType<typeof optimizeBatch>>;
+    let user;
     try {
-      view = await optimizeBatch(store, batchId, { replace: opts.replace }, cliActor());
+      user = await cliUser(store, opts.tokenFile);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const t0 = performance.now();
+    let out: Awaited<ReturnType<typeof scheduleBatch>>;
+    try {
+      out = await scheduleBatch(store, batchId, opts.reason ?? null, user);
     } catch (e) {
       if (e instanceof RepoError) {
-        const hint = e.code === "ALREADY_SCHEDULED" ? " (re-plan with --replace)" : "";
-        throw new CliError(`batch ${batchId}: ${e.message} [${e.code}]${hint}`);
+        const hint = e.code === "ALREADY_SCHEDULED" ? "（重新排期请用 --reason 说明理由）" : "";
+        throw new CliError(`批次 ${batchId}：${e.message} [${e.code}]${hint}`, 1);
       }
       throw e;
     }
     const ms = performance.now() - t0;
-    // The run is reached through its joint checks; when nothing could be scheduled there are none,
-    // and the run id is the one the repo wrote to the audit log.
-    let runId = view.run?.id;
-    if (runId === undefined) {
-      const entry = await store.prisma.auditLog.findFirstOrThrow({ where: { action: "batch.optimize", subject: `batch:${batchId}` }, orderBy: { seq: "desc" } });
-      runId = (JSON.parse(entry.payload) as { runId: number }).runId;
-    }
-    const run = await store.prisma.optimizationRun.findUniqueOrThrow({ where: { id: runId } });
-    const schedule = JSON.parse(run.schedule) as Schedule;
-    // The instance the run was made from (the batch's tasks are now "scheduled", still included).
-    const { instance } = await instanceFor(store.prisma, store, batchId);
-    const m = scheduleMetrics(instance, schedule);
-    if (opts.out) writeFileSync(opts.out, run.schedule);
-    console.log(`optimization run ${run.id} of batch ${batchId} (seed ${run.seed}, ${run.solverVersion}, instance sha256 ${run.instanceDigest})`);
-    console.log(
-      `  tasks ${m.tasks}, visits ${m.visits} (joint ${m.jointVisits}), lower bound ${m.lowerBound} (scheduled tasks: ${m.lowerBoundScheduled}), ` +
-        `unscheduled ${m.unscheduled}, inspector load max ${m.maxInspectorLoad} mean ${m.meanInspectorLoad.toFixed(2)}, ${(ms / 1000).toFixed(2)} s`,
-    );
+    const view = await getSchedule(store, batchId);
+    console.log(`批次 ${batchId} 已排期：抽取 ${out.drawId} 的第 ${out.seq} 条记录，链头 ${out.head}（${(ms / 1000).toFixed(2)} 秒）`);
+    console.log(`  联合检查 ${out.visits} 次，未能安排 ${out.unscheduled} 个检查；检查组均为抽取确定的人员`);
     const reasons = new Map<string, number>();
-    for (const u of schedule.unscheduled) reasons.set(u.reason || "(no reason given)", (reasons.get(u.reason || "(no reason given)") ?? 0) + 1);
-    for (const [reason, n] of [...reasons].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))) console.log(`  unscheduled ${n}: ${reason}`);
-    if (opts.out) console.log(`wrote ${opts.out}: the stored schedule (run ${run.id})`);
+    for (const u of view.unscheduled) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+    for (const [reason, n] of [...reasons].sort((x, y) => y[1] - x[1])) console.log(`  未安排 ${n} 个：${reason}`);
     return 0;
   } finally {
     await store.close();

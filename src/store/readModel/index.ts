@@ -85,12 +85,13 @@ export async function rebuildReadModel(
   opts: { chunk?: number } = {},
 ): Promise<number> {
   if (!source) {
-    const { publishedRecordsFromStore, publishedPlansFromStore, publishedDrawsFromStore } = await import("./source.ts");
+    const { publishedRecordsFromStore, publishedPlansFromStore, publishedDrawsFromStore, publishedAnchorsFromStore } = await import("./source.ts");
     const rs = store as unknown as Parameters<typeof publishedRecordsFromStore>[0];
     source = (async function* () {
       yield* publishedRecordsFromStore(rs);
       yield* publishedPlansFromStore(rs);
       yield* publishedDrawsFromStore(rs);
+      yield* publishedAnchorsFromStore(rs);
     })();
   }
   const rm = await openReadModel(store);

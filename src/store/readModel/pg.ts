@@ -10,7 +10,7 @@
  */
 import type { Pool, PoolClient } from "pg";
 import { charLength, gramArray, likeContains, normalizeName } from "./text.ts";
-import { pickDraw, pickPlan, pickResult, type PublicRecord, type PublicResultRecord } from "./records.ts";
+import { pickAnchor, pickDraw, pickPlan, pickResult, type PublicRecord, type PublicResultRecord } from "./records.ts";
 import { manifestEtag } from "./sqlite.ts";
 import {
   CURSOR_START,
@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS rm_draw (
   manifest_etag text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rm_draw_plan ON rm_draw (plan_key, id);
+CREATE TABLE IF NOT EXISTS rm_anchor (seq bigint PRIMARY KEY, doc text NOT NULL);
 ${["like", "gram"]
   .map(
     (k) => `CREATE OR REPLACE FUNCTION rm_bitmap_${k}(p text, before bigint, lim int, dept text, dfrom text, dto text)
@@ -70,7 +71,7 @@ END $fn$;`,
   .join("\n")}
 `;
 
-const DATA_TABLES = ["rm_result", "rm_department", "rm_plan", "rm_draw"];
+const DATA_TABLES = ["rm_result", "rm_department", "rm_plan", "rm_draw", "rm_anchor"];
 const LOCK = 5_318_008_001; // advisory lock key for read-model DDL
 
 export async function ensurePg(pool: Pool): Promise<void> {
@@ -289,6 +290,11 @@ UNION ALL (SELECT coalesce(min(id), 0)::text, count(*)::text FROM w)`;
     return Number(r.rows[0]!.n);
   }
 
+  async listAnchors(limit: number): Promise<string[]> {
+    const r = await this.pool.query<{ doc: string }>(q("list_anchors", "SELECT doc FROM rm_anchor ORDER BY seq DESC LIMIT $1", [limit]));
+    return r.rows.map((x) => x.doc);
+  }
+
   /** With `client` (already in a transaction) the rows join the caller's transaction. */
   async publish(records: Iterable<PublicRecord>, client?: unknown): Promise<number> {
     const own = client ? null : await this.pool.connect();
@@ -324,7 +330,7 @@ UNION ALL (SELECT coalesce(min(id), 0)::text, count(*)::text FROM w)`;
           await c.query(q("del_plan", "DELETE FROM rm_plan WHERE plan_key = $1", [p.id]));
           await c.query(q("ins_plan", "INSERT INTO rm_plan (plan_key, doc) VALUES ($1, $2)", [p.id, JSON.stringify(p)]));
         } else if (rec.kind === "draw") {
-          const { doc, manifestText } = pickDraw(rec);
+          const { doc, manifestText, manifestEtag: etag } = pickDraw(rec);
           await c.query(q("del_draw", "DELETE FROM rm_draw WHERE draw_key = $1", [doc.id]));
           await c.query(
             q("ins_draw", "INSERT INTO rm_draw (draw_key, plan_key, doc, manifest, manifest_etag) VALUES ($1, $2, $3, $4, $5)", [
@@ -332,9 +338,12 @@ UNION ALL (SELECT coalesce(min(id), 0)::text, count(*)::text FROM w)`;
               doc.planId,
               JSON.stringify(doc),
               manifestText,
-              manifestEtag(manifestText),
+              etag ?? manifestEtag(manifestText),
             ]),
           );
+        } else if (rec.kind === "anchor") {
+          const a = pickAnchor(rec);
+          await c.query(q("ups_anchor", "INSERT INTO rm_anchor (seq, doc) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET doc = EXCLUDED.doc", [a.seq, JSON.stringify(a)]));
         } else {
           throw new Error(`unknown record kind ${(rec as { kind?: unknown }).kind}`);
         }

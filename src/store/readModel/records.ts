@@ -46,36 +46,73 @@ export interface PublicPlanRecord {
   publishedAt: string;
 }
 
-/** One published draw (抽取) with what is needed to verify it offline. */
+/**
+ * One published draw attempt (抽取), in any state from the commitment on (docs/draw-spec.md §4):
+ * what is needed to follow the ceremony and to verify it offline.
+ */
 export interface PublicDrawRecord {
   id: string;
   planId: string;
   planName: string;
+  batchId?: string;
   batchName?: string;
   department: string;
-  /** What was drawn, e.g. "检查对象". */
+  /** What was drawn, e.g. "检查对象与检查人员". */
   subject?: string;
-  drawnAt: string;
-  publishedAt: string;
+  /** committed | seeded | drawn | void, and its Chinese label. */
+  status?: string;
+  statusLabel?: string;
+  /** 1 for the batch's first attempt; and how many attempts the batch has had so far. */
+  attempt?: number;
+  attemptsOfBatch?: number;
+  /** When the inputs were frozen and the commitment published. */
+  frozenAt?: string;
   /** Hash commitment to the draw inputs, published before the seed was known. */
   commitment: string;
-  seed: string;
+  publicDigest?: string;
+  privateDigest?: string;
+  seedPlan?: Record<string, unknown>;
+  /** Commit-reveal: each department's secret commitment as it arrived (department name). */
+  secretCommitments?: { department: string; hash: string; committedAt: string; revealed: boolean }[];
+  seededAt?: string;
+  seed?: string;
   /**
    * Where the seed came from and when: free text, or the draw engine's provenance object
    * (`{ mode: "external", source, reference, value, publishedAt }` or `{ mode: "commitReveal", reveals }`).
    */
-  seedProvenance: string | Record<string, unknown>;
+  seedProvenance?: string | Record<string, unknown>;
+  drawnAt?: string;
+  voidedAt?: string;
+  voidReason?: string;
+  /** The record chain's head and its records in words. */
+  head?: string;
+  records?: { seq: number; kind: string; at: string; digest: string; summary: string }[];
+  /** The audit log's head at freeze time. */
+  auditHead?: { seq: number; hash: string };
   algorithm: string;
   populationCount?: number;
+  classCounts?: Record<string, number>;
   selectedCount?: number;
+  publishedAt: string;
   /** The manifest, JSON text as produced by the draw engine (kept byte for byte) or a value. */
   manifest: string | Record<string, unknown>;
+  /** ETag of the manifest (the chain head for version 2); computed from the text when absent. */
+  manifestEtag?: string;
+}
+
+/** A published head of the audit chain (docs/draw-spec.md §12). */
+export interface PublicAnchorRecord {
+  seq: number;
+  hash: string;
+  publishedAt: string;
+  reason: string;
 }
 
 export type PublicRecord =
   | ({ kind: "result" } & PublicResultRecord)
   | ({ kind: "plan" } & PublicPlanRecord)
-  | ({ kind: "draw" } & PublicDrawRecord);
+  | ({ kind: "draw" } & PublicDrawRecord)
+  | ({ kind: "anchor" } & PublicAnchorRecord);
 
 export class ReadModelInputError extends Error {
   constructor(message: string) {
@@ -202,9 +239,29 @@ function provenance(o: Loose, what: string): string | Record<string, unknown> {
 }
 
 export interface PickedDraw {
-  doc: Omit<PublicDrawRecord, "manifest">;
+  doc: Omit<PublicDrawRecord, "manifest" | "manifestEtag">;
   manifestText: string;
+  manifestEtag: string | null;
 }
+
+/**
+ * A version-2 public manifest is checked by its exact shape instead of key names: public inputs
+ * and records' public parts only, private parts replaced by their digests (docs/draw-spec.md §10).
+ */
+function isV2PublicManifest(v: unknown): boolean {
+  const o = v as Loose;
+  if (!o || typeof o !== "object" || o.manifest !== "ssj-draw-manifest/2") return false;
+  if (o.kind !== "public") throw new ReadModelInputError("a version-2 draw manifest must be the public kind to be published");
+  const inputs = o.inputs as Loose;
+  if (!inputs || "private" in inputs || Object.keys(inputs).sort().join(",") !== "privateDigest,public")
+    throw new ReadModelInputError("the published manifest carries private inputs");
+  for (const r of (o.records as Loose[]) ?? []) if ("private" in r) throw new ReadModelInputError("the published manifest carries a record's private part");
+  return true;
+}
+
+const optArray = <T>(o: Loose, k: string): T[] | undefined => (Array.isArray(o[k]) ? JSON.parse(JSON.stringify(o[k])) : undefined);
+const optObject = (o: Loose, k: string): Record<string, unknown> | undefined =>
+  o[k] && typeof o[k] === "object" && !Array.isArray(o[k]) ? (JSON.parse(JSON.stringify(o[k])) as Record<string, unknown>) : undefined;
 
 export function pickDraw(input: object): PickedDraw {
   const o = input as Loose;
@@ -225,23 +282,50 @@ export function pickDraw(input: object): PickedDraw {
   } else {
     throw new ReadModelInputError(`${what}: 'manifest' is required`);
   }
-  const bad = forbiddenManifestKeys(parsed);
-  if (bad.length > 0) throw new ReadModelInputError(`${what}: the manifest carries non-public data at ${bad.slice(0, 5).join(", ")}`);
+  if (!isV2PublicManifest(parsed)) {
+    const bad = forbiddenManifestKeys(parsed);
+    if (bad.length > 0) throw new ReadModelInputError(`${what}: the manifest carries non-public data at ${bad.slice(0, 5).join(", ")}`);
+  }
   const doc = compact({
     id: str(o, "id", what)!,
     planId: str(o, "planId", what)!,
     planName: str(o, "planName", what)!,
+    batchId: str(o, "batchId", what, true),
     batchName: str(o, "batchName", what, true),
     department: str(o, "department", what)!,
     subject: str(o, "subject", what, true),
-    drawnAt: str(o, "drawnAt", what)!,
-    publishedAt: str(o, "publishedAt", what)!,
+    status: str(o, "status", what, true),
+    statusLabel: str(o, "statusLabel", what, true),
+    attempt: num(o, "attempt", what, true),
+    attemptsOfBatch: num(o, "attemptsOfBatch", what, true),
+    frozenAt: str(o, "frozenAt", what, true),
     commitment: str(o, "commitment", what)!,
-    seed: str(o, "seed", what)!,
-    seedProvenance: provenance(o, what),
+    publicDigest: str(o, "publicDigest", what, true),
+    privateDigest: str(o, "privateDigest", what, true),
+    seedPlan: optObject(o, "seedPlan"),
+    secretCommitments: optArray<{ department: string; hash: string; committedAt: string; revealed: boolean }>(o, "secretCommitments"),
+    seededAt: str(o, "seededAt", what, true),
+    seed: str(o, "seed", what, true),
+    seedProvenance: o.seedProvenance === undefined || o.seedProvenance === null ? undefined : provenance(o, what),
+    drawnAt: str(o, "drawnAt", what, true),
+    voidedAt: str(o, "voidedAt", what, true),
+    voidReason: str(o, "voidReason", what, true),
+    head: str(o, "head", what, true),
+    records: optArray<{ seq: number; kind: string; at: string; digest: string; summary: string }>(o, "records"),
+    auditHead: optObject(o, "auditHead") as { seq: number; hash: string } | undefined,
     algorithm: str(o, "algorithm", what)!,
     populationCount: num(o, "populationCount", what, true),
+    classCounts: optObject(o, "classCounts") as Record<string, number> | undefined,
     selectedCount: num(o, "selectedCount", what, true),
+    publishedAt: str(o, "publishedAt", what)!,
   });
-  return { doc, manifestText };
+  return { doc, manifestText, manifestEtag: str(o, "manifestEtag", what, true) ?? null };
+}
+
+export function pickAnchor(input: object): PublicAnchorRecord {
+  const o = input as Loose;
+  const what = `published audit anchor ${String(o.seq ?? "?")}`;
+  const hash = str(o, "hash", what)!;
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new ReadModelInputError(`${what}: 'hash' must be 64 hex characters`);
+  return { seq: num(o, "seq", what)!, hash, publishedAt: str(o, "publishedAt", what)!, reason: str(o, "reason", what)! };
 }

@@ -97,9 +97,15 @@ export async function* publishedPlansFromStore(store: RepoStore): AsyncGenerator
   }
 }
 
-/** Every drawn draw, as its public record (public manifest: no risk classes, no inspectors). */
+/** Every draw attempt from its commitment on (voided ones too), as its public record (public manifest). */
 export async function* publishedDrawsFromStore(store: RepoStore): AsyncGenerator<PublicRecord> {
   const { publicDrawRecord } = await import("../repos/draws.ts");
-  const draws = await store.prisma.draw.findMany({ where: { status: "drawn" }, select: { id: true }, orderBy: { id: "asc" } });
+  const draws = await store.prisma.draw.findMany({ select: { id: true }, orderBy: { id: "asc" } });
   for (const d of draws) yield await publicDrawRecord(store, d.id);
+}
+
+/** Every published head of the audit log (from the append-only anchors table, never recomputed). */
+export async function* publishedAnchorsFromStore(store: RepoStore): AsyncGenerator<PublicRecord> {
+  for (const a of await store.prisma.auditAnchor.findMany({ orderBy: { seq: "asc" } }))
+    yield { kind: "anchor", seq: a.seq, hash: a.hash, publishedAt: a.publishedAt.toISOString(), reason: a.reason };
 }

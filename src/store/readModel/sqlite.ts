@@ -15,7 +15,7 @@
 import type Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { fts5Phrase, gramDocument, gramQuery, charLength, normalizeName } from "./text.ts";
-import { pickDraw, pickPlan, pickResult, type PublicRecord, type PublicResultRecord } from "./records.ts";
+import { pickAnchor, pickDraw, pickPlan, pickResult, type PublicRecord, type PublicResultRecord } from "./records.ts";
 import {
   CURSOR_START,
   READ_MODEL_SCHEMA_VERSION,
@@ -56,9 +56,10 @@ CREATE TABLE IF NOT EXISTS rm_draw (
   manifest_etag TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rm_draw_plan ON rm_draw (plan_key, id);
+CREATE TABLE IF NOT EXISTS rm_anchor (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 `;
 
-const ALL_TABLES = ["rm_result_tri", "rm_result_gram", "rm_result", "rm_department", "rm_plan", "rm_draw", "rm_meta"];
+const ALL_TABLES = ["rm_result_tri", "rm_result_gram", "rm_result", "rm_department", "rm_plan", "rm_draw", "rm_anchor", "rm_meta"];
 
 export function ensureSqlite(db: Db): void {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rm_meta'").get();
@@ -120,6 +121,8 @@ export class SqliteReadModel implements ReadModel {
       insertPlan: p("INSERT INTO rm_plan (plan_key, doc) VALUES (?, ?)"),
       deleteDraw: p("DELETE FROM rm_draw WHERE draw_key = ?"),
       insertDraw: p("INSERT INTO rm_draw (draw_key, plan_key, doc, manifest, manifest_etag) VALUES (?, ?, ?, ?, ?)"),
+      upsertAnchor: p("INSERT OR REPLACE INTO rm_anchor (seq, doc) VALUES (?, ?)"),
+      listAnchors: p("SELECT doc FROM rm_anchor ORDER BY seq DESC LIMIT ?").pluck(),
     };
   }
 
@@ -262,6 +265,10 @@ export class SqliteReadModel implements ReadModel {
     return this.s.count!.get() as number;
   }
 
+  async listAnchors(limit: number): Promise<string[]> {
+    return this.s.listAnchors!.all(limit) as string[];
+  }
+
   async publish(records: Iterable<PublicRecord>): Promise<number> {
     return this.publishSync(records);
   }
@@ -293,9 +300,12 @@ export class SqliteReadModel implements ReadModel {
           s.deletePlan!.run(p.id);
           s.insertPlan!.run(p.id, JSON.stringify(p));
         } else if (rec.kind === "draw") {
-          const { doc, manifestText } = pickDraw(rec);
+          const { doc, manifestText, manifestEtag: etag } = pickDraw(rec);
           s.deleteDraw!.run(doc.id);
-          s.insertDraw!.run(doc.id, doc.planId, JSON.stringify(doc), manifestText, manifestEtag(manifestText));
+          s.insertDraw!.run(doc.id, doc.planId, JSON.stringify(doc), manifestText, etag ?? manifestEtag(manifestText));
+        } else if (rec.kind === "anchor") {
+          const a = pickAnchor(rec);
+          s.upsertAnchor!.run(a.seq, JSON.stringify(a));
         } else {
           throw new Error(`unknown record kind ${(rec as { kind?: unknown }).kind}`);
         }
@@ -341,7 +351,7 @@ export class SqliteReadModel implements ReadModel {
     this.generation++;
     this.sample = null;
     this.db.transaction(() => {
-      for (const t of ["rm_result_tri", "rm_result_gram", "rm_result", "rm_department", "rm_plan", "rm_draw"]) this.db.exec(`DELETE FROM ${t}`);
+      for (const t of ["rm_result_tri", "rm_result_gram", "rm_result", "rm_department", "rm_plan", "rm_draw", "rm_anchor"]) this.db.exec(`DELETE FROM ${t}`);
     })();
   }
 }

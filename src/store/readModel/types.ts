@@ -50,6 +50,8 @@ export interface ReadModel {
   getDraw(id: string): Promise<string | null>;
   getManifest(drawId: string): Promise<Manifest | null>;
   countResults(): Promise<number>;
+  /** Published audit anchors, newest first (JSON documents). */
+  listAnchors(limit: number): Promise<string[]>;
   /** Insert or replace records (one transaction; `client` = a pg client already in a transaction). */
   publish(records: Iterable<PublicRecord>, client?: unknown): Promise<number>;
   /** Remove every row (rebuild starts with this). */
@@ -65,4 +67,4 @@ export const MAX_PAGE_SIZE = 100;
 /** Cursor meaning "from the newest". */
 export const CURSOR_START = Number.MAX_SAFE_INTEGER;
 /** Version of the read-model tables: a different stored version drops and recreates them. */
-export const READ_MODEL_SCHEMA_VERSION = "1";
+export const READ_MODEL_SCHEMA_VERSION = "2";

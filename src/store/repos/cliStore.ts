@@ -46,3 +46,19 @@ export function parseFlags(args: string[], known: readonly string[]): { flags: R
   }
   return { flags, positionals };
 }
+
+/**
+ * The user a CLI command acts as: the bearer token in SSJ_TOKEN (or the file named by
+ * --token-file), checked exactly as the API checks it. Commands that change a draw act as that
+ * user under the API's rules; there is no operator identity above them.
+ */
+export async function cliUser(store: Store, tokenFile?: string): Promise<{ userId: number; role: "admin" | "officer" | "auditor"; departmentId: number | null; name: string }> {
+  const { readFileSync } = await import("node:fs");
+  const { createHash } = await import("node:crypto");
+  const token = (tokenFile ? readFileSync(tokenFile, "utf8") : (process.env.SSJ_TOKEN ?? "")).trim();
+  if (!token) throw new Error("此命令须以用户身份执行：请设置环境变量 SSJ_TOKEN（或 --token-file 指向令牌文件）为该用户的令牌（ssj user create 时显示一次）");
+  if (!/^ssj_[A-Za-z0-9_-]{43}$/.test(token)) throw new Error("令牌格式不正确");
+  const u = await store.prisma.user.findUnique({ where: { tokenHash: createHash("sha256").update(token, "utf8").digest("hex") } });
+  if (!u || u.revokedAt) throw new Error("令牌无效或已被吊销");
+  return { userId: u.id, role: u.role as "admin" | "officer" | "auditor", departmentId: u.departmentId ?? null, name: u.name };
+}

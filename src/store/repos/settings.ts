@@ -9,6 +9,9 @@
 import { builtInCalendar, parseHolidayTable, withHolidayTable, type HolidayCalendar } from "../../calendar/index.ts";
 import { resultCategories, type ResultCategory } from "../../publication/index.ts";
 import { getConfig } from "./directories.ts";
+import { DrawInputError } from "../../draws/rational.ts";
+import { validateDrawConfig } from "../../draws/v2/validate.ts";
+import { drawConfigFrom } from "../translate/draws.ts";
 import type { RepoStore } from "./db.ts";
 import { RepoError } from "./db.ts";
 
@@ -30,18 +33,27 @@ export function validateConfig(key: string, value: unknown): void {
       for (const k of ["workingDays", "dueSoonDays"] as const)
         if (v[k] !== undefined && !(Number.isInteger(v[k]) && (v[k] as number) >= 0 && (v[k] as number) <= 60))
           throw new Error(`${k} must be a whole number 0–60`);
-    } else if (key === "draw" || key === "optimizer") {
-      if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("must be an object");
+    } else if (key === "draw") {
+      // What a draw would freeze (defaults filled in) must obey docs/draw-spec.md §3: checked now,
+      // with the field and the rule named, not when a draw is attempted.
+      if (!value || typeof value !== "object" || Array.isArray(value)) throw new RepoError(422, "INVALID_CONFIG", "draw 配置应为对象 { generalRatioCap?, substitutes?, team? }", "draw");
+      for (const k of Object.keys(value)) if (!["generalRatioCap", "substitutes", "team"].includes(k)) throw new RepoError(422, "INVALID_CONFIG", `draw.${k}：未知成员（允许 generalRatioCap、substitutes、team）`, `draw.${k}`);
       const v = value as Record<string, unknown>;
-      const allowed = key === "draw" ? ["generalRatioCap", "substitutes", "team"] : ["dailyCapacity", "totalCapacity"];
-      for (const k of Object.keys(v)) if (!allowed.includes(k)) throw new Error(`unknown field ${k} (allowed: ${allowed.join(", ")})`);
-      for (const k of ["substitutes", "dailyCapacity", "totalCapacity"])
-        if (v[k] !== undefined && !(Number.isInteger(v[k]) && (v[k] as number) >= 0)) throw new Error(`${k} must be a whole number ≥ 0`);
-      if (v.generalRatioCap !== undefined) {
-        const caps = v.generalRatioCap as Record<string, unknown>;
-        for (const [c, r] of Object.entries(caps ?? {}))
-          if (!["A", "B", "C", "D"].includes(c) || typeof r !== "string" || !/^(0|[1-9]\d*)\/[1-9]\d*$/.test(r)) throw new Error(`generalRatioCap.${c} must be a ratio "p/q" for class A–D`);
+      for (const k of ["generalRatioCap", "team"]) if (v[k] !== undefined && (typeof v[k] !== "object" || v[k] === null || Array.isArray(v[k]))) throw new RepoError(422, "INVALID_CONFIG", `draw.${k} 应为对象`, `draw.${k}`);
+      try {
+        validateDrawConfig(drawConfigFrom(value), "draw");
+      } catch (e) {
+        if (e instanceof DrawInputError) throw new RepoError(422, "INVALID_CONFIG", e.message.replace(/ \[[A-Za-z]+\]$/, ""), e.field);
+        throw e;
       }
+    } else if (key === "optimizer") {
+      if (!value || typeof value !== "object" || Array.isArray(value)) throw new RepoError(422, "INVALID_CONFIG", "optimizer 配置应为对象 { dailyCapacity?, totalCapacity? }", "optimizer");
+      const v = value as Record<string, unknown>;
+      for (const k of Object.keys(v)) if (!["dailyCapacity", "totalCapacity"].includes(k)) throw new RepoError(422, "INVALID_CONFIG", `optimizer.${k}：未知成员（允许 dailyCapacity、totalCapacity）`, `optimizer.${k}`);
+      if (v.dailyCapacity !== undefined && !(Number.isSafeInteger(v.dailyCapacity) && (v.dailyCapacity as number) >= 1 && (v.dailyCapacity as number) <= 1000))
+        throw new RepoError(422, "INVALID_CONFIG", "optimizer.dailyCapacity 须为 1–1000 的整数（每人每日最多检查次数）", "optimizer.dailyCapacity");
+      if (v.totalCapacity !== undefined && !(Number.isSafeInteger(v.totalCapacity) && (v.totalCapacity as number) >= 0))
+        throw new RepoError(422, "INVALID_CONFIG", "optimizer.totalCapacity 须为不小于 0 的整数（每人每批次最多检查次数）", "optimizer.totalCapacity");
     } else {
       throw new Error(`unknown configuration key (known: ${CONFIG_KEYS.join(", ")})`);
     }

@@ -65,13 +65,13 @@ ALTER TABLE "draws" DROP CONSTRAINT IF EXISTS "ck_draws_drawn";
 ALTER TABLE "draws" ADD CONSTRAINT "ck_draws_drawn" CHECK ("status" <> 'drawn' OR "drawn_at" IS NOT NULL);
 
 -- check:draws_inputs
-ALTER TABLE "draws" ADD CONSTRAINT "ck_draws_inputs" CHECK ("spec_version" = 'ssj-draw/1' OR ("public_inputs" IS NOT NULL AND "private_inputs" IS NOT NULL AND "private_digest" IS NOT NULL AND "frozen_at" IS NOT NULL));
+ALTER TABLE "draws" ADD CONSTRAINT "ck_draws_inputs" CHECK ("spec_version" <> 'ssj-draw/2' OR ("public_inputs" IS NOT NULL AND "private_inputs" IS NOT NULL AND "private_digest" IS NOT NULL AND "frozen_at" IS NOT NULL));
 
 -- check:draws_attempt
 ALTER TABLE "draws" ADD CONSTRAINT "ck_draws_attempt" CHECK ("attempt" >= 1);
 
 -- check:draws_void_actor
-ALTER TABLE "draws" ADD CONSTRAINT "ck_draws_void_actor" CHECK ("status" <> 'void' OR "spec_version" = 'ssj-draw/1' OR "void_actor" IS NOT NULL);
+ALTER TABLE "draws" ADD CONSTRAINT "ck_draws_void_actor" CHECK ("status" <> 'void' OR "spec_version" <> 'ssj-draw/2' OR "void_actor" IS NOT NULL);
 
 -- check:draw_records_kind
 ALTER TABLE "draw_records" ADD CONSTRAINT "ck_draw_records_kind" CHECK ("kind" IN ('draw', 'substitution', 'schedule'));

@@ -101,16 +101,16 @@ CREATE TRIGGER "ck_draws_drawn_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."stat
 CREATE TRIGGER "ck_draws_drawn_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."status" <> 'drawn' OR NEW."drawn_at" IS NOT NULL) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_drawn'); END;
 
 -- check:draws_inputs
-CREATE TRIGGER "ck_draws_inputs_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."spec_version" = 'ssj-draw/1' OR (NEW."public_inputs" IS NOT NULL AND NEW."private_inputs" IS NOT NULL AND NEW."private_digest" IS NOT NULL AND NEW."frozen_at" IS NOT NULL)) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_inputs'); END;
-CREATE TRIGGER "ck_draws_inputs_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."spec_version" = 'ssj-draw/1' OR (NEW."public_inputs" IS NOT NULL AND NEW."private_inputs" IS NOT NULL AND NEW."private_digest" IS NOT NULL AND NEW."frozen_at" IS NOT NULL)) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_inputs'); END;
+CREATE TRIGGER "ck_draws_inputs_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."spec_version" <> 'ssj-draw/2' OR (NEW."public_inputs" IS NOT NULL AND NEW."private_inputs" IS NOT NULL AND NEW."private_digest" IS NOT NULL AND NEW."frozen_at" IS NOT NULL)) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_inputs'); END;
+CREATE TRIGGER "ck_draws_inputs_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."spec_version" <> 'ssj-draw/2' OR (NEW."public_inputs" IS NOT NULL AND NEW."private_inputs" IS NOT NULL AND NEW."private_digest" IS NOT NULL AND NEW."frozen_at" IS NOT NULL)) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_inputs'); END;
 
 -- check:draws_attempt
 CREATE TRIGGER "ck_draws_attempt_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."attempt" >= 1) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_attempt'); END;
 CREATE TRIGGER "ck_draws_attempt_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."attempt" >= 1) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_attempt'); END;
 
 -- check:draws_void_actor
-CREATE TRIGGER "ck_draws_void_actor_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."status" <> 'void' OR NEW."spec_version" = 'ssj-draw/1' OR NEW."void_actor" IS NOT NULL) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_void_actor'); END;
-CREATE TRIGGER "ck_draws_void_actor_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."status" <> 'void' OR NEW."spec_version" = 'ssj-draw/1' OR NEW."void_actor" IS NOT NULL) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_void_actor'); END;
+CREATE TRIGGER "ck_draws_void_actor_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."status" <> 'void' OR NEW."spec_version" <> 'ssj-draw/2' OR NEW."void_actor" IS NOT NULL) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_void_actor'); END;
+CREATE TRIGGER "ck_draws_void_actor_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."status" <> 'void' OR NEW."spec_version" <> 'ssj-draw/2' OR NEW."void_actor" IS NOT NULL) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_void_actor'); END;
 
 -- check:draw_records_kind
 CREATE TRIGGER "ck_draw_records_kind_ins" BEFORE INSERT ON "draw_records" WHEN NOT (NEW."kind" IN ('draw', 'substitution', 'schedule')) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draw_records_kind'); END;
