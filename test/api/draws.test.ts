@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { openStore } from "../../src/store/index.ts";
 import { fixture, pgProblem, pgSchemaUrl, REQUIRE_PG, PG_URL, seedBatch, type Fixture } from "./helpers.ts";
+import { external, run } from "./support/ceremony.ts";
 
 const secret = () => randomBytes(32).toString("hex");
 const commitmentOf = (s: string) => createHash("sha256").update(Buffer.from(s, "hex")).digest("hex");
@@ -30,6 +31,7 @@ describe("draw ceremony (commit-reveal)", () => {
     expect(res.statusCode, res.body).toBe(201);
     const d = res.json();
     expect(d.status).toBe("committed");
+    expect(d.specVersion).toBe("ssj-draw/2");
     expect(d.commitment).toMatch(/^[0-9a-f]{64}$/);
     expect(d.summary.pool).toBe(40);
     drawId = d.id;
@@ -53,7 +55,7 @@ describe("draw ceremony (commit-reveal)", () => {
     expect(forOther.statusCode).toBe(403);
     const b = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets.b) } });
     expect(b.statusCode).toBe(201);
-    const dup = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secrets.b) } });
+    const dup = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/commitments`, payload: { hash: commitmentOf(secret()) } });
     expect(dup.statusCode).toBe(409);
   });
 
@@ -61,6 +63,7 @@ describe("draw ceremony (commit-reveal)", () => {
     const wrong = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secret() } });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().code).toBe("DRAW_REVEAL_MISMATCH");
+    expect(wrong.json().message).toMatch(/不符/);
     const a = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secrets.a } });
     expect(a.json().status).toBe("committed");
     const b = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/reveals`, payload: { secret: secrets.b } });
@@ -75,6 +78,7 @@ describe("draw ceremony (commit-reveal)", () => {
     const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/run` });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().status).toBe("drawn");
+    expect(res.json().records).toHaveLength(1);
     // 2 per class × 4 classes × 2 departments
     expect(res.json().summary.selected).toBe(16);
     expect(await fx.store.prisma.task.count({ where: { drawId } })).toBe(16);
@@ -84,31 +88,31 @@ describe("draw ceremony (commit-reveal)", () => {
     expect(await fx.store.prisma.task.count({ where: { drawId } })).toBe(16);
   });
 
-  it("the manifest downloads byte-exact and verifies; a tampered one names the divergence", async () => {
+  it("the full manifest verifies (stored and uploaded); a tampered one names the divergence", async () => {
     const res = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/manifest` });
     expect(res.statusCode).toBe(200);
-    const stored = await fx.store.prisma.draw.findUnique({ where: { id: drawId } });
-    expect(res.body).toBe(stored!.manifest);
     const ok = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: res.body, headers: { "content-type": "application/json" } });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toMatchObject({ ok: true, knownDraw: { id: drawId, matchesStored: true } });
+    expect(ok.json()).toMatchObject({ ok: true, kind: "full", knownDraw: { id: drawId, matchesPublished: true } });
     const m = JSON.parse(res.body);
-    const t = m.results.targets[0].strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
+    const t = m.records[0].private.results.targets[0].strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
     [t.selected[0], t.next[0]] = [t.next[0], t.selected[0]];
     const bad = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: m });
     expect(bad.json().ok).toBe(false);
-    expect(bad.json().path).toMatch(/^results\.targets/);
-    const stored2 = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/verify` });
-    expect(stored2.json()).toMatchObject({ ok: true, knownDraw: { id: drawId, matchesStored: true } });
+    expect(bad.json().path).toMatch(/^records\[0\]\.private\.results\.targets/);
+    const stored = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/verify` });
+    expect(stored.json()).toMatchObject({ ok: true, knownDraw: { id: drawId, matchesPublished: true } });
     const junk = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: { hello: "world" } });
     expect(junk.statusCode).toBe(422);
     expect(junk.json().code).toBe("NOT_A_MANIFEST");
   });
 
-  it("递补: a drawn entity or officer is replaced by the next of the random order, and the manifest still verifies", async () => {
+  it("递补: a drawn entity or officer is replaced by the next of the random order, and the chain still verifies", async () => {
     const m = JSON.parse((await fx.as("officerA", { method: "GET", url: `/draws/${drawId}/manifest` })).body);
     const deptA = (await fx.store.prisma.department.findUniqueOrThrow({ where: { id: fx.dept.a } })).code;
-    const stratum = m.results.targets.find((t: { department: string }) => t.department === deptA).strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
+    const stratum = m.records[0].private.results.targets
+      .find((t: { department: string }) => t.department === deptA)
+      .strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
     const out = stratum.selected[0][1];
     const expectedIn = stratum.next[0][1];
     const foreign = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out, reason: "已注销", departmentId: fx.dept.a } });
@@ -119,26 +123,28 @@ describe("draw ceremony (commit-reveal)", () => {
     const tasks = await fx.store.prisma.task.findMany({ where: { drawId, departmentId: fx.dept.a, entity: { code: { in: [out, expectedIn] } } }, include: { entity: true } });
     expect(tasks.map((t) => [t.entity.code, t.status]).sort()).toEqual([[out, "cancelled"], [expectedIn, "open"]].sort());
     // an officer of department A on some check steps aside (回避)
-    const check = m.results.checks.find((c: { departments: { department: string; officers: string[]; reserve: string[] }[] }) =>
-      c.departments.some((d) => d.department === deptA && d.officers.length > 0 && d.reserve.length > 0));
+    const check = m.records[0].private.results.checks.find((c: { departments: { department: string; officers: string[]; reserve: string[] }[] }) =>
+      c.departments.some((d) => d.department === deptA && d.officers.length > 0 && d.reserve.length > 0),
+    );
     const team = check.departments.find((d: { department: string }) => d.department === deptA);
     const sub = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "inspector", entityCode: check.code, out: team.officers[0], reason: "与检查对象负责人系亲属，回避" } });
     expect(sub.statusCode, sub.body).toBe(201);
-    expect(sub.json()).toMatchObject({ in: team.reserve[0], manifestSubstitutions: 2 });
+    expect(sub.json()).toMatchObject({ records: 3 });
+    expect(sub.json().in).not.toBe(team.officers[0]);
     const verified = await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/verify` });
-    expect(verified.json()).toMatchObject({ ok: true });
+    expect(verified.json(), verified.body).toMatchObject({ ok: true });
     // a manifest whose substitution picks someone else fails verification
     const tampered = JSON.parse((await fx.as("auditor", { method: "GET", url: `/draws/${drawId}/manifest` })).body);
-    tampered.substitutions.targets[0].in = out;
+    tampered.records[1].public.target.in = out;
     const bad = await fx.as("auditor", { method: "POST", url: "/draws/verify", payload: tampered });
-    expect(bad.json()).toMatchObject({ ok: false, path: "substitutions.targets[0].in" });
+    expect(bad.json()).toMatchObject({ ok: false, path: "records[1].public.target.in" });
   });
 
-  it("void needs a reason; voiding cancels the tasks and lets the batch be drawn again", async () => {
+  it("void needs a reason; voiding cancels the tasks and lets the batch be drawn again with a new seed", async () => {
     const noReason = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/void`, payload: {} });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().field).toBe("body.reason");
-    const auditor = await fx.as("auditor", { method: "POST", url: `/draws/${drawId}/void`, payload: { reason: "测试" } });
+    const auditor = await fx.as("auditor", { method: "POST", url: `/draws/${drawId}/void`, payload: { reason: "测试作废" } });
     expect(auditor.statusCode).toBe(403);
     const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/void`, payload: { reason: "抽取名录有误，经纪检监督同意作废" } });
     expect(res.statusCode, res.body).toBe(200);
@@ -149,14 +155,13 @@ describe("draw ceremony (commit-reveal)", () => {
     expect(next.json().attempt).toBe(2);
     const list = await fx.as("auditor", { method: "GET", url: `/batches/${batchId}/draws` });
     expect(list.json().map((d: { status: string }) => d.status)).toEqual(["void", "committed"]);
-    // external value published before the commitment is refused; after it, the draw runs
+    // an external value published before the commitment is refused, and one "published" in the future too
     const early = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/external-value`, payload: { value: "03 07 12 19 25 31 + 09", publishedAt: "2020-01-01T00:00:00Z" } });
     expect(early.statusCode).toBe(422);
-    const later = new Date(Date.now() + 60_000).toISOString();
-    const ok = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/external-value`, payload: { value: "03 07 12 19 25 31 + 09", publishedAt: later } });
-    expect(ok.statusCode, ok.body).toBe(200);
-    const run = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/run` });
-    expect(run.statusCode, run.body).toBe(201);
+    const future = await fx.as("officerA", { method: "POST", url: `/draws/${next.json().id}/external-value`, payload: { value: "x", publishedAt: new Date(Date.now() + 3600_000).toISOString() } });
+    expect(future.statusCode).toBe(422);
+    await external(fx, next.json().id);
+    await run(fx, next.json().id);
     const actions = (await fx.store.prisma.auditLog.findMany({ where: { subject: `draw:${drawId}` }, orderBy: { seq: "asc" } })).map((r) => r.action);
     expect(actions).toEqual(["draw.commit", "draw.secretCommitment", "draw.secretCommitment", "draw.reveal", "draw.reveal", "draw.seeded", "draw.run", "draw.substitute.target", "draw.substitute.inspector", "draw.void"]);
   });

@@ -118,7 +118,7 @@ export function creditCode(i: number): string {
  * Entities (n, classes A–D round robin), 4 inspectors and 2 items per department, and a batch of
  * a plan of department A (lead) with department B as partner, drawing `count` per class.
  */
-export async function seedBatch(fx: Fixture, options: { entities?: number; count?: number } = {}) {
+export async function seedBatch(fx: Fixture, options: { entities?: number; count?: number; approve?: boolean; officers?: number } = {}) {
   const p = fx.store.prisma;
   const n = options.entities ?? 40;
   const classes = ["A", "B", "C", "D"];
@@ -156,7 +156,7 @@ export async function seedBatch(fx: Fixture, options: { entities?: number; count
       });
       items[d]!.push(it.id);
     }
-    for (let k = 1; k <= 4; k++)
+    for (let k = 1; k <= (options.officers ?? 4); k++)
       await p.inspector.create({
         data: {
           departmentId: d,
@@ -187,5 +187,10 @@ export async function seedBatch(fx: Fixture, options: { entities?: number; count
     },
   });
   if (res.statusCode !== 201) throw new Error(`batch creation failed: ${res.body}`);
+  // Draws are possible only for batches of an approved (published) plan.
+  if (options.approve !== false) {
+    const ok = await fx.as("officerA", { method: "POST", url: `/plans/${plan.id}/status`, payload: { status: "approved" } });
+    if (ok.statusCode !== 200) throw new Error(`plan approval failed: ${ok.body}`);
+  }
   return { planId: plan.id, batchId: res.json().id as number, items };
 }

@@ -1,17 +1,15 @@
 /** `ssj optimize --batch` on a temporary SQLite database holding the demo city and a drawn batch. */
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { loadDemoCity } from "../../src/demo/index.ts";
-import { createBatch, createPlan, type BatchInput } from "../../src/store/repos/plans.ts";
-import { commitDraw, enterExternalValue, runDrawOnce } from "../../src/store/repos/draws.ts";
-import { canonicalJson } from "../../src/draws/index.ts";
-import { instanceFor } from "../../src/store/repos/schedules.ts";
-import { checkSchedule, parseSchedule } from "../../solver/index.ts";
+import { createBatch, createPlan, setPlanStatus, type BatchInput } from "../../src/store/repos/plans.ts";
+import { commitDraw, enterExternalValue, manifestText, runDraw, type DrawActor } from "../../src/store/repos/draws.ts";
+import { createUser } from "../../src/store/repos/users.ts";
+import { verifyFull2, type FullManifest2 } from "../../src/draws/v2/index.ts";
 
 describe("ssj optimize --batch", () => {
   let dir: string;
@@ -19,7 +17,10 @@ describe("ssj optimize --batch", () => {
   let store: Store;
   let drawn: number;
   let undrawn: number;
+  let drawId: number;
+  let actor: DrawActor;
   let out: string[] = [];
+  const savedToken = process.env.SSJ_TOKEN;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ssj-optimize-"));
@@ -47,69 +48,63 @@ describe("ssj optimize --batch", () => {
     });
     drawn = (await createBatch(store, plan.id, input("B-OPT-1"), "test")).id;
     undrawn = (await createBatch(store, plan.id, input("B-OPT-2"), "test")).id;
-    const draw = await commitDraw(store, drawn, { mode: "external", source: "测试信标", reference: "round 1" }, "test");
-    await enterExternalValue(store, draw.id, "42", new Date(Date.now() + 60_000).toISOString(), "test");
-    expect((await runDrawOnce(store, draw.id, "test")).status).toBe("drawn");
+    await setPlanStatus(store, plan.id, "approved", "test");
+    const admin = await createUser(store, { name: "测试管理员", role: "admin" }, "test");
+    process.env.SSJ_TOKEN = admin.token;
+    actor = { userId: admin.user.id, role: "admin", departmentId: null };
+    const draw = await commitDraw(store, drawn, { mode: "external", source: "测试信标", reference: "round 1" }, actor);
+    drawId = draw.id;
+    await enterExternalValue(store, draw.id, "42", new Date(Date.parse(draw.frozenAt!) + 1).toISOString(), actor);
+    expect((await runDraw(store, draw.id, actor)).status).toBe("drawn");
     vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
     vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
   }, 120_000);
 
   afterAll(async () => {
     vi.restoreAllMocks();
+    if (savedToken === undefined) delete process.env.SSJ_TOKEN;
+    else process.env.SSJ_TOKEN = savedToken;
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const ssj = (...args: string[]) => main(["optimize", ...args, "--database-url", url]);
 
-  it("refuses an unknown batch and a batch not drawn (exit 2, the store's reason)", async () => {
+  it("refuses an unknown batch (exit 2) and a batch not drawn (exit 1, the store's reason)", async () => {
     out = [];
     expect(await ssj("--batch", "9999")).toBe(2);
-    expect(out.join("\n")).toMatch(/batch 9999 not found \[NOT_FOUND\]/);
+    expect(out.join("\n")).toMatch(/批次 9999 不存在/);
     out = [];
-    expect(await ssj("--batch", String(undrawn))).toBe(2);
-    expect(out.join("\n")).toMatch(/no completed draw .*\[NOT_DRAWN\]/);
+    expect(await ssj("--batch", String(undrawn))).toBe(1);
+    expect(out.join("\n")).toMatch(/没有已完成的抽取.*\[NOT_DRAWN\]/);
     expect(await store.prisma.optimizationRun.count()).toBe(0);
   });
 
-  it("stores the joint checks and their teams, writes the stored schedule, which checks against the stored instance", async () => {
-    const file = join(dir, "schedule.json");
+  it("places the drawn teams on days: the planned joint checks carry exactly the draw's teams, and the chain verifies", async () => {
     out = [];
-    expect(await ssj("--batch", String(drawn), "--out", file)).toBe(0);
-    const text = out.join("\n");
-    const runId = Number(/^optimization run (\d+) of batch/.exec(text)![1]);
-    expect(text).toMatch(/visits \d+ \(joint \d+\), lower bound \d+/);
-    const run = await store.prisma.optimizationRun.findUniqueOrThrow({ where: { id: runId } });
-    const checks = await store.prisma.jointCheck.findMany({ where: { optimizationRunId: runId }, include: { team: true, tasks: true } });
-    expect(checks.length).toBeGreaterThan(0);
-    for (const c of checks) {
-      expect(c.status).toBe("planned");
-      expect(c.team.length).toBeGreaterThanOrEqual(2);
-      expect(c.tasks.length).toBeGreaterThan(0);
+    expect(await ssj("--batch", String(drawn))).toBe(0);
+    expect(out.join("\n")).toMatch(/已排期[\s\S]*联合检查 \d+ 次/);
+    const m = JSON.parse(await manifestText(store, drawId, "full")) as FullManifest2;
+    expect(m.records.map((r) => r.kind)).toEqual(["draw", "schedule"]);
+    expect((await verifyFull2(m)).ok).toBe(true);
+    const checks = (m.records[0]!.private as { results: { checks: { code: string; departments: { officers: string[] }[] }[] } }).results.checks;
+    const planned = await store.prisma.jointCheck.findMany({ where: { status: "planned" }, include: { entity: true, team: { include: { inspector: true } }, tasks: true } });
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned.some((c) => c.tasks.length > 1)).toBe(true); // joint visits (进一次门、查多项事)
+    for (const c of planned) {
+      const team = c.team.filter((x) => x.role === "officer").map((x) => x.inspector!.certificateNo).sort();
+      expect(team).toEqual(checks.find((x) => x.code === c.entity.code)!.departments.flatMap((d) => d.officers).sort());
+      expect(team.length).toBeGreaterThanOrEqual(2);
     }
-    expect(readFileSync(file, "utf8")).toBe(run.schedule);
-    const schedule = parseSchedule(JSON.parse(run.schedule));
-    expect(schedule.visits.length).toBe(checks.length);
-    const { instance } = await instanceFor(store.prisma, store, drawn);
-    expect(run.seed).toBe(instance.seed);
-    expect(run.instanceDigest).toBe(createHash("sha256").update(canonicalJson(instance)).digest("hex"));
-    const result = checkSchedule(instance, schedule);
-    expect(result.violations).toEqual([]);
-    expect(result.feasible).toBe(true);
-    expect(result.metrics.jointVisits).toBeGreaterThan(0);
-    expect(text).toContain(`unscheduled ${result.metrics.unscheduled},`);
-    expect(text).toContain(`visits ${result.metrics.visits} (joint ${result.metrics.jointVisits}), lower bound ${result.metrics.lowerBound}`);
   });
 
-  it("refuses a second run without --replace (exit 2); --replace re-plans", async () => {
+  it("refuses a second run without --reason (exit 1); a re-plan with a reason keeps every team", async () => {
     const before = await store.prisma.jointCheck.count({ where: { status: "planned" } });
     out = [];
-    expect(await ssj("--batch", String(drawn))).toBe(2);
-    expect(out.join("\n")).toMatch(/\[ALREADY_SCHEDULED\].*--replace/);
-    expect(await store.prisma.optimizationRun.count()).toBe(1);
+    expect(await ssj("--batch", String(drawn))).toBe(1);
+    expect(out.join("\n")).toMatch(/\[ALREADY_SCHEDULED\].*--reason/);
     out = [];
-    expect(await ssj("--batch", String(drawn), "--replace")).toBe(0);
-    expect(await store.prisma.optimizationRun.count()).toBe(2);
+    expect(await ssj("--batch", String(drawn), "--reason", "执法人员培训，调整日期")).toBe(0);
     expect(await store.prisma.jointCheck.count({ where: { status: "planned" } })).toBe(before);
     expect(await store.prisma.jointCheck.count({ where: { status: "cancelled" } })).toBe(before);
   });
@@ -117,6 +112,6 @@ describe("ssj optimize --batch", () => {
   it("rejects bad usage", async () => {
     expect(await main(["optimize", "--batch", "x"])).toBe(2);
     expect(await main(["optimize", "instance.json", "--batch", "1"])).toBe(2);
-    expect(await main(["optimize", "instance.json", "--replace"])).toBe(2);
+    expect(await main(["optimize", "instance.json", "--reason", "x"])).toBe(2);
   });
 });

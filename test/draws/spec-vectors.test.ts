@@ -1,5 +1,5 @@
 /**
- * The test vectors of docs/draw-spec.md §11 are parsed from the document itself, so the spec and
+ * The test vectors of docs/draw-spec-v1.md §11 are parsed from the document itself, so the spec and
  * the code cannot drift; and an independent Python implementation written from the spec
  * (test/draws/reference_draw.py, standard library only) must agree with them and with manifests
  * of random batches. The Python part skips when python3 is missing.
@@ -30,7 +30,7 @@ import {
 import { arbRequest } from "./fixtures.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const spec = readFileSync(join(root, "docs/draw-spec.md"), "utf8");
+const spec = readFileSync(join(root, "docs/draw-spec-v1.md"), "utf8");
 const vectors = [...spec.matchAll(/```json test-vector\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!));
 const full = vectors.filter((v) => v.inputs);
 const seedOnly = vectors.filter((v) => v.reveals);
@@ -47,7 +47,7 @@ function runPython(cases: { inputs: FrozenInputs; provenance: SeedProvenance }[]
   return JSON.parse(r.stdout) as { commitment: string; seed: string; ticketKey: string; tickets: [string, string][]; results: unknown; resultDigest: string }[];
 }
 
-describe("spec test vectors (parsed from docs/draw-spec.md)", () => {
+describe("spec test vectors (parsed from docs/draw-spec-v1.md)", () => {
   it("the document has the vectors", () => {
     expect(full.length).toBeGreaterThanOrEqual(1);
     expect(seedOnly.length).toBeGreaterThanOrEqual(1);

@@ -135,7 +135,7 @@ async function optimizeStoredBatch(batchId: number, opts: { reason?: string; dat
     } catch (e) {
       if (e instanceof RepoError) {
         const hint = e.code === "ALREADY_SCHEDULED" ? "（重新排期请用 --reason 说明理由）" : "";
-        throw new CliError(`批次 ${batchId}：${e.message} [${e.code}]${hint}`, 1);
+        throw new CliError(`批次 ${batchId}：${e.message} [${e.code}]${hint}`, e.statusCode === 404 ? 2 : 1);
       }
       throw e;
     }

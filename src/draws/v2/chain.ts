@@ -9,6 +9,7 @@
  *   r.makeTargetSubstitution({ department, out, reason }, at, audit) → the next record (service)
  *   r.head                                                       → the chain head
  */
+import { codePointCompare } from "../canonicalJson.ts";
 import { candidateOrder, ticketOrder, type TicketOrder } from "../targets.ts";
 import { candidateMask, poolIndex } from "../freeze.ts";
 import { DrawInputError } from "../rational.ts";
@@ -109,7 +110,7 @@ export class ChainReplay {
   }
 
   currentSelections(department: string): string[] {
-    return [...(this.targets.selected.get(department)?.keys() ?? [])].sort();
+    return [...(this.targets.selected.get(department)?.keys() ?? [])].sort(codePointCompare);
   }
 
   /** Digests of the last sealed record's parts. */
@@ -215,9 +216,9 @@ export class ChainReplay {
       if (seen.has(v.code)) fail(`${vp}.code`, "duplicate", `${v.code} 被排了两次`);
       seen.add(v.code);
       if (c!.departments.some((d) => d.shortfall > 0) || c!.experts.shortfall > 0) fail(`${vp}.code`, "shortfall", `${v.code} 的检查组人数不足，不能安排`);
-      const team = c!.departments.flatMap((d) => d.officers).sort();
+      const team = c!.departments.flatMap((d) => d.officers).sort(codePointCompare);
       if (team.join("\u0000") !== [...v.officers].join("\u0000")) fail(`${vp}.officers`, "team", `排期中的执法人员与抽取确定的检查组不一致（应为 ${team.join("、")}）`);
-      const ex = [...c!.experts.drawn].sort();
+      const ex = [...c!.experts.drawn].sort(codePointCompare);
       if (ex.join("\u0000") !== [...v.experts].join("\u0000")) fail(`${vp}.experts`, "team", "排期中的专家与抽取确定的不一致");
       if (!horizon.has(v.day)) fail(`${vp}.day`, "horizon", `${v.day} 不是批次时间窗口内的工作日`);
       for (const id of v.officers) {

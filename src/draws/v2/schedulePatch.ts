@@ -6,6 +6,7 @@
  *
  *   patchSchedule(prior, checks, officers, horizon) → { visits, unscheduled }
  */
+import { codePointCompare } from "../canonicalJson.ts";
 import type { CheckResult, Officer2, ScheduleVisit } from "./types.ts";
 
 export interface SchedulePlan {
@@ -29,7 +30,7 @@ export function patchSchedule(prior: SchedulePlan, checks: readonly CheckResult[
   const visits: ScheduleVisit[] = [];
   const unscheduled: { code: string; reason: string }[] = [];
   const pending: CheckResult[] = [];
-  const teamOf = (c: CheckResult) => c.departments.flatMap((d) => d.officers).sort();
+  const teamOf = (c: CheckResult) => c.departments.flatMap((d) => d.officers).sort(codePointCompare);
   // First the visits that keep their day (in code order), then the ones that must move.
   for (const c of [...checks].sort((a, b) => (a.code < b.code ? -1 : 1))) {
     if (hasShortfall(c)) {
@@ -40,7 +41,7 @@ export function patchSchedule(prior: SchedulePlan, checks: readonly CheckResult[
     const team = teamOf(c);
     if (day !== undefined && fits(team, day)) {
       take(team, day);
-      visits.push({ code: c.code, day, officers: team, experts: [...c.experts.drawn].sort() });
+      visits.push({ code: c.code, day, officers: team, experts: [...c.experts.drawn].sort(codePointCompare) });
     } else pending.push(c);
   }
   for (const c of pending) {
@@ -51,7 +52,7 @@ export function patchSchedule(prior: SchedulePlan, checks: readonly CheckResult[
       continue;
     }
     take(team, day);
-    visits.push({ code: c.code, day, officers: team, experts: [...c.experts.drawn].sort() });
+    visits.push({ code: c.code, day, officers: team, experts: [...c.experts.drawn].sort(codePointCompare) });
   }
   return { visits, unscheduled };
 }

@@ -578,6 +578,8 @@ export async function revealSecret(store: RepoStore, drawId: number, departmentI
 
 export async function enterExternalValue(store: RepoStore, drawId: number, value: string, publishedAt: string, a: DrawActor, log?: { error(obj: unknown, msg: string): void }): Promise<DrawView> {
   assertCanRun(a, await drawScope(store.prisma, drawId));
+  if (Date.parse(publishedAt) > Date.now() + 5 * 60_000)
+    throw new RepoError(422, "DRAW_TIME_ORDER", `外部数值的公布时间 ${publishedAt} 晚于当前时间：只能录入已经公布的数值`, "body.publishedAt");
   await inTransaction(store, async (tx) => {
     const d = await loadDraw(tx, drawId);
     if (!isV2(d)) throw new RepoError(409, "LEGACY_DRAW", "ssj-draw/1 版本的抽取不能继续");

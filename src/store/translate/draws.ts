@@ -10,6 +10,7 @@
  * Row shapes are declared here (what the repository loads), so the mapping is testable without a
  * database.
  */
+import { codePointCompare } from "../../draws/canonicalJson.ts";
 import { DEFAULT_TEAM_RULE, type DrawConfig, type FrequencyCap, type Quota, type RiskClass, type SeedPlan } from "../../draws/index.ts";
 import type { CheckResult, DrawRequest2, FrozenInputs2, PreviousAttempt, ScheduleVisit } from "../../draws/v2/index.ts";
 import type { Instance, Schedule } from "../../../solver/index.ts";
@@ -210,7 +211,7 @@ export function scheduleFromSolver(
     const nos = c.departments.map((d) => taskNo(d.department, c.code));
     const vs = nos.map((n) => visitOf.get(n));
     if (vs.every((v) => v !== undefined) && new Set(vs.map((v) => v!.tasks.join("\u0000"))).size === 1) {
-      visits.push({ code: c.code, day: vs[0]!.day, officers: c.departments.flatMap((d) => d.officers).sort(), experts: [...c.experts.drawn].sort() });
+      visits.push({ code: c.code, day: vs[0]!.day, officers: c.departments.flatMap((d) => d.officers).sort(codePointCompare), experts: [...c.experts.drawn].sort(codePointCompare) });
     } else {
       const why = nos.map((n) => reasonOf.get(n)).find((x) => x) ?? "各部门的检查无法安排在同一天";
       unscheduled.push({ code: c.code, reason: `无法安排：${why}` });
