@@ -103,17 +103,17 @@ export function verifyAuditChain(rows: readonly AuditRow[]): AuditChainVerdict {
   let prev = GENESIS_HASH;
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i]!;
-    if (r.seq !== i + 1) return { ok: false, seq: r.seq, reason: `expected seq ${i + 1}, found ${r.seq} (gap or duplicate)` };
-    if (r.prevHash !== prev) return { ok: false, seq: r.seq, reason: "prevHash does not match the previous row's hash" };
+    if (r.seq !== i + 1) return { ok: false, seq: r.seq, reason: `应为第 ${i + 1} 条，实为第 ${r.seq} 条（有条目缺失或重复）` };
+    if (r.prevHash !== prev) return { ok: false, seq: r.seq, reason: "prevHash 与前一条的哈希不符" };
     let payload: JsonValue;
     try {
       payload = JSON.parse(r.payload) as JsonValue;
     } catch {
-      return { ok: false, seq: r.seq, reason: "payload is not JSON" };
+      return { ok: false, seq: r.seq, reason: "payload 不是 JSON" };
     }
-    if (canonicalJson(payload) !== r.payload) return { ok: false, seq: r.seq, reason: "payload is not canonical JSON" };
+    if (canonicalJson(payload) !== r.payload) return { ok: false, seq: r.seq, reason: "payload 不是规范 JSON" };
     const h = auditHash(r.prevHash, { ...r, payload });
-    if (h !== r.hash) return { ok: false, seq: r.seq, reason: "hash does not match the row's contents" };
+    if (h !== r.hash) return { ok: false, seq: r.seq, reason: "哈希与该条内容不符（该条被改动过）" };
     prev = r.hash;
   }
   return { ok: true, count: sorted.length, head: prev };

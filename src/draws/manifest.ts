@@ -91,29 +91,29 @@ export function parseManifest(text: string): DrawManifest {
   try {
     m = JSON.parse(text);
   } catch (err) {
-    throw new ManifestFormatError(`not valid JSON: ${(err as Error).message}`);
+    throw new ManifestFormatError(`不是有效的 JSON：${(err as Error).message}`);
   }
   const need = (cond: boolean, what: string) => {
-    if (!cond) throw new ManifestFormatError(`not a draw manifest: ${what}`);
+    if (!cond) throw new ManifestFormatError(`不是抽取清单：${what}`);
   };
-  need(typeof m === "object" && m !== null && !Array.isArray(m), "the document is not a JSON object");
+  need(typeof m === "object" && m !== null && !Array.isArray(m), "文档不是 JSON 对象");
   const o = m as Record<string, unknown>;
-  need(o.manifest === MANIFEST_VERSION, `field 'manifest' must be "${MANIFEST_VERSION}"`);
-  need(typeof o.spec === "string", "field 'spec' is missing");
-  need(typeof o.inputs === "object" && o.inputs !== null, "field 'inputs' is missing");
+  need(o.manifest === MANIFEST_VERSION, `成员 manifest 应为 "${MANIFEST_VERSION}"（或 ssj-draw-manifest/2）`);
+  need(typeof o.spec === "string", "缺少成员 spec");
+  need(typeof o.inputs === "object" && o.inputs !== null, "缺少成员 inputs");
   const inp = o.inputs as Record<string, unknown>;
   const pool = inp.pool as Record<string, unknown> | undefined;
-  need(!!pool && Array.isArray(pool.codes) && typeof pool.strata === "string" && Array.isArray(pool.districts), "field 'inputs.pool' must have codes, strata, districts");
-  need(Array.isArray(inp.departments), "field 'inputs.departments' is missing");
-  need(typeof inp.seedPlan === "object" && inp.seedPlan !== null, "field 'inputs.seedPlan' is missing");
-  need(typeof o.commitment === "string", "field 'commitment' is missing");
+  need(!!pool && Array.isArray(pool.codes) && typeof pool.strata === "string" && Array.isArray(pool.districts), "inputs.pool 应有 codes、strata、districts");
+  need(Array.isArray(inp.departments), "缺少成员 inputs.departments");
+  need(typeof inp.seedPlan === "object" && inp.seedPlan !== null, "缺少成员 inputs.seedPlan");
+  need(typeof o.commitment === "string", "缺少成员 commitment");
   const seed = o.seed as Record<string, unknown> | undefined;
-  need(!!seed && typeof seed.value === "string" && typeof seed.provenance === "object", "field 'seed' must have value and provenance");
+  need(!!seed && typeof seed.value === "string" && typeof seed.provenance === "object", "seed 应有 value 和 provenance");
   const res = o.results as Record<string, unknown> | undefined;
-  need(!!res && Array.isArray(res.targets), "field 'results.targets' is missing");
-  need(typeof o.resultDigest === "string", "field 'resultDigest' is missing");
+  need(!!res && Array.isArray(res.targets), "缺少成员 results.targets");
+  need(typeof o.resultDigest === "string", "缺少成员 resultDigest");
   const subs = o.substitutions as Record<string, unknown> | undefined;
-  need(!!subs && Array.isArray(subs.targets) && Array.isArray(subs.inspectors), "field 'substitutions' must have targets and inspectors lists");
+  need(!!subs && Array.isArray(subs.targets) && Array.isArray(subs.inspectors), "substitutions 应有 targets 和 inspectors 两个列表");
   return m as DrawManifest;
 }
 

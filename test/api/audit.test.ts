@@ -54,7 +54,7 @@ describe("audit log", () => {
       raw.exec(`DROP TRIGGER IF EXISTS "audit_log_no_update"; DROP TRIGGER IF EXISTS "audit_log_no_delete";`);
       raw.prepare(`UPDATE audit_log SET actor = 'user:999' WHERE seq = 4`).run();
       expect(await main(["audit", "verify"])).toBe(1);
-      expect(err.mock.calls.flat().join(" ")).toMatch(/seq 4\b/);
+      expect(err.mock.calls.flat().join(" ")).toMatch(/第 4 条/);
       const api = await fx.as("auditor", { method: "GET", url: "/audit/verify" });
       expect(api.json()).toMatchObject({ ok: false, seq: 4 });
       // A deleted row is found too (the first row after the gap).
@@ -62,7 +62,7 @@ describe("audit log", () => {
       raw.prepare(`DELETE FROM audit_log WHERE seq = 2`).run();
       err.mockClear();
       expect(await main(["audit", "verify"])).toBe(1);
-      expect(err.mock.calls.flat().join(" ")).toMatch(/seq 3\b/);
+      expect(err.mock.calls.flat().join(" ")).toMatch(/第 3 条/);
     } finally {
       err.mockRestore();
       log.mockRestore();

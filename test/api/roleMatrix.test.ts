@@ -50,6 +50,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /draws/:id/void": [AO, "/draws/999999/void"],
   "POST /draws/:id/substitutions": [AO, "/draws/999999/substitutions"],
   "GET /draws/:id/manifest": [A, "/draws/999999/manifest"],
+  "GET /draws/:id/class-proof": [A, "/draws/999999/class-proof?code=91350100M000100Y43"],
   "POST /draws/verify": [A, "/draws/verify"],
   "GET /draws/:id/verify": [A, "/draws/999999/verify"],
   "GET /result-categories": [A, "/result-categories"],

@@ -80,8 +80,9 @@ for (const p of await providers()) {
       }
       const city = demoCity({ seed: SEED, entities: N });
       const p1 = await s.prisma.inspector.findUniqueOrThrow({ where: { id: 1 } });
-      const { createdAt: _c, ...insp } = p1;
+      const { createdAt: _c, unavailable, ...insp } = p1;
       expect(insp).toEqual(city.inspectors[0]);
+      expect(unavailable).toBeNull(); // no absences in the demo directory
       const item = await s.prisma.inspectionItem.findUniqueOrThrow({ where: { id: 1 } });
       expect(item.methods).toEqual(city.items[0]!.methods);
       const branch = await s.prisma.department.findUniqueOrThrow({ where: { code: "D01-610113" }, include: { parent: true } });

@@ -109,21 +109,21 @@ describe("ssj verify", () => {
 
   it("exit 0 and a short confirmation when the manifest reproduces", async () => {
     expect(await exitOf([file("ok.json", JSON.stringify(manifest))])).toBe(0);
-    expect(logs.join("\n")).toMatch(/^OK: draw of batch 2026-B01 reproduced/);
+    expect(logs.join("\n")).toMatch(/^一致：ssj-draw\/1 完整清单，批次 2026-B01 重算一致/);
   });
 
   it("exit 1 and the first divergence when tampered", async () => {
     const m = clone();
     m.seed.value = "1".repeat(64);
     expect(await exitOf([file("bad.json", JSON.stringify(m))])).toBe(1);
-    expect(logs.join("\n")).toMatch(/^DIVERGES at seed\.value: /);
+    expect(logs.join("\n")).toMatch(/^不一致：seed\.value：/);
   });
 
   it("exit 2 for a missing file, invalid JSON, or a document that is not a manifest", async () => {
-    await expect(verifyCommand.run([join(dir, "nope.json")])).rejects.toThrow(/cannot read .*ENOENT/);
+    await expect(verifyCommand.run([join(dir, "nope.json")])).rejects.toThrow(/无法读取 .*ENOENT/);
     expect(await exitOf([join(dir, "nope.json")])).toBe(2);
     expect(await exitOf([file("junk.json", "{not json")])).toBe(2);
-    await expect(verifyCommand.run([file("other.json", '{"hello":1}')])).rejects.toThrow(/not a draw manifest: field 'manifest'/);
+    await expect(verifyCommand.run([file("other.json", '{"hello":1}')])).rejects.toThrow(/不是抽取清单：成员 manifest/);
     expect(await exitOf([])).toBe(2);
   });
 });

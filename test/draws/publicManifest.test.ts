@@ -80,7 +80,7 @@ describe("publicManifest", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       expect(await verifyCommand.run([ok])).toBe(0);
-      expect(log.mock.calls.flat().join("\n")).toMatch(/partial verification \(public manifest\)/);
+      expect(log.mock.calls.flat().join("\n")).toMatch(/部分一致（ssj-draw\/1 公开清单）[\s\S]*不能证明/);
       expect(await verifyCommand.run([bad])).toBe(1);
     } finally {
       log.mockRestore();

@@ -15,7 +15,7 @@ const base: Instance = instance({
   tasks: [
     task("T-1", E1, "D01", "2027-03-01", "2027-03-03", { requires: ["food"] }),
     task("T-2", E1, "D02", "2027-03-02", "2027-03-05"),
-    task("T-3", E2, "D01", "2027-03-01", "2027-03-05"),
+    { ...task("T-3", E2, "D01", "2027-03-01", "2027-03-05"), team: ["I-0002"] },
     task("T-4", E2, "D02", "2027-03-04", "2027-03-04"),
   ],
   recusals: [{ inspector: "I-0102", entity: E2 }],
@@ -43,6 +43,7 @@ const breaks: [RuleName, (s: Schedule) => void][] = [
   ["min-team", (s) => (s.visits[0]!.team = ["I-0001"], s.visits[0]!.tasks = ["T-1"], s.unscheduled.push({ task: "T-2", reason: "x" }))],
   ["min-solo-department", (s) => (s.visits[1]!.tasks = ["T-3"], s.visits[1]!.team = ["I-0002", "I-0101"], s.unscheduled.push({ task: "T-4", reason: "x" }))],
   ["qualification", (s) => (s.visits[0]!.team = ["I-0002", "I-0101"])],
+  ["pinned-team", (s) => (s.visits[1]!.team = ["I-0001", "I-0101"])],
   ["daily-capacity", (s) => s.visits.push({ entity: E1, day: "2027-03-02", tasks: [], team: ["I-0001"] })],
   ["total-capacity", (s) => (s.visits[1]!.team = ["I-0001", "I-0002", "I-0101"], s.visits.push({ entity: E2, day: "2027-03-03", tasks: [], team: ["I-0001"] }))],
 ];
