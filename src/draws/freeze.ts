@@ -88,7 +88,7 @@ function ruleMatches(rule: ExclusionRule, e: Entity): boolean {
 function validateQuota(q: Quota, field: string): void {
   if ("ratio" in q) parseRatio(q.ratio, `${field}.ratio`);
   else if (!Number.isSafeInteger(q.count) || q.count < 0)
-    throw new DrawInputError(`${field}.count`, "quota", `count must be a non-negative integer, got ${q.count}`);
+    throw new DrawInputError(`${field}.count`, "quota", `数量须为不小于 0 的整数，实为 ${q.count}`);
 }
 
 const byId = (a: { id: string }, b: { id: string }) => codePointCompare(a.id, b.id);
@@ -102,9 +102,9 @@ export function freezeInputs(req: DrawRequest): FrozenInputs {
   const { batch, config } = req;
   req.entities.forEach((e, i) => {
     if (!CODE_PATTERN.test(e.code))
-      throw new DrawInputError(`entities[${i}].code`, "code", `'${e.code}' is not 1–23 characters of 0-9A-Z`);
+      throw new DrawInputError(`entities[${i}].code`, "code", `“${e.code}”不是 1–23 位数字或大写字母`);
     if (!RISK_CLASSES.includes(e.riskClass))
-      throw new DrawInputError(`entities[${i}].riskClass`, "riskClass", `'${e.riskClass}' is not one of A, B, C, D`);
+      throw new DrawInputError(`entities[${i}].riskClass`, "riskClass", `风险类别“${e.riskClass}”不是 A、B、C、D 之一`);
   });
   // Sort once (radix); every list derived below keeps this order. Duplicates are adjacent.
   const perm = sortedOrder(req.entities.map((e) => e.code));
@@ -112,21 +112,21 @@ export function freezeInputs(req: DrawRequest): FrozenInputs {
   for (let k = 0; k < perm.length; k++) {
     entities[k] = req.entities[perm[k]!]!;
     if (k > 0 && entities[k - 1]!.code === entities[k]!.code)
-      throw new DrawInputError(`entities[${perm[k]}].code`, "unique", `duplicate code ${entities[k]!.code} (also entities[${perm[k - 1]}])`);
+      throw new DrawInputError(`entities[${perm[k]}].code`, "unique", `代码 ${entities[k]!.code} 重复（另见 entities[${perm[k - 1]}]）`);
   }
   const depIds = new Set<string>();
   req.departments.forEach((d, i) => {
-    if (depIds.has(d.id)) throw new DrawInputError(`departments[${i}].id`, "unique", `duplicate department ${d.id}`);
+    if (depIds.has(d.id)) throw new DrawInputError(`departments[${i}].id`, "unique", `部门 ${d.id} 重复`);
     depIds.add(d.id);
     for (const k of RISK_CLASSES) {
       const q = d.quotas?.[k];
-      if (!q) throw new DrawInputError(`departments[${i}].quotas.${k}`, "quota", "missing quota for class " + k);
+      if (!q) throw new DrawInputError(`departments[${i}].quotas.${k}`, "quota", `缺少 ${k} 类的配额`);
       validateQuota(q, `departments[${i}].quotas.${k}`);
     }
   });
   for (const k of RISK_CLASSES) parseRatio(config.generalRatioCap[k], `config.generalRatioCap.${k}`);
   if (!Number.isSafeInteger(config.substitutes) || config.substitutes < 0)
-    throw new DrawInputError("config.substitutes", "substitutes", "must be a non-negative integer");
+    throw new DrawInputError("config.substitutes", "substitutes", "须为不小于 0 的整数");
 
   // 1. Global exclusions: status, then rules that apply to every department.
   const globalRules = config.rules.filter((r) => !r.departments);
@@ -200,7 +200,7 @@ export function freezeInputs(req: DrawRequest): FrozenInputs {
       .sort(byId);
     const ids = new Set<string>();
     for (const p of [...officers, ...experts]) {
-      if (ids.has(p.id)) throw new DrawInputError("inspectors", "unique", `duplicate inspector id ${p.id}`);
+      if (ids.has(p.id)) throw new DrawInputError("inspectors", "unique", `人员编号 ${p.id} 重复`);
       ids.add(p.id);
     }
     const rec = new Map<string, (typeof req.inspectors.recusals)[number]>();
@@ -217,9 +217,9 @@ export function freezeInputs(req: DrawRequest): FrozenInputs {
       ? { mode: "commitReveal" as const, departments: sortedStrings(req.seedPlan.departments) }
       : { mode: "external" as const, source: req.seedPlan.source, reference: req.seedPlan.reference };
   if (seedPlan.mode === "commitReveal") {
-    if (seedPlan.departments.length === 0) throw new DrawInputError("seedPlan.departments", "seedPlan", "at least one department must take part");
+    if (seedPlan.departments.length === 0) throw new DrawInputError("seedPlan.departments", "seedPlan", "至少要有一个部门参与");
     for (const d of seedPlan.departments)
-      if (!depIds.has(d)) throw new DrawInputError("seedPlan.departments", "seedPlan", `${d} is not a department of the batch`);
+      if (!depIds.has(d)) throw new DrawInputError("seedPlan.departments", "seedPlan", `${d} 不是本批次的部门`);
   }
 
   const frozen: FrozenInputs = {
@@ -251,32 +251,32 @@ function canonicalConditions(c: Conditions): Conditions {
  * the pool, quotas valid, and the 一般-item ratio cap. Throws DrawInputError.
  */
 export function validateFrozen(f: FrozenInputs): void {
-  if (f.spec !== SPEC_VERSION) throw new DrawInputError("spec", "spec", `unsupported spec '${f.spec}', this engine implements ${SPEC_VERSION}`);
+  if (f.spec !== SPEC_VERSION) throw new DrawInputError("spec", "spec", `不支持的规范版本“${f.spec}”，此处实现的是 ${SPEC_VERSION}`);
   const { codes, strata, districts } = f.pool;
   if (strata.length !== codes.length || districts.length !== codes.length)
-    throw new DrawInputError("pool", "columns", "codes, strata and districts must have the same length");
+    throw new DrawInputError("pool", "columns", "codes、strata、districts 的长度须相同");
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i]!;
-    if (!CODE_PATTERN.test(c)) throw new DrawInputError(`pool.codes[${i}]`, "code", `'${c}' is not 1–23 characters of 0-9A-Z`);
-    if (i > 0 && !(codes[i - 1]! < c)) throw new DrawInputError(`pool.codes[${i}]`, "order", "codes must be strictly ascending");
+    if (!CODE_PATTERN.test(c)) throw new DrawInputError(`pool.codes[${i}]`, "code", `“${c}”不是 1–23 位数字或大写字母`);
+    if (i > 0 && !(codes[i - 1]! < c)) throw new DrawInputError(`pool.codes[${i}]`, "order", "名录代码须严格升序");
     const s = strata.charCodeAt(i);
-    if (s < 65 || s > 68) throw new DrawInputError(`pool.strata[${i}]`, "riskClass", "stratum must be one of A, B, C, D");
+    if (s < 65 || s > 68) throw new DrawInputError(`pool.strata[${i}]`, "riskClass", "类别须为 A、B、C、D 之一");
   }
   const depIds = new Set<string>();
   f.departments.forEach((d, di) => {
     if (di > 0 && !(codePointCompare(f.departments[di - 1]!.id, d.id) < 0))
-      throw new DrawInputError(`departments[${di}].id`, "order", "departments must be sorted by id, unique");
+      throw new DrawInputError(`departments[${di}].id`, "order", "部门须按编号严格升序、不重复");
     depIds.add(d.id);
     for (const k of RISK_CLASSES) validateQuota(d.quotas[k], `departments[${di}].quotas.${k}`);
     if (d.scope.kind === "directed") {
       const sc = d.scope.codes;
       for (let i = 0; i < sc.length; i++) {
-        if (i > 0 && !(sc[i - 1]! < sc[i]!)) throw new DrawInputError(`departments[${di}].scope.codes[${i}]`, "order", "must be strictly ascending");
-        if (poolIndex(codes, sc[i]!) < 0) throw new DrawInputError(`departments[${di}].scope.codes[${i}]`, "pool", `${sc[i]} is not in the pool`);
+        if (i > 0 && !(sc[i - 1]! < sc[i]!)) throw new DrawInputError(`departments[${di}].scope.codes[${i}]`, "order", "须严格升序");
+        if (poolIndex(codes, sc[i]!) < 0) throw new DrawInputError(`departments[${di}].scope.codes[${i}]`, "pool", `${sc[i]} 不在名录中`);
       }
     }
     d.excluded.forEach((x, i) => {
-      if (i > 0 && !(d.excluded[i - 1]!.code < x.code)) throw new DrawInputError(`departments[${di}].excluded[${i}]`, "order", "must be sorted by code, unique");
+      if (i > 0 && !(d.excluded[i - 1]!.code < x.code)) throw new DrawInputError(`departments[${di}].excluded[${i}]`, "order", "须按代码严格升序、不重复");
     });
     if (d.items.length > 0 && d.items.every((it) => it.kind === "general")) {
       const sizes = eligibleCounts(f, di);
@@ -287,19 +287,19 @@ export function validateFrozen(f: FrozenInputs): void {
         if ("ratio" in q) {
           const r = parseRatio(q.ratio, field);
           if (r.p * cap.q > cap.p * r.q)
-            throw new DrawInputError(field, "generalRatioCap", `${q.ratio} exceeds the cap ${f.config.generalRatioCap[k]} for 一般 items`);
+            throw new DrawInputError(field, "generalRatioCap", `一般检查事项的抽查比例 ${q.ratio} 超过了上限 ${f.config.generalRatioCap[k]}`);
         } else if (q.count > ceilRatio(sizes[k], cap)) {
-          throw new DrawInputError(field, "generalRatioCap", `count ${q.count} exceeds the cap ${f.config.generalRatioCap[k]} of ${sizes[k]} candidates for 一般 items`);
+          throw new DrawInputError(field, "generalRatioCap", `一般检查事项的抽查数量 ${q.count} 超过了 ${sizes[k]} 个候选对象的上限 ${f.config.generalRatioCap[k]}`);
         }
       }
     }
   });
   f.excluded.forEach((x, i) => {
-    if (i > 0 && !(f.excluded[i - 1]!.code < x.code)) throw new DrawInputError(`excluded[${i}]`, "order", "must be sorted by code, unique");
+    if (i > 0 && !(f.excluded[i - 1]!.code < x.code)) throw new DrawInputError(`excluded[${i}]`, "order", "须按代码严格升序、不重复");
   });
   if (f.seedPlan.mode === "commitReveal")
     for (const d of f.seedPlan.departments)
-      if (!depIds.has(d)) throw new DrawInputError("seedPlan.departments", "seedPlan", `${d} is not a department of the batch`);
+      if (!depIds.has(d)) throw new DrawInputError("seedPlan.departments", "seedPlan", `${d} 不是本批次的部门`);
 }
 
 /**

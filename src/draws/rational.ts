@@ -13,10 +13,10 @@ const RATIO = /^(0|[1-9][0-9]*)\/([1-9][0-9]*)$/;
 
 export function parseRatio(s: string, field: string): { p: bigint; q: bigint } {
   const m = RATIO.exec(s);
-  if (!m) throw new DrawInputError(field, "ratio", `'${s}' is not a ratio "p/q" of decimal integers without leading zeros`);
+  if (!m) throw new DrawInputError(field, "ratio", `“${s}”不是比例“p/q”（不带前导零的十进制整数）`);
   const p = BigInt(m[1]!);
   const q = BigInt(m[2]!);
-  if (p > q) throw new DrawInputError(field, "ratio", `'${s}' is above 1`);
+  if (p > q) throw new DrawInputError(field, "ratio", `比例“${s}”大于 1`);
   return { p, q };
 }
 

@@ -224,15 +224,15 @@ describe("freezeInputs rules", () => {
     req.departments[0]!.quotas = ratioQuotas("10/100", "3/100", "3/100", "3/100");
     expect(() => freezeInputs(req)).not.toThrow();
     req.departments[0]!.items = [{ id: "g", name: "一般事项", kind: "general" }];
-    expect(() => freezeInputs(req)).toThrow(/quotas\.A.*exceeds the cap 5\/100.*generalRatioCap/);
+    expect(() => freezeInputs(req)).toThrow(/quotas\.A.*超过了上限 5\/100.*generalRatioCap/);
     req.departments[0]!.quotas = { ...ratioQuotas("5/100", "3/100", "3/100", "3/100"), C: { count: 99 } };
-    expect(() => freezeInputs(req)).toThrow(/quotas\.C: count 99 exceeds the cap/);
+    expect(() => freezeInputs(req)).toThrow(/quotas\.C: 一般检查事项的抽查数量 99 超过了/);
   });
 
   it("rejects duplicate codes, bad codes, bad ratios and missing quotas, naming the field", () => {
     const req = makeRequest({ n: 20, departments: 1, inspectors: false });
     const dup = { ...req, entities: [...req.entities, { ...req.entities[3]! }] };
-    expect(() => freezeInputs(dup)).toThrow(/duplicate code/);
+    expect(() => freezeInputs(dup)).toThrow(/代码 .* 重复/);
     const bad = structuredClone(req);
     bad.entities[2]!.code = "91350100m000100y43";
     expect(() => freezeInputs(bad)).toThrow(/entities\[2\]\.code/);
@@ -241,7 +241,7 @@ describe("freezeInputs rules", () => {
     expect(() => freezeInputs(ratio)).toThrow(DrawInputError);
     const over = structuredClone(req);
     over.departments[0]!.quotas.B = { ratio: "3/2" };
-    expect(() => freezeInputs(over)).toThrow(/above 1/);
+    expect(() => freezeInputs(over)).toThrow(/大于 1/);
   });
 
   it("quota rounding is ceil(n·p/q) in exact integers", () => {
