@@ -41,10 +41,18 @@
  * U+0020 as \u00xx with lowercase hex, everything else literal). A canonical span's digest equals
  * cjsonDigest(value).
  *
- * Measured on a 2-core VM (Node 20.20, 107 MB manifest-shaped file: 2,000,000 codes, 2,000,000
- * districts, 1,000,000 result rows; fresh process each, best of 3): see MEASURED below.
+ * Measured on 2026-12-01, 2-core VM shared with other work (load 3–7), Node 20.20, a 109 MB
+ * manifest-shaped file (2,000,000 codes "91350100MA2…", 2,000,000 district codes "3501xx",
+ * 1,000,000 rows [rank, "code", "16hex"]), 16 fresh processes per side, interleaved:
+ * readStrictJsonFile 62.7 MB/s best (1.74 s; median 2.59 s; CPU median 2.49 s) vs
+ * JSON.parse(readFileSync(f, "utf8")) 72.6 MB/s best (1.50 s; median 2.93 s; CPU median 1.99 s);
+ * peak RSS (process.resourceUsage().maxRSS) 393–415 MB vs 483–493 MB. With hashPaths
+ * ["$", "codes", "districts", "rows"]: 56.6 MB/s best, 401–411 MB. With "rows[*]" (a million spans,
+ * a million digests kept): 36.9 MB/s, 512–526 MB. Where the time goes: string creation and the
+ * garbage collector; short ASCII strings are built in JS (String.fromCharCode) and recently seen
+ * ones (< 12 bytes: district codes, kinds, dates) are shared, which is most of the RSS saving.
  */
-import { createHash, type Hash } from "node:crypto";
+import { createHash, hash as sha256Once, type Hash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
 
 type Rule = "syntax" | "duplicateKey" | "number" | "utf8" | "surrogate" | "depth" | "trailing" | "truncated" | "control";
@@ -370,7 +378,8 @@ class Parser {
   // Open container spans being hashed (innermost last).
   private nSpans = 0;
   private readonly spanNames: string[][] = [];
-  private readonly spanHash: Hash[] = [];
+  /** Made when a span first crosses the end of a buffer; a span within one buffer is hashed in one go. */
+  private readonly spanHash: (Hash | null)[] = [];
   private readonly spanStart: number[] = [];
   private readonly spanDepth: number[] = [];
   private readonly spanCanon: boolean[] = [];
@@ -428,14 +437,19 @@ class Parser {
     return new Failure(rule, this.base + pos, this.path(child), detail);
   }
 
-  private truncated(end: number, detail: string): Failure {
-    return new Failure("truncated", this.base + end, this.currentPath(), detail);
+  /** The input ends at `end`: inside a token (a value's, or a key's when child is false), or between tokens. */
+  private truncated(end: number, detail: string, child?: boolean): Failure {
+    return new Failure("truncated", this.base + end, child === undefined ? this.currentPath() : this.path(child), detail);
   }
 
   // ---- spans ------------------------------------------------------------------------------
 
   private record(names: string[], digest: string | null): void {
-    for (const n of names) (this.spans[n] ??= []).push(digest);
+    for (const n of names) {
+      let list = Object.prototype.hasOwnProperty.call(this.spans, n) ? this.spans[n] : undefined;
+      if (list === undefined) Object.defineProperty(this.spans, n, { value: (list = []), enumerable: true, writable: true, configurable: true });
+      list.push(digest);
+    }
   }
 
   private markNonCanonical(): void {
@@ -446,7 +460,7 @@ class Parser {
   flushSpans(buf: Buffer, upTo: number): void {
     for (let k = 0; k < this.nSpans; k++) {
       const s = this.spanStart[k]!;
-      if (this.spanCanon[k] && upTo > s) this.spanHash[k]!.update(buf.subarray(s, upTo));
+      if (this.spanCanon[k] && upTo > s) (this.spanHash[k] ??= createHash("sha256")).update(buf.subarray(s, upTo));
       this.spanStart[k] = 0;
     }
   }
@@ -454,9 +468,14 @@ class Parser {
   private closeSpan(buf: Buffer, end: number): void {
     const k = --this.nSpans;
     let digest: string | null = null;
-    if (this.spanCanon[k]) digest = this.spanHash[k]!.update(buf.subarray(this.spanStart[k]!, end)).digest("hex");
+    if (this.spanCanon[k]) {
+      const bytes = buf.subarray(this.spanStart[k]!, end);
+      const h = this.spanHash[k];
+      digest = h ? h.update(bytes).digest("hex") : sha256Once("sha256", bytes, "hex");
+    }
     this.record(this.spanNames[k]!, digest);
     this.spanNames[k] = [];
+    this.spanHash[k] = null;
   }
 
   /** Trie node of the value about to start (null when no hash path goes through it). */
@@ -512,7 +531,7 @@ class Parser {
     if (node !== null && node.names.length > 0) {
       const k = this.nSpans++;
       this.spanNames[k] = node.names;
-      this.spanHash[k] = createHash("sha256");
+      this.spanHash[k] = null;
       this.spanStart[k] = pos;
       this.spanDepth[k] = d;
       this.spanCanon[k] = true;
@@ -550,7 +569,7 @@ class Parser {
   private scalarSpan(buf: Buffer, s: number, e: number, canonical: boolean): void {
     const node = this.childNode();
     if (node !== null && node.names.length > 0) {
-      this.record(node.names, canonical ? createHash("sha256").update(buf.subarray(s, e)).digest("hex") : null);
+      this.record(node.names, canonical ? sha256Once("sha256", buf.subarray(s, e), "hex") : null);
     }
   }
 
@@ -613,7 +632,7 @@ class Parser {
   }
 
   private suspendString(q: number, i: number, end: number, final: boolean, nonAscii: boolean, esc: boolean, isKey: boolean): number {
-    if (final) throw this.truncated(end, isKey ? "对象的键（字符串）缺少结束引号" : "字符串缺少结束引号");
+    if (final) throw this.truncated(end, isKey ? "对象的键（字符串）缺少结束引号" : "字符串缺少结束引号", !isKey);
     this.sPending = true;
     this.sRel = i - q;
     this.sNonAscii = nonAscii;
@@ -798,7 +817,7 @@ class Parser {
       i++;
       if (i >= end) {
         if (!final) return -1;
-        throw this.truncated(end, "负号之后缺少数字");
+        throw this.truncated(end, "负号之后缺少数字", true);
       }
     }
     let c = buf[i]!;
@@ -838,7 +857,7 @@ class Parser {
     for (let k = 0; k < lit.length; k++) {
       if (p + k >= end) {
         if (!final) return -1;
-        throw this.truncated(end, `字面量 ${latin1(buf, p, end)} 不完整`);
+        throw this.truncated(end, `字面量 ${latin1(buf, p, end)} 不完整`, true);
       }
       if (buf[p + k] !== lit[k]) {
         let e = p + k + 1;
@@ -1113,18 +1132,24 @@ export async function readStrictJsonFile<T = unknown>(path: string, options: Str
   const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 1 << 20));
   const parser = new Parser(options);
   const fh = await open(path, "r");
+  // The next chunk is read into `incoming` while the current one is parsed in `work`.
+  const incoming = Buffer.allocUnsafe(chunkSize);
+  let pending: Promise<{ bytesRead: number }> | null = fh.read(incoming, 0, chunkSize, null);
   try {
     let work = Buffer.allocUnsafe(Math.max(2 * chunkSize, 64));
     let len = 0; // carried bytes at the front of work
     let total = 0;
     for (;;) {
-      if (work.length - len < chunkSize) {
+      const { bytesRead } = await pending!;
+      pending = null;
+      if (work.length - len < bytesRead) {
         const next = Buffer.allocUnsafe(Math.max(2 * work.length, len + chunkSize));
         work.copy(next, 0, 0, len);
         work = next;
       }
-      const { bytesRead } = await fh.read(work, len, chunkSize, null);
+      incoming.copy(work, len, 0, bytesRead);
       const final = bytesRead === 0;
+      if (!final) pending = fh.read(incoming, 0, chunkSize, null);
       const end = len + bytesRead;
       total += bytesRead;
       let carry: number;
@@ -1132,6 +1157,8 @@ export async function readStrictJsonFile<T = unknown>(path: string, options: Str
         carry = parser.run(work, 0, end, final);
       } catch (err) {
         if (err instanceof Failure) {
+          await pending?.catch(() => undefined);
+          pending = null;
           throw toError(err, parser.line, 1 + (await countFileCodePoints(fh, parser.lineStart, err.offset)), "文件");
         }
         throw err;
@@ -1144,6 +1171,7 @@ export async function readStrictJsonFile<T = unknown>(path: string, options: Str
     }
     return { value: parser.root as T, spans: parser.spans, bytes: total };
   } finally {
+    await pending?.catch(() => undefined);
     await fh.close();
   }
 }
