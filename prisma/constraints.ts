@@ -20,7 +20,7 @@ import {
   CAP_LEVELS,
   CODE_KINDS,
   DEPARTMENT_LEVELS,
-  DIRECTED_KINDS,
+  STORED_DIRECTED_KINDS,
   DRAW_RECORD_KINDS,
   DRAW_STATUSES,
   ENTITY_KINDS,
@@ -170,7 +170,7 @@ export const checks: CheckRule[] = [
   },
 
   { name: "tasks_kind", table: "tasks", expr: oneOf("kind", TASK_KINDS) },
-  { name: "tasks_directed_kind", table: "tasks", expr: `({kind} = 'directed') = ({directed_kind} IS NOT NULL) AND ({directed_kind} IS NULL OR ${oneOf("directed_kind", DIRECTED_KINDS)})` },
+  { name: "tasks_directed_kind", table: "tasks", expr: `({kind} = 'directed') = ({directed_kind} IS NOT NULL) AND ({directed_kind} IS NULL OR ${oneOf("directed_kind", STORED_DIRECTED_KINDS)})` },
   { name: "tasks_status", table: "tasks", expr: oneOf("status", TASK_STATUSES) },
   {
     name: "tasks_directed_reason",
@@ -347,8 +347,22 @@ function pick(v: PerProvider, provider: Provider): string {
 }
 
 /** Renders every rule for one provider, in a stable order. */
+/**
+ * Data statements a new rule needs on existing rows, run (once, before the rules) in the migration
+ * that introduces them; idempotent, since a SQLite table rebuild emits its table's extras again.
+ */
+export const backfills: { name: string; table: string; sql: string }[] = [
+  {
+    // Directed tasks recorded before migration 0002 have no kind: they stay "unspecified" (published
+    // as plain 定向检查), never a guessed kind.
+    name: "tasks_directed_kind",
+    table: "tasks",
+    sql: `UPDATE "tasks" SET "directed_kind" = 'unspecified' WHERE "kind" = 'directed' AND "directed_kind" IS NULL`,
+  },
+];
+
 export function renderExtras(provider: Provider): ExtraObject[] {
-  const out: ExtraObject[] = [];
+  const out: ExtraObject[] = backfills.map((b) => ({ key: `backfill:${b.name}`, table: b.table, create: b.sql, drop: "SELECT 1" }));
   for (const c of checks) {
     const expr = pick(c.expr, provider);
     if (provider === "postgresql") {

@@ -218,7 +218,7 @@ export const DIRECTED_KIND_LABELS: Readonly<Record<"complaint" | "referral" | "d
  */
 export function directedTaskName(kind: string | null | undefined, itemNames: readonly string[]): string {
   let head = "定向检查";
-  if (kind !== null && kind !== undefined) {
+  if (kind !== null && kind !== undefined && kind !== "unspecified") {
     if (!Object.hasOwn(DIRECTED_KIND_LABELS, kind)) throw new PublicRecordError("taskName", `unknown directed-check kind ${JSON.stringify(kind)}`);
     head = `定向检查：${DIRECTED_KIND_LABELS[kind as keyof typeof DIRECTED_KIND_LABELS]}`;
   }

@@ -18,8 +18,21 @@ function texts(err: unknown, depth = 0): string[] {
   return out;
 }
 
+/** The database's own words: the driver's code and message, when the error carries them. */
+function driverTexts(err: unknown): string[] {
+  const e = err as Record<string, unknown> | null;
+  if (!e || typeof e !== "object") return [];
+  const meta = e.meta as Record<string, unknown> | undefined;
+  const adapter = (meta?.driverAdapterError ?? (e.name === "DriverAdapterError" ? e : undefined)) as Record<string, unknown> | undefined;
+  const out = typeof e.code === "string" ? [e.code] : [];
+  if (adapter) out.push(...texts(adapter));
+  return adapter ? out : [];
+}
+
 export function dbErrorKind(err: unknown): DbErrorKind | null {
-  const all = texts(err).join("\n");
+  // Prisma's own `message` quotes the calling source code; prefer the driver's words when present.
+  const driver = driverTexts(err);
+  const all = (driver.length > 0 ? driver : texts(err)).join("\n");
   if (/append-only/.test(all)) return "append-only";
   if (/recused inspector/.test(all)) return "recusal";
   if (/cannot be changed|is never deleted|a reveal is made once/.test(all)) return "immutable";

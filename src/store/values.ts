@@ -20,6 +20,8 @@ export const DRAW_STATUSES = ["committed", "seeded", "drawn", "void"] as const;
 export const TASK_KINDS = ["random", "directed"] as const;
 /** Why a directed (non-random) check happens: 投诉举报, 转办交办, 数据监测 (the public sees only this). */
 export const DIRECTED_KINDS = ["complaint", "referral", "dataAlert"] as const;
+/** Stored values: the kinds, and "unspecified" for directed tasks recorded before kinds existed (published as plain 定向检查). */
+export const STORED_DIRECTED_KINDS = [...DIRECTED_KINDS, "unspecified"] as const;
 export const DRAW_RECORD_KINDS = ["draw", "substitution", "schedule"] as const;
 export const TASK_STATUSES = ["open", "scheduled", "done", "cancelled"] as const;
 export const JOINT_CHECK_STATUSES = ["planned", "done", "cancelled"] as const;

@@ -112,6 +112,34 @@ for (const p of await providers()) {
       await s.prisma.draw.update({ where: { id: second.id }, data: { status: "void", liveBatchId: null, voidReason: "test cleanup", voidedAt: new Date() } });
     });
 
+    it("a draw's inputs, commitment, seed and records cannot be changed; statuses only move forward; nothing is deleted", async () => {
+      const d2 = { batchId: g.batch.id, specVersion: "ssj-draw/2", inputDigest: HEX64, commitment: "c".repeat(64), publicInputs: "{}", privateInputs: "{}", privateDigest: HEX64, frozenAt: new Date() };
+      await refused("check", () => s.prisma.draw.create({ data: { ...d2, liveBatchId: g.batch.id, publicInputs: null } }));
+      const draw = await s.prisma.draw.create({ data: { ...d2, liveBatchId: g.batch.id } });
+      await refused("immutable", () => s.prisma.draw.update({ where: { id: draw.id }, data: { commitment: "d".repeat(64) } }));
+      await refused("immutable", () => s.prisma.draw.update({ where: { id: draw.id }, data: { publicInputs: '{"x":1}' } }));
+      await s.prisma.draw.update({ where: { id: draw.id }, data: { status: "seeded", seed: "e".repeat(64), seededAt: new Date(), seedProvenance: { mode: "external" } } });
+      await refused("immutable", () => s.prisma.draw.update({ where: { id: draw.id }, data: { seed: "f".repeat(64) } }));
+      await refused("immutable", () => s.prisma.draw.update({ where: { id: draw.id }, data: { status: "committed" } }));
+      await s.prisma.draw.update({ where: { id: draw.id }, data: { status: "drawn", drawnAt: new Date() } });
+      await refused("immutable", () => rawExec(`UPDATE draws SET drawn_at = NULL WHERE id = ${draw.id}`));
+      await refused("immutable", () => rawExec(`DELETE FROM draws WHERE id = ${draw.id}`));
+      const rec = { drawId: draw.id, seq: 0, kind: "draw", prev: HEX64, digest: "1".repeat(64), at: new Date(), publicPart: "{}", privatePart: "{}", privateDigest: HEX64, actor: "test" };
+      await refused("check", () => s.prisma.drawRecord.create({ data: { ...rec, kind: "schedule" } }));
+      await s.prisma.drawRecord.create({ data: rec });
+      await refused("unique", () => s.prisma.drawRecord.create({ data: { ...rec, digest: "2".repeat(64) } }));
+      await refused("append-only", () => rawExec(`UPDATE draw_records SET public_part = '{"y":1}' WHERE draw_id = ${draw.id}`));
+      await refused("append-only", () => rawExec(`DELETE FROM draw_records WHERE draw_id = ${draw.id}`));
+      // a secret commitment is unique everywhere and never changes
+      await s.prisma.drawCommitment.create({ data: { drawId: draw.id, departmentId: g.department.id, hash: "3".repeat(64) } });
+      await refused("unique", () => s.prisma.drawCommitment.create({ data: { drawId: draw.id, departmentId: g.partner.id, hash: "3".repeat(64) } }));
+      await refused("immutable", () => rawExec(`UPDATE draw_commitments SET hash = '${"4".repeat(64)}' WHERE draw_id = ${draw.id}`));
+      // void: reason and actor, then nothing moves any more
+      await s.prisma.draw.update({ where: { id: draw.id }, data: { status: "void", liveBatchId: null, voidReason: "测试", voidedAt: new Date(), voidActor: "user:1" } });
+      await refused("immutable", () => s.prisma.draw.update({ where: { id: draw.id }, data: { voidReason: "另一个理由" } }));
+      await refused("append-only", () => s.prisma.auditAnchor.create({ data: { seq: 1, hash: HEX64, publishedAt: new Date(), reason: "daily" } }).then(() => rawExec(`DELETE FROM audit_anchors WHERE seq = 1`)));
+    });
+
     it("two processes drawing the same batch at once: one success, one unique violation", async () => {
       // Like two API instances: each process opens its own store and creates a live draw in a
       // transaction that stays open for a moment. The database lets exactly one through.

@@ -58,6 +58,9 @@ ALTER TABLE "draw_records" ADD CONSTRAINT "draw_records_draw_id_fkey" FOREIGN KE
 
 -- ── ssj rules (prisma/constraints.ts) ──
 
+-- backfill:tasks_directed_kind
+UPDATE "tasks" SET "directed_kind" = 'unspecified' WHERE "kind" = 'directed' AND "directed_kind" IS NULL;
+
 -- replace check:draws_drawn
 ALTER TABLE "draws" DROP CONSTRAINT IF EXISTS "ck_draws_drawn";
 
@@ -92,7 +95,7 @@ ALTER TABLE "draw_records" ADD CONSTRAINT "ck_draw_records_private_digest" CHECK
 ALTER TABLE "audit_anchors" ADD CONSTRAINT "ck_audit_anchors_hash" CHECK ("hash" ~ '^[0-9a-f]{64}$');
 
 -- check:tasks_directed_kind
-ALTER TABLE "tasks" ADD CONSTRAINT "ck_tasks_directed_kind" CHECK (("kind" = 'directed') = ("directed_kind" IS NOT NULL) AND ("directed_kind" IS NULL OR "directed_kind" IN ('complaint', 'referral', 'dataAlert')));
+ALTER TABLE "tasks" ADD CONSTRAINT "ck_tasks_directed_kind" CHECK (("kind" = 'directed') = ("directed_kind" IS NOT NULL) AND ("directed_kind" IS NULL OR "directed_kind" IN ('complaint', 'referral', 'dataAlert', 'unspecified')));
 
 -- trigger:draws_immutable
 CREATE OR REPLACE FUNCTION "ssj_draws_immutable"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF (NEW."id" IS DISTINCT FROM OLD."id" OR NEW."batch_id" IS DISTINCT FROM OLD."batch_id" OR NEW."spec_version" IS DISTINCT FROM OLD."spec_version" OR NEW."input_digest" IS DISTINCT FROM OLD."input_digest" OR NEW."commitment" IS DISTINCT FROM OLD."commitment" OR NEW."attempt" IS DISTINCT FROM OLD."attempt" OR NEW."frozen_at" IS DISTINCT FROM OLD."frozen_at" OR NEW."public_inputs" IS DISTINCT FROM OLD."public_inputs" OR NEW."private_inputs" IS DISTINCT FROM OLD."private_inputs" OR NEW."private_digest" IS DISTINCT FROM OLD."private_digest" OR NEW."created_at" IS DISTINCT FROM OLD."created_at" OR (OLD."manifest" IS NOT NULL AND NEW."manifest" IS DISTINCT FROM OLD."manifest") OR (OLD."seed" IS NOT NULL AND NEW."seed" IS DISTINCT FROM OLD."seed") OR (OLD."seed_provenance" IS NOT NULL AND NEW."seed_provenance" IS DISTINCT FROM OLD."seed_provenance") OR (OLD."seeded_at" IS NOT NULL AND NEW."seeded_at" IS DISTINCT FROM OLD."seeded_at") OR (OLD."drawn_at" IS NOT NULL AND NEW."drawn_at" IS DISTINCT FROM OLD."drawn_at") OR (OLD."void_reason" IS NOT NULL AND NEW."void_reason" IS DISTINCT FROM OLD."void_reason") OR (OLD."voided_at" IS NOT NULL AND NEW."voided_at" IS DISTINCT FROM OLD."voided_at") OR (OLD."void_actor" IS NOT NULL AND NEW."void_actor" IS DISTINCT FROM OLD."void_actor") OR OLD."status" = 'void' OR (NEW."status" IS DISTINCT FROM OLD."status" AND NOT ((OLD."status" = 'committed' AND NEW."status" IN ('seeded', 'void')) OR (OLD."status" = 'seeded' AND NEW."status" IN ('drawn', 'void')) OR (OLD."status" = 'drawn' AND NEW."status" = 'void')))) THEN RAISE EXCEPTION 'draws: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW; END $$;

@@ -80,6 +80,9 @@ CREATE UNIQUE INDEX "draw_commitments_hash_key" ON "draw_commitments"("hash");
 
 -- ── ssj rules (prisma/constraints.ts) ──
 
+-- backfill:tasks_directed_kind
+UPDATE "tasks" SET "directed_kind" = 'unspecified' WHERE "kind" = 'directed' AND "directed_kind" IS NULL;
+
 -- check:draws_status
 CREATE TRIGGER "ck_draws_status_ins" BEFORE INSERT ON "draws" WHEN NOT (NEW."status" IN ('committed', 'seeded', 'drawn', 'void')) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_status'); END;
 CREATE TRIGGER "ck_draws_status_upd" BEFORE UPDATE ON "draws" WHEN NOT (NEW."status" IN ('committed', 'seeded', 'drawn', 'void')) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_status'); END;
@@ -141,8 +144,8 @@ CREATE TRIGGER "ck_draws_input_digest_ins" BEFORE INSERT ON "draws" WHEN NOT (le
 CREATE TRIGGER "ck_draws_input_digest_upd" BEFORE UPDATE ON "draws" WHEN NOT (length(NEW."input_digest") = 64 AND NEW."input_digest" NOT GLOB '*[^0-9a-f]*') BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_draws_input_digest'); END;
 
 -- check:tasks_directed_kind
-CREATE TRIGGER "ck_tasks_directed_kind_ins" BEFORE INSERT ON "tasks" WHEN NOT ((NEW."kind" = 'directed') = (NEW."directed_kind" IS NOT NULL) AND (NEW."directed_kind" IS NULL OR NEW."directed_kind" IN ('complaint', 'referral', 'dataAlert'))) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_tasks_directed_kind'); END;
-CREATE TRIGGER "ck_tasks_directed_kind_upd" BEFORE UPDATE ON "tasks" WHEN NOT ((NEW."kind" = 'directed') = (NEW."directed_kind" IS NOT NULL) AND (NEW."directed_kind" IS NULL OR NEW."directed_kind" IN ('complaint', 'referral', 'dataAlert'))) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_tasks_directed_kind'); END;
+CREATE TRIGGER "ck_tasks_directed_kind_ins" BEFORE INSERT ON "tasks" WHEN NOT ((NEW."kind" = 'directed') = (NEW."directed_kind" IS NOT NULL) AND (NEW."directed_kind" IS NULL OR NEW."directed_kind" IN ('complaint', 'referral', 'dataAlert', 'unspecified'))) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_tasks_directed_kind'); END;
+CREATE TRIGGER "ck_tasks_directed_kind_upd" BEFORE UPDATE ON "tasks" WHEN NOT ((NEW."kind" = 'directed') = (NEW."directed_kind" IS NOT NULL) AND (NEW."directed_kind" IS NULL OR NEW."directed_kind" IN ('complaint', 'referral', 'dataAlert', 'unspecified'))) BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_tasks_directed_kind'); END;
 
 -- trigger:draws_immutable
 CREATE TRIGGER "draws_immutable" BEFORE UPDATE ON "draws" WHEN (NEW."id" IS NOT OLD."id" OR NEW."batch_id" IS NOT OLD."batch_id" OR NEW."spec_version" IS NOT OLD."spec_version" OR NEW."input_digest" IS NOT OLD."input_digest" OR NEW."commitment" IS NOT OLD."commitment" OR NEW."attempt" IS NOT OLD."attempt" OR NEW."frozen_at" IS NOT OLD."frozen_at" OR NEW."public_inputs" IS NOT OLD."public_inputs" OR NEW."private_inputs" IS NOT OLD."private_inputs" OR NEW."private_digest" IS NOT OLD."private_digest" OR NEW."created_at" IS NOT OLD."created_at" OR (OLD."manifest" IS NOT NULL AND NEW."manifest" IS NOT OLD."manifest") OR (OLD."seed" IS NOT NULL AND NEW."seed" IS NOT OLD."seed") OR (OLD."seed_provenance" IS NOT NULL AND NEW."seed_provenance" IS NOT OLD."seed_provenance") OR (OLD."seeded_at" IS NOT NULL AND NEW."seeded_at" IS NOT OLD."seeded_at") OR (OLD."drawn_at" IS NOT NULL AND NEW."drawn_at" IS NOT OLD."drawn_at") OR (OLD."void_reason" IS NOT NULL AND NEW."void_reason" IS NOT OLD."void_reason") OR (OLD."voided_at" IS NOT NULL AND NEW."voided_at" IS NOT OLD."voided_at") OR (OLD."void_actor" IS NOT NULL AND NEW."void_actor" IS NOT OLD."void_actor") OR OLD."status" = 'void' OR (NEW."status" IS NOT OLD."status" AND NOT ((OLD."status" = 'committed' AND NEW."status" IN ('seeded', 'void')) OR (OLD."status" = 'seeded' AND NEW."status" IN ('drawn', 'void')) OR (OLD."status" = 'drawn' AND NEW."status" = 'void')))) BEGIN SELECT RAISE(ABORT, 'draws: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)'); END;
