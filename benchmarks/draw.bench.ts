@@ -1,45 +1,50 @@
 /**
- * Draw engine benchmark (not a test): a 2,000,000-entity directory, 20 departments drawing ~3 %
- * stratified by risk class from one shared batch seed.
+ * Draw engine benchmark, ssj-draw/2 (not a test): a 2,000,000-entity directory, 20 departments
+ * drawing ~3 % stratified by risk class from one shared batch seed.
  *
  * The main process generates the directory (src/demo entityGenerator: deterministic, codes not in
- * sorted order), freezes the batch and computes the commitment (both before any seed exists), and
- * writes the frozen inputs to a file. Then two fresh processes, each holding only what it needs:
+ * sorted order), freezes the batch (class tree included) and computes the commitment — all before
+ * any seed exists — and writes the frozen inputs to a file. Then fresh processes, each holding only
+ * what it needs:
  *
- *   draw:   reads the frozen inputs; computes all tickets (worker_threads, both cores) and every
- *           department's selections; writes the manifest.
- *   verify: reads the manifest (what `ssj verify` does) and recomputes commitment, seed, tickets,
- *           selections and digest.
+ *   draw:    the frozen inputs (already parsed, as the service holds them) → tickets (worker
+ *            threads, both cores), every department's selections, the public projection and the
+ *            draw record with its digests (ChainReplay + makeDraw); writes both manifests.
+ *   full:    `ssj verify` of the full manifest, reading the file included (strict streaming reader,
+ *            span hashes): commitment, class tree, seed, tickets, selections, record digests.
+ *   public:  `ssj verify` of the public manifest, reading the file included.
  *
  * In each, the floor — a bare single-threaded loop hashing each of the 2,000,000 codes once with
  * node:crypto SHA-256 — and the measured step run `--reps` times (default 3), interleaved, and the
- * minimum of each is reported: the machine is shared and its load varies from second to second.
- * Peak memory is the process's RSS high-water mark (process.resourceUsage().maxRSS), which
- * includes reading and parsing its input file.
+ * minimum of each is reported (the machine is shared). Peak memory is the process's RSS high-water
+ * mark after the first run (process.resourceUsage().maxRSS), which includes reading its input.
  *
  * Options: --n <entities> (default 2000000), --departments <k> (default 20), --reps <r> (default 3).
  */
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync, mkdtempSync, statSync } from "node:fs";
 import { loadavg, tmpdir, availableParallelism } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { entityGenerator } from "../src/demo/index.ts";
+import { canonicalJson, DEFAULT_TEAM_RULE, type Entity } from "../src/draws/index.ts";
+import { readStrictJsonFile } from "../src/draws/jsonReader.ts";
 import {
-  DEFAULT_TEAM_RULE,
-  buildManifest,
-  commitment,
-  freezeInputs,
-  parseManifest,
-  runDraw,
-  seedFromExternal,
-  ticketOrderParallel,
-  verifyManifest,
-  type DepartmentInput,
-  type Entity,
-  type FrozenInputs,
-} from "../src/draws/index.ts";
+  ChainReplay,
+  freezeDraw,
+  fullManifest,
+  inputsDigests,
+  publicManifest,
+  seedFromProvenance2,
+  verifyFull2,
+  verifyPublic2,
+  type DrawRequest2,
+  type FrozenInputs2,
+  type FullManifest2,
+  type Provenance2,
+  type PublicManifest2,
+} from "../src/draws/v2/index.ts";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,7 +57,9 @@ const maxRss = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const now = () => performance.now();
 const secs = (ms: number) => (ms / 1000).toFixed(2) + " s";
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
-const PROVENANCE = { mode: "external" as const, source: "drand", reference: "quicknet round 20000000", value: "bench-public-value", publishedAt: "2026-11-25T00:00:00Z" };
+const FROZEN_AT = "2026-11-25T00:00:00.000Z";
+const provenance = (): Provenance2 => ({ mode: "external", source: "drand", reference: "quicknet round 20000000", value: "bench-public-value", publishedAt: "2026-11-25T01:00:00.000Z" });
+const HASH_PATHS = ["inputs.public", "inputs.private", "records[*].public", "records[*].private"];
 
 function floorOnce(codes: readonly string[]): number {
   const t0 = now();
@@ -62,10 +69,7 @@ function floorOnce(codes: readonly string[]): number {
 }
 
 /** Run `step` and the floor REPS times, interleaved; minimum of each. */
-async function measure(
-  codes: readonly string[],
-  step: () => Promise<void> | void,
-): Promise<{ floor: number; step: number; floors: number[]; steps: number[]; firstRssMb: number }> {
+async function measure(codes: () => readonly string[], step: () => Promise<void> | void) {
   const floors: number[] = [];
   const steps: number[] = [];
   let firstRssMb = 0;
@@ -74,36 +78,52 @@ async function measure(
     await step();
     steps.push(now() - t0);
     if (r === 0) firstRssMb = maxRss(); // after one run of the step (the floor has not run yet)
-    floors.push(floorOnce(codes));
+    floors.push(floorOnce(codes()));
   }
   return { floor: Math.min(...floors), step: Math.min(...steps), floors, steps, firstRssMb };
 }
 
 const mode = process.argv.indexOf("--child");
 if (mode >= 0) {
-  const [kind, input, output] = process.argv.slice(mode + 1);
+  const [kind, input, out1, out2] = process.argv.slice(mode + 1);
   if (kind === "draw") {
-    const t0 = now();
-    const inputs = JSON.parse(readFileSync(input!, "utf8")) as FrozenInputs;
-    const read = now() - t0;
-    const seed = seedFromExternal(commitment(inputs), PROVENANCE.source, PROVENANCE.reference, PROVENANCE.value);
-    let results!: ReturnType<typeof runDraw>;
-    const m = await measure(inputs.pool.codes, async () => {
-      results = runDraw(inputs, seed, await ticketOrderParallel(inputs, seed));
-    });
+    const inputs = JSON.parse(readFileSync(input!, "utf8")) as FrozenInputs2;
+    const { commitment } = inputsDigests(inputs);
+    const prov = provenance();
+    const seed = seedFromProvenance2(inputs.public, commitment, prov);
+    let replay!: ChainReplay;
+    const m = await measure(
+      () => inputs.public.pool.codes,
+      () => {
+        replay = new ChainReplay(inputs, seed, prov, commitment);
+        replay.makeDraw("2026-11-25T02:00:00.000Z", { seq: 1, hash: "ab".repeat(32) });
+      },
+    );
     const rss = maxRss();
-    writeFileSync(output!, JSON.stringify(buildManifest({ inputs, provenance: PROVENANCE, results })));
-    const selected = results.targets.reduce((n, d) => n + d.strata.reduce((k, s) => k + s.selected.length, 0), 0);
-    console.log(JSON.stringify({ read, ...m, maxRssMb: rss, selected, load: load() }));
+    // the manifests of the last run
+    const r2 = new ChainReplay(inputs, seed, prov, commitment, replay.order);
+    const rec = r2.makeDraw("2026-11-25T02:00:00.000Z", { seq: 1, hash: "ab".repeat(32) });
+    const full = fullManifest({ inputs, commitment, seed: { value: seed, provenance: prov }, records: [rec], head: r2.head });
+    writeFileSync(out1!, canonicalJson(full));
+    writeFileSync(out2!, canonicalJson(publicManifest(full)));
+    const selected = r2.publicResults.targets.reduce((n, t) => n + t.selected.length, 0);
+    console.log(JSON.stringify({ ...m, maxRssMb: rss, selected, load: load() }));
   } else {
-    const t0 = now();
-    const manifest = parseManifest(readFileSync(input!, "utf8"));
-    const read = now() - t0;
+    let codes: readonly string[] = [];
     let ok = true;
-    const m = await measure(manifest.inputs.pool.codes, async () => {
-      ok &&= (await verifyManifest(manifest)).ok;
-    });
-    console.log(JSON.stringify({ read, ...m, ok, maxRssMb: maxRss(), load: load() }));
+    let why = "";
+    const m = await measure(
+      () => codes,
+      async () => {
+        const { value, spans } = await readStrictJsonFile(input!, { hashPaths: HASH_PATHS });
+        const doc = value as FullManifest2 | PublicManifest2;
+        codes = doc.inputs.public.pool.codes;
+        const out = kind === "full" ? await verifyFull2(doc as FullManifest2, { spans }) : await verifyPublic2(doc as PublicManifest2, { spans });
+        ok &&= out.ok;
+        if (!out.ok) why = `${out.path}: ${out.message}`;
+      },
+    );
+    console.log(JSON.stringify({ ...m, ok, why, maxRssMb: maxRss(), load: load() }));
   }
   process.exit(0);
 }
@@ -115,56 +135,63 @@ for (const batch of entityGenerator({ seed: "draw-bench", entities: N }).batches
   for (const e of batch) entities.push({ code: e.code, district: e.districtCode, industry: e.industryCode, kind: e.kind, status: e.status, riskClass: e.riskClass });
 console.log(`directory: ${entities.length} entities from src/demo entityGenerator (${secs(now() - t)}); load average ${load()}; ${availableParallelism()} cores`);
 
-const departments: DepartmentInput[] = Array.from({ length: K }, (_, i) => ({
-  id: `D${String(i + 1).padStart(2, "0")}`,
-  name: `部门${i + 1}`,
-  role: i === 0 ? "lead" : "participating",
-  items: [{ id: `I${i}`, name: `事项${i}`, kind: "key" }],
-  quotas: { A: { ratio: "1/100" }, B: { ratio: "2/100" }, C: { ratio: "6/100" }, D: { ratio: "12/100" } },
-}));
-t = now();
-const inputs = freezeInputs({
-  batch: { id: "BENCH-2026-01", name: "基准批次", year: 2026, level: "city" },
+const request: DrawRequest2 = {
+  batch: { id: "BENCH-2026-01", name: "基准批次", year: 2026, level: "city", plan: { id: "1", name: "基准计划" }, window: { from: "2026-12-01", to: "2026-12-31" }, horizon: ["2026-12-01"] },
+  attempt: { number: 1, previous: [] },
+  frozenAt: FROZEN_AT,
+  audit: { seq: 1, hash: "ab".repeat(32) },
+  classKey: "c1".repeat(32),
   entities,
-  departments,
+  departments: Array.from({ length: K }, (_, i) => ({
+    id: `D${String(i + 1).padStart(2, "0")}`,
+    name: `部门${i + 1}`,
+    role: i === 0 ? ("lead" as const) : ("participating" as const),
+    items: [{ id: `I${i}`, name: `事项${i}`, kind: "key" as const }],
+    quotas: { A: { ratio: "1/100" }, B: { ratio: "2/100" }, C: { ratio: "6/100" }, D: { ratio: "12/100" } },
+    requires: [],
+  })),
   config: { generalRatioCap: { A: "5/100", B: "20/100", C: "60/100", D: "1/1" }, substitutes: 5, frequencyCaps: [], rules: [], team: DEFAULT_TEAM_RULE },
   history: [],
-  seedPlan: { mode: "external", source: PROVENANCE.source, reference: PROVENANCE.reference },
-});
+  inspectors: null,
+  seedPlan: { mode: "external", source: "drand", reference: "quicknet round 20000000" },
+};
+t = now();
+const inputs = await freezeDraw(request);
 const tFreeze = now() - t;
 entities = [];
 t = now();
-const c = commitment(inputs);
+const { commitment } = inputsDigests(inputs);
 const tCommit = now() - t;
-const mainFloor = floorOnce(inputs.pool.codes);
+const mainFloor = floorOnce(inputs.public.pool.codes);
 console.log(
-  `freeze (validate, exclusions, radix sort of the pool by code): ${secs(tFreeze)}; commitment (streamed CJSON SHA-256): ${secs(tCommit)}; ` +
-    `(floor in this process ${secs(mainFloor)}; pool ${inputs.pool.codes.length}, excluded ${inputs.excluded.length})`,
+  `freeze (validate, exclusions, radix sort by code, class tree of ${inputs.public.pool.codes.length} salted leaves): ${secs(tFreeze)}; ` +
+    `commitment (both digests): ${secs(tCommit)} = ${commitment.slice(0, 16)}…; (floor in this process ${secs(mainFloor)}; excluded ${inputs.public.excluded.length})`,
 );
 
 const dir = mkdtempSync(join(tmpdir(), "ssj-draw-bench-"));
 const inputsFile = join(dir, "inputs.json");
-const manifestFile = join(dir, "manifest.json");
-writeFileSync(inputsFile, JSON.stringify(inputs));
+const fullFile = join(dir, "full.json");
+const publicFile = join(dir, "public.json");
+writeFileSync(inputsFile, canonicalJson(inputs));
 const self = fileURLToPath(import.meta.url);
 const child = (...a: string[]) => {
   const r = spawnSync(process.execPath, [...process.execArgv, self, "--reps", String(REPS), "--child", ...a], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child ${a[0]} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as {
-    read: number; floor: number; step: number; floors: number[]; steps: number[]; maxRssMb: number; firstRssMb: number; selected?: number; ok?: boolean; load: string;
+    floor: number; step: number; floors: number[]; steps: number[]; maxRssMb: number; firstRssMb: number; selected?: number; ok?: boolean; why?: string; load: string;
   };
 };
-const d = child("draw", inputsFile, manifestFile);
-const size = readFileSync(manifestFile).length;
-console.log(
-  `draw (fresh process): tickets + all selections min ${secs(d.step)} = ${(d.step / d.floor).toFixed(2)}× floor (floor min ${secs(d.floor)}; ` +
-    `runs ${d.steps.map(secs).join(", ")}; floors ${d.floors.map(secs).join(", ")}); ${d.selected} selections; ` +
-    `reading the inputs ${secs(d.read)}; peak RSS ${d.firstRssMb} MB after one draw (incl. reading the inputs), ${d.maxRssMb} MB after all runs; load ${d.load}`,
-);
-const v = child("verify", manifestFile);
-console.log(
-  `verify (fresh process, as ssj verify): ok=${v.ok}; min ${secs(v.step)} = ${(v.step / v.floor).toFixed(2)}× floor (floor min ${secs(v.floor)}; ` +
-    `runs ${v.steps.map(secs).join(", ")}; floors ${v.floors.map(secs).join(", ")}); reading + parsing the ${(size / 1e6).toFixed(0)} MB manifest ` +
-    `${secs(v.read)} (${((v.read + v.step) / v.floor).toFixed(2)}× floor with it); peak RSS ${v.firstRssMb} MB after one verify (incl. parsing), ${v.maxRssMb} MB after all runs; load ${v.load}`,
-);
-rmSync(dir, { recursive: true, force: true });
+const row = (name: string, x: ReturnType<typeof child>, extra = "") =>
+  console.log(
+    `${name}: min ${secs(x.step)} = ${(x.step / x.floor).toFixed(2)}× floor (floor min ${secs(x.floor)}; runs ${x.steps.map(secs).join(", ")}; floors ${x.floors.map(secs).join(", ")}); ` +
+      `peak RSS ${x.firstRssMb} MB after one run, ${x.maxRssMb} MB after all; load ${x.load}${extra}`,
+  );
+const d = child("draw", inputsFile, fullFile, publicFile);
+row("draw (fresh process: tickets + selections + public projection + draw record)", d, `; ${d.selected} selections`);
+const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(0)} MB`;
+const f = child("full", fullFile);
+row(`full verify (fresh process, as ssj verify, reading the ${mb(fullFile)} manifest included)`, f, `; ok=${f.ok}${f.why ? ` (${f.why})` : ""}`);
+const p = child("public", publicFile);
+row(`public verify (fresh process, as ssj verify, reading the ${mb(publicFile)} public manifest included)`, p, `; ok=${p.ok}${p.why ? ` (${p.why})` : ""}`);
+if (process.env.SSJ_BENCH_KEEP) console.log(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

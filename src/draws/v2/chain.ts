@@ -165,8 +165,9 @@ export class ChainReplay {
     return this.teams && this.ctx ? structuredClone(moveTarget(this.ctx, this.teams, req)) : [];
   }
 
-  makeTargetSubstitution(req: { department: string; out: string; reason: string }, at: string, audit: AuditHead): DrawRecord2 {
-    const { stratum, in: inCode } = this.targetChange(req, "substitution");
+  /** `path`: where errors point (the record being checked, or "substitution" for a new one). */
+  makeTargetSubstitution(req: { department: string; out: string; reason: string }, at: string, audit: AuditHead, path = "substitution"): DrawRecord2 {
+    const { stratum, in: inCode } = this.targetChange(req, path === "substitution" ? path : `${path}.public.target`);
     const checks = this.applyTarget({ department: req.department, out: req.out, in: inCode }, stratum);
     return this.seal(
       { kind: "substitution", public: { audit, target: { department: req.department, out: req.out, in: inCode, reason: req.reason } }, private: { stratum, checks } },
@@ -174,14 +175,15 @@ export class ChainReplay {
     );
   }
 
-  makeInspectorSubstitution(req: { code: string; department: string; out: string; reason: string }, at: string, audit: AuditHead): DrawRecord2 {
-    if (!this.teams || !this.ctx) fail("substitution", "inspectors", "本次抽取没有执法人员名录");
-    if (!req.reason.trim()) fail("substitution.reason", "reasonRequired", "递补必须说明理由");
+  makeInspectorSubstitution(req: { code: string; department: string; out: string; reason: string }, at: string, audit: AuditHead, path = "substitution"): DrawRecord2 {
+    const priv = path === "substitution" ? path : `${path}.private`;
+    if (!this.teams || !this.ctx) fail(path, "inspectors", "本次抽取没有执法人员名录");
+    if (!req.reason.trim()) fail(`${priv}.reason`, "reasonRequired", "递补必须说明理由");
     let inId: string | null;
     try {
       inId = substituteInspector(this.ctx!, this.teams!, req);
     } catch (e) {
-      fail("substitution.out", "notOnTeam", (e as Error).message);
+      fail(`${priv}.out`, "notOnTeam", (e as Error).message);
     }
     return this.seal({ kind: "substitution", public: { audit, inspector: { code: req.code, department: req.department } }, private: { out: req.out, in: inId!, reason: req.reason } }, at);
   }
@@ -191,10 +193,11 @@ export class ChainReplay {
     reason: string | null,
     at: string,
     audit: AuditHead,
+    path = "schedule",
   ): DrawRecord2 {
     const priv = { visits: [...plan.visits].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0)), unscheduled: [...plan.unscheduled].sort((a, b) => (a.code < b.code ? -1 : 1)) };
     const pub = { audit, reason, visits: priv.visits.length, unscheduled: priv.unscheduled.length };
-    this.checkSchedule(pub, priv, "schedule");
+    this.checkSchedule(pub, priv, path);
     this.schedule = priv;
     return this.seal({ kind: "schedule", public: pub, private: priv }, at);
   }
@@ -256,20 +259,20 @@ export class ChainReplay {
     } else if (r.kind === "substitution") {
       const pub = r.public as { target?: { department: string; out: string; in: string | null; reason: string }; inspector?: { code: string; department: string } };
       if (pub.target) {
-        made = this.makeTargetSubstitution(pub.target, r.at, audit);
+        made = this.makeTargetSubstitution(pub.target, r.at, audit, path);
         const mt = (made.public as { target: { in: string | null } }).target;
         if (mt.in !== pub.target.in) fail(`${path}.public.target.in`, "substitution", `按票号顺序的下一个候选对象是 ${mt.in ?? "（无）"}，记录为 ${pub.target.in ?? "（无）"}`);
         const stratum = (made.private as { stratum: string }).stratum;
         if ((r.private as { stratum: string }).stratum !== stratum) fail(`${path}.private.stratum`, "substitution", `被递补对象的类别是 ${stratum}，记录为 ${(r.private as { stratum: string }).stratum}`);
       } else if (pub.inspector) {
         const priv = r.private as { out: string; in: string | null; reason: string };
-        made = this.makeInspectorSubstitution({ ...pub.inspector, out: priv.out, reason: priv.reason }, r.at, audit);
+        made = this.makeInspectorSubstitution({ ...pub.inspector, out: priv.out, reason: priv.reason }, r.at, audit, path);
         const got = (made.private as { in: string | null }).in;
         if (got !== priv.in) fail(`${path}.private.in`, "substitution", `按该检查的随机顺序，递补人员应为 ${got ?? "（无）"}，记录为 ${priv.in ?? "（无）"}`);
       } else fail(`${path}.public`, "substitution", "递补记录须有 target 或 inspector");
     } else if (r.kind === "schedule") {
       const pub = r.public as { reason: string | null };
-      made = this.makeSchedule(r.private as { visits: ScheduleVisit[]; unscheduled: { code: string; reason: string }[] }, pub.reason, r.at, audit);
+      made = this.makeSchedule(r.private as { visits: ScheduleVisit[]; unscheduled: { code: string; reason: string }[] }, pub.reason, r.at, audit, path);
     } else {
       fail(`${path}.kind`, r.kind === "draw" ? "chain" : "enum", r.kind === "draw" ? "只有第 0 条记录可以是抽取记录" : `未知的记录类型“${String((r as { kind: unknown }).kind)}”`);
     }

@@ -211,16 +211,31 @@ const rowShape: Check = (v, p) => {
 };
 const publicTargetShape = obj({ department: strMax(64), classes: list(classShape), selected: list(rowShape), next: list(rowShape) });
 
+/** Compare the full tickets of two listed entries (8 words each in T), then their codes. */
+function compareListed(T: Uint32Array, a: number, b: number, codeA: string, codeB: string): number {
+  for (let w = 0; w < 8; w++) {
+    const x = T[8 * a + w]!;
+    const y = T[8 * b + w]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return codeA < codeB ? -1 : codeA > codeB ? 1 : 0;
+}
+
 /** §11 public step 5: the draw record's public results, against the public inputs and the seed. */
 export function checkPublicResults(pub: PublicInputs, seed: string, results: PublicResults, path: string): void {
   obj({ targets: list(publicTargetShape) })(results, path);
   if (results.targets.length !== pub.departments.length) fail(`${path}.targets`, "departments", `应有 ${pub.departments.length} 个部门的结果，实有 ${results.targets.length} 个`);
-  // Every listed code's full ticket, in one batch.
-  const listed: string[] = [];
-  for (const t of results.targets) for (const r of [...t.selected, ...t.next]) listed.push(r[1]);
-  const T = ticketsSync(derivedKey(seed, "ticket"), listed);
-  let at = 0;
+  // The distinct listed codes: their pool positions (one pass over the pool) and full tickets (one batch).
+  const slot = new Map<string, number>();
+  for (const t of results.targets) for (const rows of [t.selected, t.next]) for (const r of rows) if (!slot.has(r[1])) slot.set(r[1], slot.size);
+  const distinct = [...slot.keys()];
+  const T = ticketsSync(derivedKey(seed, "ticket"), distinct);
+  const inPool = new Uint8Array(distinct.length);
   const codes = pub.pool.codes;
+  for (let i = 0; i < codes.length; i++) {
+    const k = slot.get(codes[i]!);
+    if (k !== undefined) inPool[k] = 1;
+  }
   results.targets.forEach((t, di) => {
     const dp = `${path}.targets[${di}]`;
     const d = pub.departments[di]!;
@@ -250,28 +265,28 @@ export function checkPublicResults(pub: PublicInputs, seed: string, results: Pub
     checkGeneralCap(pub, di, n, "inputs.public");
     if (t.selected.length !== sumSel) fail(`${dp}.selected`, "quota", `列出 ${t.selected.length} 个抽中对象，各类合计应为 ${sumSel} 个`);
     if (t.next.length !== sumNext) fail(`${dp}.next`, "quota", `列出 ${t.next.length} 个候补对象，各类合计应为 ${sumNext} 个`);
-    const excluded = new Set(d.excluded.map((x) => x.code));
+    const excluded = new Map(d.excluded.map((x) => [x.code, x.reason]));
+    const scope = d.scope.kind === "directed" ? new Set(d.scope.codes) : null;
     const seen = new Set<string>();
     const check = (rows: typeof t.selected, field: "selected" | "next", rank0: number) => {
       let prev = -1;
-      rows.forEach((r, k) => {
+      for (let k = 0; k < rows.length; k++) {
+        const [rank, code, t16] = rows[k]!;
         const rp = `${dp}.${field}[${k}]`;
-        const [rank, code, t16] = r;
         if (rank !== rank0 + k) fail(`${rp}[0]`, "rank", `名次应为 ${rank0 + k}，实为 ${rank}`);
-        if (poolIndex(codes, code) < 0) fail(`${rp}[1]`, "pool", `${code} 不在名录中`);
-        if (d.scope.kind === "directed" && poolIndex(d.scope.codes, code) < 0) fail(`${rp}[1]`, "scope", `${code} 不在该部门的定向抽查范围内`);
-        if (excluded.has(code)) fail(`${rp}[1]`, "excluded", `${code} 已被该部门排除（${d.excluded.find((x) => x.code === code)!.reason}）`);
+        const idx = slot.get(code)!;
+        if (!inPool[idx]) fail(`${rp}[1]`, "pool", `${code} 不在名录中`);
+        if (scope && !scope.has(code)) fail(`${rp}[1]`, "scope", `${code} 不在该部门的定向抽查范围内`);
+        if (excluded.has(code)) fail(`${rp}[1]`, "excluded", `${code} 已被该部门排除（${excluded.get(code)}）`);
         if (seen.has(code)) fail(`${rp}[1]`, "duplicate", `${code} 重复出现`);
         seen.add(code);
-        const idx = at++;
-        const full = wordsHex(T, 8 * idx, 8);
-        if (full.slice(0, 16) !== t16) fail(`${rp}[2]`, "ticket", `${code} 的票号重算为 ${full.slice(0, 16)}，清单中为 ${t16}`);
-        if (prev >= 0) {
-          const before = wordsHex(T, 8 * prev, 8);
-          if (before > full || (before === full && rows[k - 1]![1] > code)) fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号小于前一个对象`);
-        }
+        const w0 = T[8 * idx]!;
+        const w1 = T[8 * idx + 1]!;
+        if (t16.length !== 16 || parseInt(t16.slice(0, 8), 16) !== w0 || parseInt(t16.slice(8), 16) !== w1)
+          fail(`${rp}[2]`, "ticket", `${code} 的票号重算为 ${wordsHex(T, 8 * idx, 2)}，清单中为 ${t16}`);
+        if (prev >= 0 && compareListed(T, prev, idx, rows[k - 1]![1], code) > 0) fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号小于前一个对象`);
         prev = idx;
-      });
+      }
     };
     check(t.selected, "selected", 1);
     check(t.next, "next", t.selected.length + 1);

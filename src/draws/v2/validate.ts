@@ -203,6 +203,18 @@ export function validatePublicInputs(p: PublicInputs, path = "inputs.public"): v
       if (poolIndex(codes, x.code) < 0 || (scoped && !scoped.has(x.code))) fail(`${dp}.excluded[${i}].code`, "scope", `${x.code} 不在该部门的抽查范围内，不能被排除`);
     });
   });
+  // §3.1 rule 8 for ratio quotas (count quotas need the candidates per class: checked with them)
+  p.departments.forEach((d, di) => {
+    if (!d.items.every((it) => it.kind === "general")) return;
+    for (const k of RISK_CLASSES) {
+      const q = d.quotas[k];
+      if (!("ratio" in q)) continue;
+      const cap = parseRatio(p.config.generalRatioCap[k], `${path}.config.generalRatioCap.${k}`);
+      const r = parseRatio(q.ratio, `${path}.departments[${di}].quotas.${k}.ratio`);
+      if (r.p * cap.q > cap.p * r.q)
+        fail(`${path}.departments[${di}].quotas.${k}`, "generalRatioCap", `一般检查事项的抽查比例 ${q.ratio} 超过了 ${k} 类上限 ${p.config.generalRatioCap[k]}`);
+    }
+  });
   if (p.inspectors) {
     const keys = Object.keys(p.inspectors.officers).sort();
     const want = [...depIds].sort();
