@@ -9,6 +9,7 @@
  * Then the strict JSON reader (duplicate keys, 1.0, 1e2, -0 are not a manifest) and version 1
  * (validateFrozenStrictV1, and `ssj verify` exiting 1).
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,15 +23,21 @@ import { DrawInputError } from "../../../src/draws/rational.ts";
 import {
   ChainReplay,
   classRoot,
+  digestOf,
   inputsDigests,
   publicManifest,
+  recordDigest,
   seedFromProvenance2,
+  seedRecordDigest,
   verifyFull2,
   verifyPublic2,
   type AuditHead,
   type DrawRecord2,
   type FrozenInputs2,
   type FullManifest2,
+  type PublicManifest2,
+  type PublicResults,
+  type Results2,
   type Verify2Outcome,
 } from "../../../src/draws/v2/index.ts";
 import { makeRequest } from "../fixtures.ts";
@@ -375,6 +382,98 @@ describe("ssj-draw/2: inputs the spec forbids are refused even when committed to
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Version 2 results list codes only (§6.6, §8): no [rank, code, ticket16] rows
+// ---------------------------------------------------------------------------------------------
+
+/** The chain relinked after a change (every prev and the head recomputed), as a forger would. */
+function relink<M extends FullManifest2 | PublicManifest2>(m: M): M {
+  let prev = seedRecordDigest(m.commitment, m.seed!.value, m.seed!.provenance);
+  for (const r of m.records as (DrawRecord2 | PublicManifest2["records"][number])[]) {
+    r.prev = prev;
+    prev = recordDigest(r, digestOf(r.public), "private" in r ? digestOf(r.private) : r.privateDigest);
+  }
+  m.head = prev;
+  return m;
+}
+
+describe("ssj-draw/2 results list codes only (§6.6, §8): version-1 rows [rank, code, ticket16] are refused", () => {
+  let base: FullManifest2;
+  let ticket16: (code: string) => string;
+  type Row = [number, string, string];
+  const rows = (codes: string[], first: number): Row[] => codes.map((c, i) => [first + i, c, ticket16(c)]);
+  /** The first non-empty list in canonical (sorted-key) order: "next" before "selected". */
+  const firstListed = (lists: { path: string; list: unknown[] }[]) => lists.find((l) => l.list.length > 0)!.path;
+
+  beforeAll(async () => {
+    base = await manifestOf(smallRequest2({ n: 80 }), { substitutions: true });
+    // §5, §6 written out: key_ticket = SHA256("ssj-draw/1 ticket" ‖ seed bytes), ticket16 = the first 8 bytes of SHA256(key ‖ code)
+    const key = createHash("sha256").update("ssj-draw/1 ticket", "utf8").update(Buffer.from(base.seed!.value, "hex")).digest();
+    ticket16 = (code) => createHash("sha256").update(key).update(code, "utf8").digest("hex").slice(0, 16);
+  });
+
+  const publicOf = (m: FullManifest2) => (m.records[0]!.public as { results: PublicResults }).results;
+  const privateOf = (m: FullManifest2) => (m.records[0]!.private as { results: Results2 }).results;
+  const withPublicRows = (m: FullManifest2) => {
+    for (const t of publicOf(m).targets) {
+      const sel = t.selected;
+      (t as unknown as { selected: Row[] }).selected = rows(sel, 1);
+      (t as unknown as { next: Row[] }).next = rows(t.next, sel.length + 1);
+    }
+    return m;
+  };
+  const withPrivateRows = (m: FullManifest2) => {
+    for (const t of privateOf(m).targets)
+      for (const s of t.strata) {
+        const sel = s.selected;
+        (s as unknown as { selected: Row[] }).selected = rows(sel, 1);
+        (s as unknown as { next: Row[] }).next = rows(s.next, sel.length + 1);
+      }
+    return m;
+  };
+
+  it("fixture: the honest results list codes (strings), some in every list kind", () => {
+    const pub = publicOf(base);
+    const priv = privateOf(base);
+    const all = [...pub.targets.flatMap((t) => [...t.selected, ...t.next]), ...priv.targets.flatMap((t) => t.strata.flatMap((s) => [...s.selected, ...s.next]))];
+    expect(all.length).toBeGreaterThan(0);
+    for (const c of all) expect(c).toMatch(/^[0-9A-Z]{1,23}$/);
+    expect(pub.targets.some((t) => t.next.length > 0)).toBe(true);
+  });
+
+  it("rows in the public projection: verifyPublic2 refuses the first row (format), verifyFull2 the first recomputed difference (recompute); chain relinked", async () => {
+    const m = relink(withPublicRows(clone(base)));
+    const pub = publicOf(base);
+    expectRefused(await verifyPublic2(publicManifest(m), { expectedCommitment: base.commitment }), "format", firstListed(pub.targets.flatMap((t, d) => (["selected", "next"] as const).map((f) => ({ path: `records[0].public.results.targets[${d}].${f}[0]`, list: t[f] })))), "public");
+    const first = firstListed(pub.targets.flatMap((t, d) => (["next", "selected"] as const).map((f) => ({ path: `records[0].public.results.targets[${d}].${f}[0]`, list: t[f] }))));
+    expectRefused(await verifyFull2(m, { expectedCommitment: base.commitment, threads: 1 }), "recompute", first, "full");
+  });
+
+  it("rows in the private results (public projection honest): verifyFull2 refuses the first recomputed difference (recompute); chain relinked", async () => {
+    const m = relink(withPrivateRows(clone(base)));
+    const first = firstListed(
+      privateOf(base).targets.flatMap((t, d) => t.strata.flatMap((s, k) => (["next", "selected"] as const).map((f) => ({ path: `records[0].private.results.targets[${d}].strata[${k}].${f}[0]`, list: s[f] })))),
+    );
+    expectRefused(await verifyFull2(m, { expectedCommitment: base.commitment, threads: 1 }), "recompute", first, "full");
+    // the public manifest of it carries only the private digest: the public verifier cannot see the rows (nothing to refuse)
+    expect(await verifyPublic2(publicManifest(m), { expectedCommitment: base.commitment })).toMatchObject({ ok: true });
+  });
+
+  it("ssj verify exits 1 on a public manifest with rows, naming the rule", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ssj-strict-rows-")), "public.json");
+    writeFileSync(file, canonicalJson(publicManifest(relink(withPublicRows(clone(base))))));
+    const out: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+    vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+    try {
+      expect(await main(["verify", file, "--commitment", base.commitment])).toBe(1);
+      expect(out.join("\n")).toMatch(/^不一致：records\[0\]\.public\.results\.targets\[\d+\]\.selected\[0\]：.*（规则 format）/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+});
+
 describe("strict JSON reading (§2): a manifest text with a duplicate key or a non-integer literal is not a manifest", () => {
   let text: string;
   beforeAll(async () => {
@@ -540,6 +639,16 @@ describe("ssj-draw/1: validateFrozenStrictV1 refuses what the spec forbids, even
     expect(await cli(m, "broken.json")).toBe(1);
     expect(out.join("\n")).toContain(`不一致：${path}`);
     expect(out.join("\n")).toContain(`[${rule}]`);
+  });
+
+  it("version 1 is unchanged: its results still list [rank, code, ticket16] rows", () => {
+    const rows = base.results.targets.flatMap((t) => t.strata.flatMap((s) => [...s.selected, ...s.next]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r).toHaveLength(3);
+      expect(r[0]).toBeTypeOf("number");
+      expect(r[2]).toMatch(/^[0-9a-f]{16}$/);
+    }
   });
 
   it("the results of a re-committed v1 manifest are those of its (broken) inputs where the engine can draw them", () => {

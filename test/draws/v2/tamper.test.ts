@@ -499,18 +499,32 @@ const indicesOf = <R>(rs: readonly R[], p: (r: R, i: number) => boolean) => rs.f
 const isTarget = (r: { kind: string; public: unknown }) => r.kind === "substitution" && "target" in (r.public as object);
 const isInspector = (r: { kind: string; public: unknown }) => r.kind === "substitution" && "inspector" in (r.public as object);
 
-/** Every [row, path] of the public results, for choosing one. */
-function publicRows(res: PublicResults, base = "records[0].public.results") {
+/** Every list of codes of the public results (a department's selected / next), with its path. */
+function publicLists(res: PublicResults, base = "records[0].public.results") {
+  return res.targets.flatMap((t, d) => (["selected", "next"] as const).map((f) => ({ list: t[f], d, f, path: `${base}.targets[${d}].${f}` })));
+}
+
+/** Every list of codes of the private results (a class's selected / next), with its path. */
+function privateLists(res: Results2, base = "records[0].private.results") {
   return res.targets.flatMap((t, d) =>
-    (["selected", "next"] as const).flatMap((f) => t[f].map((row, r) => ({ row, d, path: `${base}.targets[${d}].${f}[${r}]` }))),
+    t.strata.flatMap((s, k) => (["selected", "next"] as const).map((f) => ({ list: s[f], d, k, f, path: `${base}.targets[${d}].strata[${k}].${f}` }))),
   );
 }
 
-/** Every [row, path] of the private results. */
-function privateRows(res: Results2, base = "records[0].private.results") {
-  return res.targets.flatMap((t, d) =>
-    t.strata.flatMap((s, k) => (["selected", "next"] as const).flatMap((f) => s[f].map((row, r) => ({ row, d, path: `${base}.targets[${d}].strata[${k}].${f}[${r}]` })))),
-  );
+/** §5/§6 written out: key_ticket = SHA256("ssj-draw/1 ticket" ‖ seed bytes); ticket(code) = SHA256(key_ticket ‖ UTF8(code)). */
+const ticketKey = (seed: string) => createHash("sha256").update("ssj-draw/1 ticket", "utf8").update(Buffer.from(seed, "hex")).digest();
+const ticketHex = (key: Buffer, code: string) => createHash("sha256").update(key).update(code, "utf8").digest("hex");
+/** Ticket order (full ticket, ties by code): negative when a comes first. */
+function ticketCompare(key: Buffer, a: string, b: string): number {
+  const ta = ticketHex(key, a);
+  const tb = ticketHex(key, b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+/** The first k ≥ 1 where codes[k] comes before codes[k − 1] in ticket order; -1 when the list is in ticket order. */
+function firstOutOfOrder(key: Buffer, codes: readonly string[]): number {
+  for (let k = 1; k < codes.length; k++) if (ticketCompare(key, codes[k - 1]!, codes[k]!) > 0) return k;
+  return -1;
 }
 
 function isCandidate(pub: PublicInputs, di: number, code: string): boolean {
@@ -523,7 +537,7 @@ function isCandidate(pub: PublicInputs, di: number, code: string): boolean {
 /** Currently selected codes of a department before record `upto` (public replay of §9.2). */
 function currentlySelected(m: FullManifest2 | PublicManifest2, department: string, upto: number): Set<string> {
   const t = publicResultsOf(m).targets.find((x) => x.department === department)!;
-  const cur = new Set(t.selected.map((r) => r[1]));
+  const cur = new Set(t.selected);
   for (const r of m.records.slice(1, upto)) {
     const tc = (r.public as { target?: { department: string; out: string; in: string | null } }).target;
     if (r.kind !== "substitution" || !tc || tc.department !== department) continue;
@@ -657,53 +671,73 @@ const FULL: Case<FullManifest2>[] = [
     },
   },
   {
-    name: "a selected row swapped with a next row (same department and class)",
+    name: "a selected code swapped with a next code (same department and class)",
     mutate(m, pick) {
       const res = privateResultsOf(m);
       const spots = res.targets.flatMap((t, d) => t.strata.flatMap((s, k) => (s.selected.length > 0 && s.next.length > 0 ? [{ d, k, s }] : [])));
       if (spots.length === 0) return null;
       const { d, k, s } = spots[pick % spots.length]!;
-      const a = s.selected[Math.floor(pick / 3) % s.selected.length]!;
-      const b = s.next[Math.floor(pick / 5) % s.next.length]!;
-      const [codeA, tA] = [a[1], a[2]];
-      const [codeB, tB] = [b[1], b[2]];
-      a[1] = codeB;
-      a[2] = tB;
-      b[1] = codeA;
-      b[2] = tA;
-      let where = `records[0].private.results.targets[${d}].strata[${k}]`;
+      const i = Math.floor(pick / 3) % s.selected.length;
+      const j = Math.floor(pick / 5) % s.next.length;
+      const [codeA, codeB] = [s.selected[i]!, s.next[j]!];
+      s.selected[i] = codeB;
+      s.next[j] = codeA;
+      // the first difference in canonical (sorted-key) order: "next" before "selected"
+      let where = `records[0].private.results.targets[${d}].strata[${k}].next[${j}]`;
       if (pick % 2 === 1) {
-        // also in the public projection (a careful forger): the public part differs first
+        // also in the public projection (a careful forger): the public part differs first, where codeB was listed
         const t = publicResultsOf(m).targets[d]!;
-        for (const row of [...t.selected, ...t.next]) {
-          if (row[1] === codeA) [row[1], row[2]] = [codeB, tB];
-          else if (row[1] === codeB) [row[1], row[2]] = [codeA, tA];
-        }
-        where = `records[0].public.results.targets[${d}]`;
+        where = `records[0].public.results.targets[${d}].next[${t.next.indexOf(codeB)}]`;
+        for (const l of [t.selected, t.next]) l.forEach((c, x) => void (c === codeA ? (l[x] = codeB) : c === codeB ? (l[x] = codeA) : undefined));
       }
       const naive = [{ path: where, rule: "recompute" }];
       return { naive, variants: [relinkedSame(m, naive)] };
     },
   },
   {
-    name: "a ticket16 changed",
+    name: "two adjacent codes swapped within a class's selected or next (private) or a department's public selected or next",
     mutate(m, pick) {
-      const rows = pick % 2 === 0 ? publicRows(publicResultsOf(m)) : privateRows(privateResultsOf(m));
-      if (rows.length === 0) return null;
-      const { row, path } = rows[Math.floor(pick / 2) % rows.length]!;
-      row[2] = flipHex(row[2], Math.floor(pick / 7) % 16);
-      const naive = [{ path: `${path}[2]`, rule: "recompute" }];
+      const lists = (pick % 2 === 0 ? publicLists(publicResultsOf(m)) : privateLists(privateResultsOf(m))).filter((l) => l.list.length >= 2);
+      if (lists.length === 0) return null;
+      const { list, path } = lists[Math.floor(pick / 2) % lists.length]!;
+      const r = Math.floor(pick / 7) % (list.length - 1);
+      [list[r], list[r + 1]] = [list[r + 1]!, list[r]!];
+      const naive = [{ path: `${path}[${r}]`, rule: "recompute" }];
       return { naive, variants: [relinkedSame(m, naive)] };
     },
   },
   {
-    name: "a rank changed",
+    name: "a selected code replaced by the next candidate's code (same department and class: listed twice)",
     mutate(m, pick) {
-      const rows = pick % 2 === 0 ? publicRows(publicResultsOf(m)) : privateRows(privateResultsOf(m));
-      if (rows.length === 0) return null;
-      const { row, path } = rows[Math.floor(pick / 2) % rows.length]!;
-      row[0] += pick % 3 === 0 && row[0] > 1 ? -1 : 1;
-      const naive = [{ path: `${path}[0]`, rule: "recompute" }];
+      const res = privateResultsOf(m);
+      const spots = res.targets.flatMap((t, d) => t.strata.flatMap((s, k) => (s.selected.length > 0 && s.next.length > 0 ? [{ d, k, s }] : [])));
+      if (spots.length === 0) return null;
+      const { d, k, s } = spots[pick % spots.length]!;
+      const i = Math.floor(pick / 3) % s.selected.length;
+      const [codeA, codeB] = [s.selected[i]!, s.next[0]!];
+      s.selected[i] = codeB;
+      let where = `records[0].private.results.targets[${d}].strata[${k}].selected[${i}]`;
+      if (pick % 2 === 1) {
+        // the public projection changed the same way (a careful forger)
+        const t = publicResultsOf(m).targets[d]!;
+        const x = t.selected.indexOf(codeA);
+        t.selected[x] = codeB;
+        where = `records[0].public.results.targets[${d}].selected[${x}]`;
+      }
+      const naive = [{ path: where, rule: "recompute" }];
+      return { naive, variants: [relinkedSame(m, naive)] };
+    },
+  },
+  {
+    name: "a code dropped from a class's selected or next (private) or from a department's public selected or next",
+    mutate(m, pick) {
+      const lists = (pick % 2 === 0 ? publicLists(publicResultsOf(m)) : privateLists(privateResultsOf(m))).filter((l) => l.list.length >= 1);
+      if (lists.length === 0) return null;
+      const { list, path } = lists[Math.floor(pick / 2) % lists.length]!;
+      const r = Math.floor(pick / 7) % list.length;
+      list.splice(r, 1);
+      // the recomputed list has one more entry: the first difference is at r (or, r last, the missing entry r)
+      const naive = [{ path: `${path}[${r}]`, rule: "recompute" }];
       return { naive, variants: [relinkedSame(m, naive)] };
     },
   },
@@ -835,9 +869,9 @@ const PUBLIC: Case<PublicManifest2>[] = [
     mutate(m, pick) {
       const res = publicResultsOf(m);
       const pub = m.inputs.public;
-      const spots = res.targets.flatMap((t, d) => t.selected.map((row, r) => ({ row, d, r })));
+      const spots = res.targets.flatMap((t, d) => t.selected.map((_, r) => ({ list: t.selected, d, r })));
       if (spots.length === 0) return null;
-      const { row, d, r } = spots[pick % spots.length]!;
+      const { list, d, r } = spots[pick % spots.length]!;
       const dep = pub.departments[d]!;
       const nonCandidates: { code: string; rule: string }[] = [
         { code: "1", rule: "pool" },
@@ -846,30 +880,60 @@ const PUBLIC: Case<PublicManifest2>[] = [
         ...(dep.scope.kind === "directed" ? pub.pool.codes.filter((c) => !(dep.scope as { codes: string[] }).codes.includes(c)).map((code) => ({ code, rule: "scope" })) : []),
       ].filter((x) => !isCandidate(pub, d, x.code));
       const pickd = nonCandidates[Math.floor(pick / 3) % nonCandidates.length]!;
-      row[1] = pickd.code;
-      const naive = [{ path: `records[0].public.results.targets[${d}].selected[${r}][1]`, rule: pickd.rule }];
+      list[r] = pickd.code;
+      const naive = [{ path: `records[0].public.results.targets[${d}].selected[${r}]`, rule: pickd.rule }];
       return { naive, variants: [relinkedSame(m, naive)] };
     },
   },
   {
-    name: "a ticket16 changed",
+    name: "two adjacent codes swapped within a department's selected or next",
     mutate(m, pick) {
-      const rows = publicRows(publicResultsOf(m));
-      if (rows.length === 0) return null;
-      const { row, path } = rows[pick % rows.length]!;
-      row[2] = flipHex(row[2], Math.floor(pick / 3) % 16);
-      const naive = [{ path: `${path}[2]`, rule: "ticket" }];
+      const lists = publicLists(publicResultsOf(m)).filter((l) => l.list.length >= 2);
+      if (lists.length === 0) return null;
+      const { list, path } = lists[pick % lists.length]!;
+      const r = Math.floor(pick / 3) % (list.length - 1);
+      [list[r], list[r + 1]] = [list[r + 1]!, list[r]!];
+      // the (recomputed) ticket of the code now at r + 1 is smaller than that of the code before it
+      const naive = [{ path: `${path}[${r + 1}]`, rule: "ticketOrder" }];
       return { naive, variants: [relinkedSame(m, naive)] };
     },
   },
   {
-    name: "a rank changed",
+    name: "a next code replaced by a selected code of the department (listed twice)",
     mutate(m, pick) {
-      const rows = publicRows(publicResultsOf(m));
-      if (rows.length === 0) return null;
-      const { row, path } = rows[pick % rows.length]!;
-      row[0] += pick % 3 === 0 && row[0] > 1 ? -1 : 1;
-      const naive = [{ path: `${path}[0]`, rule: "rank" }];
+      const spots = publicResultsOf(m).targets.flatMap((t, d) => (t.selected.length > 0 && t.next.length > 0 ? [{ t, d }] : []));
+      if (spots.length === 0) return null;
+      const { t, d } = spots[pick % spots.length]!;
+      const j = Math.floor(pick / 3) % t.next.length;
+      t.next[j] = t.selected[Math.floor(pick / 5) % t.selected.length]!;
+      const naive = [{ path: `records[0].public.results.targets[${d}].next[${j}]`, rule: "duplicate" }];
+      return { naive, variants: [relinkedSame(m, naive)] };
+    },
+  },
+  {
+    name: "a selected code replaced by a next candidate's code (listed twice)",
+    mutate(m, pick) {
+      const spots = publicResultsOf(m).targets.flatMap((t, d) => (t.selected.length > 0 && t.next.length > 0 ? [{ t, d }] : []));
+      if (spots.length === 0) return null;
+      const { t, d } = spots[pick % spots.length]!;
+      const r = Math.floor(pick / 3) % t.selected.length;
+      const j = Math.floor(pick / 5) % t.next.length;
+      t.selected[r] = t.next[j]!;
+      // where it shows: the selected list out of ticket order, else the code listed again in next
+      const k = firstOutOfOrder(ticketKey(m.seed!.value), t.selected);
+      const base = `records[0].public.results.targets[${d}]`;
+      const naive = [k >= 0 ? { path: `${base}.selected[${k}]`, rule: "ticketOrder" } : { path: `${base}.next[${j}]`, rule: "duplicate" }];
+      return { naive, variants: [relinkedSame(m, naive)] };
+    },
+  },
+  {
+    name: "a code dropped from a department's selected or next",
+    mutate(m, pick) {
+      const lists = publicLists(publicResultsOf(m)).filter((l) => l.list.length >= 1);
+      if (lists.length === 0) return null;
+      const { list, path } = lists[pick % lists.length]!;
+      list.splice(Math.floor(pick / 3) % list.length, 1);
+      const naive = [{ path, rule: "quota" }];
       return { naive, variants: [relinkedSame(m, naive)] };
     },
   },
@@ -993,6 +1057,29 @@ describe("honest manifests verify", () => {
     expect(ms.filter((m) => m.records.some(isTarget)).length).toBeGreaterThan(5);
     expect(ms.filter((m) => m.records.some(isInspector)).length).toBeGreaterThan(5);
     expect(ms.filter((m) => m.records.length >= 4).length).toBeGreaterThan(5);
+  });
+
+  it("version 2 lists codes only, in ticket order (tickets written out): per class selected then next; publicly the classes' lists merged", () => {
+    let lists = 0;
+    for (const { original, pub } of corpus) {
+      const key = ticketKey(original.seed!.value);
+      const byTicket = (codes: readonly string[]) => [...codes].sort((a, b) => ticketCompare(key, a, b));
+      const pubRes = publicResultsOf(pub);
+      expect(pubRes).toEqual(publicResultsOf(original));
+      privateResultsOf(original).targets.forEach((t, d) => {
+        for (const s of t.strata) {
+          for (const c of [...s.selected, ...s.next]) expect(c).toMatch(/^[0-9A-Z]{1,23}$/);
+          // rank = position + 1, next continuing after selected: the concatenation is in ticket order
+          expect(firstOutOfOrder(key, [...s.selected, ...s.next])).toBe(-1);
+          lists += s.selected.length > 1 ? 1 : 0;
+        }
+        const p = pubRes.targets[d]!;
+        expect(p.department).toBe(t.department);
+        expect(p.selected).toEqual(byTicket(t.strata.flatMap((s) => s.selected)));
+        expect(p.next).toEqual(byTicket(t.strata.flatMap((s) => s.next)));
+      });
+    }
+    expect(lists, "some class lists have two or more entries").toBeGreaterThan(5);
   });
 
   it("every corpus manifest verifies (so a refusal below is the mutation's doing)", async () => {
