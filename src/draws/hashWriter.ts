@@ -135,27 +135,72 @@ export class HashWriter {
     this.raw("]");
   }
 
-  /** Strings as a JSON array. */
+  /**
+   * Strings as a JSON array. Plain printable-ASCII strings (no `"` or `\\`) are copied byte by
+   * byte into the buffer in one pass; any other string goes through `str` (exact CJSON either way).
+   */
   strArray(xs: readonly string[]): void {
-    if (xs.length >= 1024) {
-      // Long lists of plain codes: let the engine join them, check them in one scan, hash once.
-      let allStrings = true;
-      for (let i = 0; i < xs.length && allStrings; i++) allStrings = typeof xs[i] === "string";
-      if (allStrings && PLAIN.test(xs.join(""))) {
-        this.flush();
-        this.hash.update(`["${xs.join('","')}"]`, "latin1");
-        return;
-      }
-    }
-    this.raw("[");
+    const b = this.buf;
+    if (this.len + 1 > SIZE) this.flush();
+    b[this.len++] = 91; // [
     for (let i = 0; i < xs.length; i++) {
-      if (i > 0) {
-        if (this.len >= SIZE) this.flush();
-        this.buf[this.len++] = 44;
+      const x = xs[i]!;
+      if (typeof x !== "string") throw new CanonicalJsonError(`expected a string, got ${typeof x}`);
+      const n = x.length;
+      if (this.len + n + 4 > SIZE) this.flush();
+      if (n + 4 > SIZE) {
+        if (i > 0) this.raw(",");
+        this.str(x);
+        continue;
       }
-      this.str(xs[i]!);
+      const start = this.len;
+      let p = start;
+      if (i > 0) b[p++] = 44; // ,
+      b[p++] = 34; // "
+      let plain = true;
+      for (let j = 0; j < n; j++) {
+        const c = x.charCodeAt(j);
+        if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
+          plain = false;
+          break;
+        }
+        b[p++] = c;
+      }
+      if (plain) {
+        b[p++] = 34;
+        this.len = p;
+      } else {
+        this.len = start;
+        if (i > 0) this.raw(",");
+        this.str(x);
+      }
     }
-    this.raw("]");
+    if (this.len + 1 > SIZE) this.flush();
+    b[this.len++] = 93; // ]
+  }
+
+  /**
+   * A JSON array of codes given as pool indices into `packed` (slot i at i·SLOT: a length byte,
+   * then the code's ASCII bytes; codes of 0-9A-Z need no escaping).
+   */
+  packedCodes(idx: Int32Array, packed: Uint8Array, slot = 24): void {
+    const b = this.buf;
+    if (this.len + 1 > SIZE) this.flush();
+    b[this.len++] = 91;
+    for (let k = 0; k < idx.length; k++) {
+      if (this.len + slot + 4 > SIZE) this.flush();
+      let p = this.len;
+      if (k > 0) b[p++] = 44;
+      b[p++] = 34;
+      const base = idx[k]! * slot;
+      const n = packed[base]!;
+      if (n === 0) throw new CanonicalJsonError("packed code slot is empty");
+      for (let j = 1; j <= n; j++) b[p++] = packed[base + j]!;
+      b[p++] = 34;
+      this.len = p;
+    }
+    if (this.len + 1 > SIZE) this.flush();
+    b[this.len++] = 93;
   }
 
   digestHex(): string {

@@ -99,7 +99,16 @@ export interface StrictJsonOptions {
   hashPaths?: readonly string[];
   /** readStrictJsonFile only: bytes read at a time (default 1 MiB). For tests of chunk boundaries. */
   chunkSize?: number;
+  /**
+   * Paths (same syntax as hashPaths) of arrays or objects that are read and checked by every rule,
+   * and hashed when requested, but not built: the result holds SKIPPED in their place. For values
+   * only their digest is needed of (a verifier comparing recomputed results by digest).
+   */
+  skipPaths?: readonly string[];
 }
+
+/** What stands in the result for a value at a skip path. */
+export const SKIPPED: Readonly<{ $skipped: true }> = Object.freeze({ $skipped: true as const });
 
 export interface StrictJsonResult<T = unknown> {
   value: T;
@@ -279,6 +288,8 @@ interface HashNode {
   names: string[];
   keys: Map<string, HashNode> | null;
   star: HashNode | null;
+  /** A skip path ends here: the value is read and checked but not built (SKIPPED instead). */
+  skip?: boolean;
 }
 
 const STAR = Symbol("[*]");
@@ -308,10 +319,10 @@ function parseHashPath(p: string): (string | typeof STAR)[] {
   return out;
 }
 
-function buildTrie(paths: readonly string[] | undefined): HashNode | null {
-  if (!paths || paths.length === 0) return null;
+function buildTrie(paths: readonly string[] | undefined, skipPaths: readonly string[] = []): HashNode | null {
+  if ((!paths || paths.length === 0) && skipPaths.length === 0) return null;
   const root: HashNode = { names: [], keys: null, star: null };
-  for (const p of paths) {
+  const walk = (p: string): HashNode => {
     let node = root;
     for (const seg of parseHashPath(p)) {
       if (seg === STAR) node = node.star ??= { names: [], keys: null, star: null };
@@ -322,6 +333,11 @@ function buildTrie(paths: readonly string[] | undefined): HashNode | null {
         node = next;
       }
     }
+    return node;
+  };
+  for (const p of skipPaths) walk(p).skip = true;
+  for (const p of paths ?? []) {
+    const node = walk(p);
     if (!node.names.includes(p)) node.names.push(p);
   }
   return root;
@@ -399,7 +415,7 @@ class Parser {
 
   constructor(options: StrictJsonOptions) {
     this.maxDepth = options.maxDepth ?? 64;
-    this.trie = buildTrie(options.hashPaths);
+    this.trie = buildTrie(options.hashPaths, options.skipPaths);
   }
 
   // ---- paths ------------------------------------------------------------------------------
@@ -490,8 +506,17 @@ class Parser {
   // ---- values -----------------------------------------------------------------------------
 
   /** Stores a finished value in its container; returns the next state. */
+  /** Depth of the container being skipped (skipPaths), or -1. */
+  private skipAt = -1;
+
   private attach(v: unknown): number {
     const d = this.depth;
+    if (this.skipAt >= 0 && d - 1 >= this.skipAt) {
+      // Inside a skipped value: arrays keep nothing; objects keep their keys (for duplicate keys).
+      if (this.isObj[d - 1] === 0) return S_ARRAY_NEXT;
+      (this.cont[d - 1] as Record<string, unknown>)[this.keys[d - 1]!] = null;
+      return S_OBJ_NEXT;
+    }
     if (d !== 0 && this.isObj[d - 1] === 0) {
       this.vals[this.top++] = v;
       return S_ARRAY_NEXT;
@@ -528,6 +553,7 @@ class Parser {
     this.keys[d] = "";
     this.prevKey[d] = null;
     this.nodes[d] = node;
+    if (node !== null && node.skip && this.skipAt < 0) this.skipAt = d;
     if (node !== null && node.names.length > 0) {
       const k = this.nSpans++;
       this.spanNames[k] = node.names;
@@ -562,6 +588,10 @@ class Parser {
     }
     this.nodes[d] = null;
     if (this.nSpans > 0 && this.spanDepth[this.nSpans - 1] === d) this.closeSpan(buf, pos + 1);
+    if (d === this.skipAt) {
+      this.skipAt = -1;
+      v = SKIPPED;
+    }
     return this.attach(v);
   }
 
@@ -660,7 +690,7 @@ class Parser {
       if (i < end && buf[i] === 0x22) {
         this.sNonCanon = false;
         const n = i - q - 1;
-        this.sVal = n < SHORT ? this.shortString(buf, q + 1, n) : asciiShort(buf, q + 1, n);
+        this.sVal = this.skipAt >= 0 && !isKey ? "" : n < SHORT ? this.shortString(buf, q + 1, n) : asciiShort(buf, q + 1, n);
         return i + 1;
       }
     }

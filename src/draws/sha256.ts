@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { MAX_CODE_BYTES, SLOT, ticketsFromPacked } from "./ticketCore.js";
-import { leavesFromPacked } from "./treeCore.js";
+import { leavesFromSalts } from "./treeCore.js";
 
 function packCodes(codes: readonly string[], shared: boolean): { bytes: Uint8Array; slow: number[] } {
   const n = codes.length;
@@ -52,10 +52,16 @@ function slowPath(key: Uint8Array, codes: readonly string[], idx: readonly numbe
 }
 
 /** Single-threaded: SHA-256(key ‖ code) for every code. `key` must be 32 bytes. */
-export function ticketsSync(key: Uint8Array, codes: readonly string[]): Uint32Array {
+/** Receives the codes packed in SLOT-byte slots (length byte, ASCII bytes), for callers that hash them again. */
+export interface PackedOut {
+  bytes?: Uint8Array;
+}
+
+export function ticketsSync(key: Uint8Array, codes: readonly string[], packedOut?: PackedOut): Uint32Array {
   if (key.length !== 32) throw new RangeError("ticket key must be 32 bytes");
   const out = new Uint32Array(codes.length * 8);
   const { bytes, slow } = packCodes(codes, false);
+  if (packedOut && slow.length === 0) packedOut.bytes = bytes;
   ticketsFromPacked(key, bytes, out, 0, codes.length);
   slowPath(key, codes, slow, out);
   return out;
@@ -70,14 +76,15 @@ export const PARALLEL_MIN = 50_000;
  * threads, leaving the caller free to do other work meanwhile (the verifier checks the
  * commitment while the tickets are computed).
  */
-export async function ticketsParallel(key: Uint8Array, codes: readonly string[], threads: number, callerWorks = true): Promise<Uint32Array> {
+export async function ticketsParallel(key: Uint8Array, codes: readonly string[], threads: number, callerWorks = true, packedOut?: PackedOut): Promise<Uint32Array> {
   const n = codes.length;
   const t = Math.max(1, Math.min(Math.floor(threads), 16));
-  if ((t === 1 && callerWorks) || n < PARALLEL_MIN) return ticketsSync(key, codes);
+  if ((t === 1 && callerWorks) || n < PARALLEL_MIN) return ticketsSync(key, codes, packedOut);
   if (key.length !== 32) throw new RangeError("ticket key must be 32 bytes");
   const outBuf = new SharedArrayBuffer(n * 8 * 4);
   const out = new Uint32Array(outBuf);
   const { bytes, slow } = packCodes(codes, true);
+  if (packedOut && slow.length === 0) packedOut.bytes = bytes;
   const bounds = Array.from({ length: t + 1 }, (_, i) => Math.floor((n * i) / t));
   const workers: Worker[] = [];
   const done: Promise<void>[] = [];
@@ -104,55 +111,69 @@ export async function ticketsParallel(key: Uint8Array, codes: readonly string[],
   return out;
 }
 
-/**
- * Class-tree leaves (docs/draw-spec.md §3.3) for every pool entity: salt = SHA-256(classKey ‖ code),
- * leaf = SHA-256(0x00 ‖ salt ‖ class). Codes must be ASCII of at most 23 bytes (validated pool
- * codes are). Multi-threaded like ticketsParallel; identical output for any number of threads.
- */
-export async function classLeaves(
-  classKey: Uint8Array,
-  codes: readonly string[],
-  strata: string,
-  threads: number,
-  callerWorks = true,
-): Promise<Uint32Array> {
-  const n = codes.length;
-  if (classKey.length !== 32) throw new RangeError("class key must be 32 bytes");
-  if (strata.length !== n) throw new RangeError("strata and codes differ in length");
-  const t = Math.max(1, Math.min(Math.floor(threads), 16));
-  const parallel = !((t === 1 && callerWorks) || n < PARALLEL_MIN);
-  const { bytes, slow } = packCodes(codes, parallel);
-  if (slow.length > 0) throw new RangeError(`code at pool index ${slow[0]} is not 1–23 ASCII characters`);
-  const classBuf = parallel ? new SharedArrayBuffer(n) : new ArrayBuffer(n);
-  const classBytes = new Uint8Array(classBuf);
-  for (let i = 0; i < n; i++) classBytes[i] = strata.charCodeAt(i);
-  const outBuf = parallel ? new SharedArrayBuffer(n * 32) : new ArrayBuffer(n * 32);
-  const out = new Uint32Array(outBuf);
-  if (!parallel) {
-    leavesFromPacked(classKey, bytes, classBytes, out, 0, n, null);
-    return out;
-  }
-  const bounds = Array.from({ length: t + 1 }, (_, i) => Math.floor((n * i) / t));
+/** Shared or plain memory for the hashing jobs. */
+const alloc = (size: number, shared: boolean) => (shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+
+function spawnJobs(jobs: Record<string, unknown>[]): { done: Promise<void>[]; workers: Worker[] } {
   const workers: Worker[] = [];
   const done: Promise<void>[] = [];
-  const first = callerWorks ? 1 : 0;
-  for (let w = first; w < t; w++) {
+  for (const job of jobs) {
     const worker = new Worker(new URL("./ticketWorker.js", import.meta.url), { execArgv: [] });
     workers.push(worker);
     done.push(
       new Promise<void>((resolve, reject) => {
         worker.once("message", () => resolve());
         worker.once("error", reject);
-        worker.once("exit", (code) => code !== 0 && reject(new Error(`tree worker exited with code ${code}`)));
+        worker.once("exit", (code) => code !== 0 && reject(new Error(`hash worker exited with code ${code}`)));
       }),
     );
-    worker.postMessage({ job: "leaves", key: classKey, codeBytes: bytes.buffer, classBytes: classBuf, out: outBuf, from: bounds[w], to: bounds[w + 1] });
+    worker.postMessage(job);
   }
+  return { done, workers };
+}
+
+/**
+ * Class-tree leaves (docs/draw-spec.md §3.3) for every pool entity — SHA-256(0x00 ‖ salt ‖ class ‖
+ * code), 32 bytes each — and, when `ticketKey` is given, the tickets as well (the verifier needs
+ * both): the codes are packed once and every thread hashes both for its range. Same output for any
+ * number of threads (`threads` counts the calling thread, which works too).
+ */
+export async function leavesAndTickets(
+  salts: Uint8Array,
+  codes: readonly string[],
+  strata: string,
+  threads: number,
+  ticketKey?: Uint8Array,
+): Promise<{ leaves: Uint8Array; tickets: Uint32Array | null; packed: Uint8Array }> {
+  const n = codes.length;
+  if (strata.length !== n) throw new RangeError("strata and codes differ in length");
+  if (salts.length !== 16 * n) throw new RangeError("16 salt bytes per code are needed");
+  const t = Math.max(1, Math.min(Math.floor(threads), 16));
+  const parallel = t > 1 && n >= PARALLEL_MIN;
+  const { bytes, slow } = packCodes(codes, parallel);
+  if (slow.length > 0) throw new RangeError(`code at pool index ${slow[0]} is not 1–23 ASCII characters`);
+  const saltBuf = alloc(16 * n, parallel);
+  const saltBytes = new Uint8Array(saltBuf);
+  saltBytes.set(salts);
+  const classBuf = alloc(n, parallel);
+  const classBytes = new Uint8Array(classBuf);
+  for (let i = 0; i < n; i++) classBytes[i] = strata.charCodeAt(i);
+  const lBuf = alloc(32 * n, parallel);
+  const leaves = new Uint8Array(lBuf);
+  const tBuf = ticketKey ? alloc(32 * n, parallel) : null;
+  const tickets = tBuf ? new Uint32Array(tBuf) : null;
+  const parts = parallel ? t : 1;
+  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((n * i) / parts));
+  const job = ticketKey ? "both" : "leaves";
+  const { done, workers } = spawnJobs(
+    bounds.slice(1, -1).map((from, w) => ({ job, key: ticketKey, codeBytes: bytes.buffer, out: tBuf, salts: saltBuf, classBytes: classBuf, leaves: lBuf, from, to: bounds[w + 2] })),
+  );
   try {
-    if (callerWorks) leavesFromPacked(classKey, bytes, classBytes, out, bounds[0]!, bounds[1]!, null);
+    if (ticketKey) ticketsFromPacked(ticketKey, bytes, tickets!, bounds[0]!, bounds[1]!);
+    leavesFromSalts(saltBytes, bytes, classBytes, leaves, bounds[0]!, bounds[1]!);
     await Promise.all(done);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return out;
+  return { leaves, tickets, packed: bytes };
 }

@@ -50,18 +50,23 @@ export function quotaFor(q: Quota, candidates: number): number {
 /** Precomputed ticket order of a frozen pool under one seed; reused by draw, substitution and verify. */
 export interface TicketOrder {
   tickets: Uint32Array;
+  /** The pool's codes packed as hashed (SLOT bytes each), when the tickets were computed here. */
+  packed?: Uint8Array;
   /** Per stratum, the (lazily sorted) ticket order. */
   byStratum: Record<RiskClass, StratumOrder>;
 }
 
-export function ticketOrder(f: SamplingFrame, seedHex: string, tickets?: Uint32Array): TicketOrder {
-  const T = tickets ?? computeTickets(seedHex, f.pool.codes);
-  return { tickets: T, byStratum: stratumOrderTable(T, f.pool.codes, f.pool.strata) };
+export function ticketOrder(f: SamplingFrame, seedHex: string, tickets?: Uint32Array, packed?: Uint8Array): TicketOrder {
+  const out: { bytes?: Uint8Array } = { bytes: packed };
+  const T = tickets ?? computeTickets(seedHex, f.pool.codes, out);
+  return { tickets: T, byStratum: stratumOrderTable(T, f.pool.codes, f.pool.strata), ...(out.bytes ? { packed: out.bytes } : {}) };
 }
 
 /** ticketOrder with tickets computed on `threads` threads (default: all cores). Identical result. */
 export async function ticketOrderParallel(f: SamplingFrame, seedHex: string, threads = availableParallelism()): Promise<TicketOrder> {
-  return ticketOrder(f, seedHex, await computeTicketsParallel(seedHex, f.pool.codes, threads));
+  const out: { bytes?: Uint8Array } = {};
+  const T = await computeTicketsParallel(seedHex, f.pool.codes, threads, true, out);
+  return ticketOrder(f, seedHex, T, out.bytes);
 }
 
 /** Candidates of department `di` in `stratum`, in ticket order (pool indices). */
@@ -71,20 +76,31 @@ export function candidateOrder(f: SamplingFrame, order: TicketOrder, di: number,
   return out;
 }
 
-export function drawTargets(f: SamplingFrame, seedHex: string, order: TicketOrder = ticketOrder(f, seedHex)): TargetResult[] {
+/** One class of a department's selection as pool indices, in ticket order. */
+export interface StratumSelection {
+  stratum: RiskClass;
+  candidates: number;
+  quota: number;
+  shortfall: number;
+  selected: Int32Array;
+  next: Int32Array;
+}
+
+/**
+ * The selection itself (§6.3–6.5): for each department and class, the pool indices of the
+ * selected and next candidates in ticket order. drawTargets presents it as rows (version 1).
+ */
+export function selectTargets(f: SamplingFrame, order: TicketOrder): { department: string; strata: StratumSelection[] }[] {
   const { codes } = f.pool;
-  const T = order.tickets;
   const extra = f.config.substitutes;
-  // Display tickets, cached per stratum position (every department walks the same order).
-  const hexAt: Record<string, string[]> = { A: [], B: [], C: [], D: [] };
   return f.departments.map((d, di) => {
     // 不定向 departments: candidates = the stratum minus the department's exclusions, counted
     // from the (short) exclusion list; 定向 ones use a mask over the pool.
-    let isCandidate: (i: number) => boolean;
+    let ex: Set<number> | null = null;
     const excludedPerStratum: Record<string, number> = { A: 0, B: 0, C: 0, D: 0 };
     let mask: Uint8Array | null = null;
     if (d.scope.kind === "all") {
-      const ex = new Set<number>();
+      ex = new Set<number>();
       for (const x of d.excluded) {
         const i = poolIndex(codes, x.code);
         if (i >= 0 && !ex.has(i)) {
@@ -92,12 +108,8 @@ export function drawTargets(f: SamplingFrame, seedHex: string, order: TicketOrde
           excludedPerStratum[f.pool.strata[i]!]!++;
         }
       }
-      isCandidate = ex.size === 0 ? () => true : (i) => !ex.has(i);
-    } else {
-      const m = (mask = candidateMask(f, di));
-      isCandidate = (i) => m[i] === 1;
-    }
-    const strata = RISK_CLASSES.map((k): StratumResult => {
+    } else mask = candidateMask(f, di);
+    const strata = RISK_CLASSES.map((k): StratumSelection => {
       const so = order.byStratum[k];
       const members = so.members;
       let n = 0;
@@ -105,23 +117,33 @@ export function drawTargets(f: SamplingFrame, seedHex: string, order: TicketOrde
       else for (let j = 0; j < members.length; j++) n += mask[members[j]!]!;
       const quota = quotaFor(d.quotas[k], n);
       const take = Math.min(quota, n);
-      const selected: RankedEntity[] = [];
-      const next: RankedEntity[] = [];
+      const want = Math.min(n, take + extra);
+      const picked = new Int32Array(want);
       // Expected walk length: (take + extra) / (share of the stratum that are candidates).
       so.reserve(n > 0 ? Math.ceil(((take + extra) * members.length * 1.05) / n) + 64 : 0);
-      const hx = hexAt[k]!;
-      for (let j = 0; j < members.length && selected.length + next.length < take + extra; j++) {
+      let got = 0;
+      for (let j = 0; j < members.length && got < want; j++) {
         const i = so.at(j);
-        if (!isCandidate(i)) continue;
-        while (hx.length <= j) hx.push(wordsHex(T, 8 * so.at(hx.length), 2));
-        const row: RankedEntity = [selected.length + next.length + 1, codes[i]!, hx[j]!];
-        if (selected.length < take) selected.push(row);
-        else next.push(row);
+        if (mask ? mask[i] === 1 : ex!.size === 0 || !ex!.has(i)) picked[got++] = i;
       }
-      return { stratum: k, candidates: n, quota, shortfall: quota - take, selected, next };
+      return { stratum: k, candidates: n, quota, shortfall: quota - take, selected: picked.subarray(0, take), next: picked.subarray(take, got) };
     });
     return { department: d.id, strata };
   });
+}
+
+export function drawTargets(f: SamplingFrame, seedHex: string, order: TicketOrder = ticketOrder(f, seedHex)): TargetResult[] {
+  const { codes } = f.pool;
+  const T = order.tickets;
+  return selectTargets(f, order).map((t) => ({
+    department: t.department,
+    strata: t.strata.map((s): StratumResult => {
+      const row = (i: number, k: number): RankedEntity => [k + 1, codes[i]!, wordsHex(T, 8 * i, 2)];
+      const selected = Array.from(s.selected, (i, k) => row(i, k));
+      const next = Array.from(s.next, (i, k) => row(i, s.selected.length + k));
+      return { stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected, next };
+    }),
+  }));
 }
 
 /** A documented replacement of a drawn entity (e.g. found deregistered on arrival). */

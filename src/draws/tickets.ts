@@ -12,7 +12,7 @@
  * modulo reduction anywhere, so no modulo bias.
  */
 import { derivedKey } from "./seed.ts";
-import { ticketsParallel, ticketsSync } from "./sha256.ts";
+import { ticketsParallel, ticketsSync, type PackedOut } from "./sha256.ts";
 import { RISK_CLASSES, type RiskClass } from "./types.ts";
 
 /** Full ticket of one code, 64 hex characters. */
@@ -27,13 +27,13 @@ export function wordsHex(w: Uint32Array, off: number, nWords: number): string {
 }
 
 /** Tickets of all codes: 8 uint32 words per code (see sha256.ts). */
-export function computeTickets(seedHex: string, codes: readonly string[]): Uint32Array {
-  return ticketsSync(derivedKey(seedHex, "ticket"), codes);
+export function computeTickets(seedHex: string, codes: readonly string[], packedOut?: PackedOut): Uint32Array {
+  return ticketsSync(derivedKey(seedHex, "ticket"), codes, packedOut);
 }
 
 /** Same as computeTickets, using `threads` threads (worker_threads); identical output. */
-export function computeTicketsParallel(seedHex: string, codes: readonly string[], threads: number, callerWorks = true): Promise<Uint32Array> {
-  return ticketsParallel(derivedKey(seedHex, "ticket"), codes, threads, callerWorks);
+export function computeTicketsParallel(seedHex: string, codes: readonly string[], threads: number, callerWorks = true, packedOut?: PackedOut): Promise<Uint32Array> {
+  return ticketsParallel(derivedKey(seedHex, "ticket"), codes, threads, callerWorks, packedOut);
 }
 
 /** Compare entities i and j by (ticket bytes, then code). */

@@ -453,3 +453,22 @@ describe("readStrictJsonFile across chunk boundaries", () => {
     expect(parseStrictJson(bytes(0x31)).bytes).toBe(1);
   });
 });
+
+describe("skipPaths", () => {
+  it("a skipped value is checked and hashed but not built", async () => {
+    const { parseStrictJson, SKIPPED, StrictJsonError } = await import("../../src/draws/jsonReader.ts");
+    const { createHash } = await import("node:crypto");
+    const text = '{"a":{"results":{"rows":[["x",1],["y",2]]},"z":1},"b":[{"results":[1,2,3]},{"results":{"k":"v"}}]}';
+    const r = parseStrictJson<{ a: { results: unknown; z: number }; b: { results: unknown }[] }>(text, { skipPaths: ["a.results", "b[*].results"], hashPaths: ["a.results", "a"] });
+    expect(r.value.a.results).toBe(SKIPPED);
+    expect(r.value.a.z).toBe(1);
+    expect(r.value.b.map((x) => x.results)).toEqual([SKIPPED, SKIPPED]);
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+    expect(r.spans["a.results"]).toEqual([sha('{"rows":[["x",1],["y",2]]}')]);
+    expect(r.spans.a).toEqual([sha('{"results":{"rows":[["x",1],["y",2]]},"z":1}')]);
+    // every rule still applies inside a skipped value
+    expect(() => parseStrictJson('{"a":{"results":{"k":1,"k":2}}}', { skipPaths: ["a.results"] })).toThrow(StrictJsonError);
+    expect(() => parseStrictJson('{"a":{"results":[1.5]}}', { skipPaths: ["a.results"] })).toThrow(/number|数/);
+    expect(() => parseStrictJson('{"a":{"results":["\\ud800"]}}', { skipPaths: ["a.results"] })).toThrow(StrictJsonError);
+  });
+});

@@ -50,26 +50,31 @@ def u8(s):
 
 # §3.3 class tree ------------------------------------------------------------------------------
 
-def class_salt(class_key, code):
-    return sha256(bytes.fromhex(class_key) + u8(code))
+ARITY = 4096
 
 
-def class_leaf(salt, stratum):
-    return sha256(b"\x00" + salt + u8(stratum))
+def class_salts(class_key, n):
+    """§3.3: 16 bytes per pool entity from SHAKE256("ssj-draw/2 class salts" ‖ classKey)."""
+    return hashlib.shake_256(u8("ssj-draw/2 class salts") + bytes.fromhex(class_key)).digest(16 * n) if n else b""
+
+
+def class_leaf(salt, stratum, code):
+    return sha256(b"\x00" + salt + u8(stratum) + u8(code))
 
 
 def class_node(children):
-    assert 1 <= len(children) <= 16
+    assert 1 <= len(children) <= ARITY
     return sha256(b"\x01" + b"".join(children))
 
 
 def class_levels(public, private):
     codes, strata = public["pool"]["codes"], private["strata"]
     assert len(codes) == len(strata)
-    level = [class_leaf(class_salt(private["classKey"], c), strata[i]) for i, c in enumerate(codes)]
+    salts = class_salts(private["classKey"], len(codes))
+    level = [class_leaf(salts[16 * i:16 * i + 16], strata[i], c) for i, c in enumerate(codes)]
     levels = [level]
     while len(level) > 1:
-        level = [class_node(level[j:j + 16]) for j in range(0, len(level), 16)]
+        level = [class_node(level[j:j + ARITY]) for j in range(0, len(level), ARITY)]
         levels.append(level)
     return levels
 
@@ -87,13 +92,13 @@ def class_proof(public, private, code):
     path = []
     idx = i
     for level in levels[:-1]:
-        start = idx - idx % 16
-        run = level[start:start + 16]
+        start = idx - idx % ARITY
+        run = level[start:start + ARITY]
         pos = idx - start
         path.append([pos, [h.hex() for k, h in enumerate(run) if k != pos]])
-        idx //= 16
-    return {"code": code, "class": private["strata"][i],
-            "salt": class_salt(private["classKey"], code).hex(), "path": path}
+        idx //= ARITY
+    salts = class_salts(private["classKey"], len(codes))
+    return {"code": code, "class": private["strata"][i], "salt": salts[16 * i:16 * i + 16].hex(), "path": path}
 
 
 def verify_class_proof(root, codes, proof):
@@ -101,14 +106,14 @@ def verify_class_proof(root, codes, proof):
     if proof["code"] not in codes or proof["class"] not in CLASSES:
         return False
     idx, count = codes.index(proof["code"]), len(codes)
-    value = class_leaf(bytes.fromhex(proof["salt"]), proof["class"])
+    value = class_leaf(bytes.fromhex(proof["salt"]), proof["class"], proof["code"])
     for pos, siblings in proof["path"]:
-        start = idx - idx % 16
-        if pos != idx - start or len(siblings) != min(16, count - start) - 1:
+        start = idx - idx % ARITY
+        if pos != idx - start or len(siblings) != min(ARITY, count - start) - 1:
             return False
         sib = [bytes.fromhex(s) for s in siblings]
         value = class_node(sib[:pos] + [value] + sib[pos:])
-        idx, count = idx // 16, -(-count // 16)
+        idx, count = idx // ARITY, -(-count // ARITY)
     return count == 1 and value.hex() == root
 
 
@@ -176,7 +181,7 @@ def draw_targets(public, private, tickets):
             n = len(cand)
             quota = quota_of(d["quotas"][k], n)
             take = min(quota, n)
-            rows = [[i + 1, c, tickets[c].hex()[:16]] for i, c in enumerate(cand[:take + subs])]
+            rows = cand[:take + subs]
             rows_k.append({"stratum": k, "candidates": n, "quota": quota, "shortfall": quota - take,
                            "selected": rows[:take], "next": rows[take:]})
         out.append({"department": d["id"], "strata": rows_k})
@@ -191,12 +196,11 @@ def public_results(targets, tickets):
         classes = [{"stratum": s["stratum"], "candidates": s["candidates"], "quota": s["quota"],
                     "shortfall": s["shortfall"], "selected": len(s["selected"]), "next": len(s["next"])}
                    for s in t["strata"]]
-        order = lambda rows: sorted(rows, key=lambda r: (tickets[r[1]], u8(r[1])))
-        sel = order([r for s in t["strata"] for r in s["selected"]])
-        nxt = order([r for s in t["strata"] for r in s["next"]])
+        order = lambda rows: sorted(rows, key=lambda c: (tickets[c], u8(c)))
+        sel = order([c for s in t["strata"] for c in s["selected"]])
+        nxt = order([c for s in t["strata"] for c in s["next"]])
         out.append({"department": t["department"], "classes": classes,
-                    "selected": [[i + 1, r[1], r[2]] for i, r in enumerate(sel)],
-                    "next": [[len(sel) + i + 1, r[1], r[2]] for i, r in enumerate(nxt)]})
+                    "selected": sel, "next": nxt})
     return {"targets": out}
 
 
@@ -301,7 +305,7 @@ class Teams:
         by_code = {}
         for t in targets:
             for s in t["strata"]:
-                for _, code, _ in s["selected"]:
+                for code in s["selected"]:
                     by_code.setdefault(code, []).append(t["department"])
         for code in by_code:
             self.checks[code] = self.new_check(code, by_code[code])
@@ -410,7 +414,7 @@ class Chain:
     def draw(self, at, audit):
         targets = draw_targets(self.public, self.private, self.tickets)
         for t in targets:
-            self.selected[t["department"]] = [row[1] for s in t["strata"] for row in s["selected"]]
+            self.selected[t["department"]] = [c for s in t["strata"] for c in s["selected"]]
             self.removed[t["department"]] = set()
         checks = None
         if self.private["inspectors"] is not None:

@@ -3,19 +3,19 @@
  * and schedule, each referencing the digest before it. One replay serves the service (making the
  * next record) and the full verifier (checking each record); PublicReplay does what the public can.
  *
- *   const r = new ChainReplay(inputs, seed, provenance);         // recomputes the draw
+ *   const r = await ChainReplay.create(inputs, seed, provenance, commitment);   // recomputes the draw
  *   r.makeDraw(at, audit)                                        → record 0 (service)
  *   r.apply(record, "records[3]")                                → checks one record (verifier)
  *   r.makeTargetSubstitution({ department, out, reason }, at, audit) → the next record (service)
  *   r.head                                                       → the chain head
  */
 import { codePointCompare } from "../canonicalJson.ts";
-import { candidateOrder, ticketOrder, type TicketOrder } from "../targets.ts";
+import { candidateOrder, ticketOrder, ticketOrderParallel, type TicketOrder } from "../targets.ts";
 import { candidateMask, poolIndex } from "../freeze.ts";
 import { DrawInputError } from "../rational.ts";
 import { firstDifference } from "../manifest.ts";
 import { digestOf } from "./digest.ts";
-import { publicResults, runDraw2, samplingFrame } from "./results.ts";
+import { drawRecordDigests, runDraw2, samplingFrame, type DrawOutcome } from "./results.ts";
 import { fail } from "./shape.ts";
 import { cloneTeamState, currentChecks, moveTarget, substituteInspector, type TeamContext, type TeamState } from "./teams.ts";
 import type {
@@ -60,8 +60,8 @@ function checkAt(at: string, prevAt: string, path: string): void {
 }
 
 interface TargetState {
-  /** department → currently selected codes → class. */
-  selected: Map<string, Map<string, RiskClass>>;
+  /** department → currently selected codes → class (built on the first target substitution). */
+  selected: Map<string, Map<string, RiskClass>> | null;
   removed: Map<string, Set<string>>;
 }
 
@@ -70,6 +70,7 @@ export class ChainReplay {
   readonly order: TicketOrder;
   readonly results: Results2;
   readonly publicResults: PublicResults;
+  private readonly outcome: DrawOutcome;
   private teams: TeamState | null;
   private readonly ctx: TeamContext | null;
   private readonly targets: TargetState;
@@ -89,15 +90,20 @@ export class ChainReplay {
     const frame = samplingFrame(inputs);
     this.order = order ?? ticketOrder(frame, seed);
     const out = runDraw2(inputs, seed, this.order);
+    this.outcome = out;
     this.results = out.results;
     this.teams = out.teams;
     this.ctx = out.ctx;
-    this.publicResults = publicResults(this.results, inputs.public.pool.codes, this.order.tickets);
-    this.targets = { selected: new Map(), removed: new Map() };
-    for (const t of this.results.targets)
-      this.targets.selected.set(t.department, new Map(t.strata.flatMap((s) => s.selected.map(([, c]) => [c, s.stratum] as const))));
+    this.publicResults = out.publicResults;
+    this.targets = { selected: null, removed: new Map() };
     this.head = seedRecordDigest(commitment, seed, provenance);
     this.lastAt = inputs.public.frozenAt;
+  }
+
+  /** As the constructor, with the pool's tickets computed on every core (the big pools). */
+  static async create(inputs: FrozenInputs2, seed: string, provenance: Provenance2, commitment: string): Promise<ChainReplay> {
+    const order = await ticketOrderParallel(samplingFrame(inputs), seed);
+    return new ChainReplay(inputs, seed, provenance, commitment, order);
   }
 
   get seq(): number {
@@ -109,18 +115,32 @@ export class ChainReplay {
     return this.teams ? currentChecks(this.teams) : [];
   }
 
+  /** department → currently selected code → class, built from the draw when first needed. */
+  private selections(): Map<string, Map<string, RiskClass>> {
+    if (!this.targets.selected) {
+      const all = new Map<string, Map<string, RiskClass>>();
+      for (const t of this.results.targets) {
+        const m = new Map<string, RiskClass>();
+        for (const s of t.strata) for (const c of s.selected) m.set(c, s.stratum);
+        all.set(t.department, m);
+      }
+      this.targets.selected = all;
+    }
+    return this.targets.selected;
+  }
+
   currentSelections(department: string): string[] {
-    return [...(this.targets.selected.get(department)?.keys() ?? [])].sort(codePointCompare);
+    return [...(this.selections().get(department)?.keys() ?? [])].sort(codePointCompare);
   }
 
   /** Digests of the last sealed record's parts. */
   lastDigests = { public: "", private: "" };
 
-  private seal(body: RecordBody, at: string): DrawRecord2 {
+  private seal(body: RecordBody, at: string, digests?: { public: string; private: string }): DrawRecord2 {
     checkAt(at, this.lastAt, `records[${this.records}]`);
     if (this.records === 0 && !(at > this.inputs.public.frozenAt)) fail("records[0].at", "timeOrder", "抽取记录的时间须晚于输入冻结时间");
     const r = { ...body, seq: this.records, prev: this.head, at } as DrawRecord2;
-    this.lastDigests = { public: digestOf(r.public), private: digestOf(r.private) };
+    this.lastDigests = digests ?? { public: digestOf(r.public), private: digestOf(r.private) };
     this.head = recordDigest(r, this.lastDigests.public, this.lastDigests.private);
     this.records++;
     this.lastAt = at;
@@ -129,7 +149,8 @@ export class ChainReplay {
 
   makeDraw(at: string, audit: AuditHead): DrawRecord2 {
     if (this.records !== 0) throw new RangeError("the draw record is record 0");
-    return this.seal({ kind: "draw", public: { audit, results: this.publicResults }, private: { results: this.results } }, at);
+    const digests = drawRecordDigests(this.outcome, audit, this.inputs.public.pool.codes, this.order.packed);
+    return this.seal({ kind: "draw", public: { audit, results: this.publicResults }, private: { results: this.results } }, at, digests);
   }
 
   private targetChange(req: { department: string; out: string; reason: string }, path: string): { stratum: RiskClass; in: string | null } {
@@ -137,7 +158,7 @@ export class ChainReplay {
     const di = f.public.departments.findIndex((d) => d.id === req.department);
     if (di < 0) fail(`${path}.department`, "department", `${req.department} 不是本批次的部门`);
     if (!req.reason.trim()) fail(`${path}.reason`, "reasonRequired", "递补必须说明理由");
-    const current = this.targets.selected.get(req.department)!;
+    const current = this.selections().get(req.department)!;
     const stratum = current.get(req.out);
     if (!stratum) fail(`${path}.out`, "notSelected", `${req.out} 当前不是 ${req.department} 抽中的检查对象`);
     const removed = this.targets.removed.get(req.department) ?? new Set<string>();
@@ -156,7 +177,7 @@ export class ChainReplay {
   }
 
   private applyTarget(req: { department: string; out: string; in: string | null }, stratum: RiskClass): CheckResult[] {
-    const current = this.targets.selected.get(req.department)!;
+    const current = this.selections().get(req.department)!;
     current.delete(req.out);
     const removed = this.targets.removed.get(req.department) ?? new Set<string>();
     removed.add(req.out);
@@ -316,7 +337,7 @@ export class PublicReplay {
     if (this.records === 0) {
       if (r.kind !== "draw") fail(`${path}.kind`, "chain", "第 0 条记录必须是抽取记录");
       if (!(r.at > this.pub.frozenAt)) fail(`${path}.at`, "timeOrder", "抽取记录的时间须晚于输入冻结时间");
-      for (const t of (r.public as { results: PublicResults }).results.targets) this.selected.set(t.department, new Set(t.selected.map((x) => x[1])));
+      for (const t of (r.public as { results: PublicResults }).results.targets) this.selected.set(t.department, new Set(t.selected));
     } else if (r.kind === "substitution") {
       const t = (r.public as { target?: { department: string; out: string; in: string | null; reason: string } }).target;
       if (t) {

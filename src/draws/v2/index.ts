@@ -15,6 +15,6 @@ export { seedFromProvenance2, secretReceipt } from "./seed.ts";
 export { submitSecretCommitment, revealSecret, enterExternalValue, CeremonyError, type Ceremony, type CeremonyPhase } from "./ceremony.ts";
 export { validatePublicInputs, validatePrivateInputs, validateDrawConfig, drawConfigShape, teamRuleShape } from "./validate.ts";
 export { digestOf, commitmentOf } from "./digest.ts";
-export { publicResults, runDraw2, samplingFrame } from "./results.ts";
+export { drawRecordDigests, runDraw2, samplingFrame } from "./results.ts";
 export { eligibleOfficer, eligibleExpert, personOrder, teamContext, drawTeams } from "./teams.ts";
 export { PUBLIC_PROVES, NEEDS_FULL_MANIFEST, FULL_PROVES, NO_PUBLISHED_COMMITMENT } from "./claims.ts";

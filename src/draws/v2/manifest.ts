@@ -14,13 +14,13 @@
 import { availableParallelism } from "node:os";
 import { DrawInputError } from "../rational.ts";
 import { derivedKey, isHex32 } from "../seed.ts";
-import { computeTicketsParallel, ticketOf, wordsHex } from "../tickets.ts";
-import { ticketsSync } from "../sha256.ts";
-import { poolIndex } from "../freeze.ts";
+import { ticketOf, wordsHex } from "../tickets.ts";
+import { leavesAndTickets, ticketsSync } from "../sha256.ts";
+import { CODE_PATTERN, poolIndex } from "../freeze.ts";
 import { quotaFor, ticketOrder } from "../targets.ts";
 import { RISK_CLASSES } from "../types.ts";
 import { ChainReplay, PublicReplay, publicRecord } from "./chain.ts";
-import { classRoot } from "./classTree.ts";
+import { classRoot, classSalts, treeRoot } from "./classTree.ts";
 import { FULL_PROVES, NEEDS_FULL_MANIFEST, NO_PUBLISHED_COMMITMENT, PUBLIC_PROVES } from "./claims.ts";
 import { commitmentOf, digestOf } from "./digest.ts";
 import { seedFromProvenance2 } from "./seed.ts";
@@ -151,15 +151,24 @@ export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Pro
     validatePublicInputs(pub);
     validatePrivateInputs(pub, m.inputs.private);
     const threads = o.threads ?? availableParallelism();
-    // Tickets for the claimed seed start on worker threads at once (used only if the seed proves right).
     const codes = pub.pool.codes;
-    const early = m.seed && isHex32(m.seed.value) ? computeTicketsParallel(m.seed.value, codes, threads, false) : null;
-    early?.catch(() => undefined);
+    const priv = m.inputs.private;
     const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
-    const privateDigest = span(o, "inputs.private") ?? digestOf(m.inputs.private);
+    const privateDigest = span(o, "inputs.private") ?? digestOf(priv);
     const warnings: string[] = [];
     compareCommitment(commitmentOf(publicDigest, privateDigest), m, o, warnings);
-    const root = await classRoot(m.inputs.private.classKey, codes, m.inputs.private.strata, threads);
+    // The class tree's leaves and, for the claimed seed, the tickets: one pass over the packed codes
+    // on every core (the tickets are used only if the claimed seed proves right).
+    const claimed = m.seed && isHex32(m.seed.value) ? m.seed.value : null;
+    let tickets: Uint32Array | undefined;
+    let packed: Uint8Array | undefined;
+    let root: string;
+    if (claimed) {
+      const both = await leavesAndTickets(classSalts(priv.classKey, codes.length), codes, priv.strata, threads, derivedKey(claimed, "ticket"));
+      tickets = both.tickets!;
+      packed = both.packed;
+      root = treeRoot(both.leaves, codes.length);
+    } else root = await classRoot(priv.classKey, codes, priv.strata, threads);
     if (root !== pub.pool.classRoot) fail("inputs.public.pool.classRoot", "classRoot", `由类别串和类别密钥重算的类别树根为 ${root}，清单中为 ${pub.pool.classRoot}`);
     const proven: string[] = [PUBLIC_PROVES.inputs, FULL_PROVES.classes];
     if (!m.seed) {
@@ -170,7 +179,7 @@ export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Pro
     const seed = seedFromProvenance2(pub, m.commitment, m.seed.provenance);
     if (seed !== m.seed.value) fail("seed.value", "seed", `由来源记录导出的种子为 ${seed}，清单中为 ${m.seed.value}`);
     const frame = { pool: { codes, strata: m.inputs.private.strata }, departments: pub.departments, config: pub.config };
-    const order = ticketOrder(frame, seed, early ? await early : undefined);
+    const order = ticketOrder(frame, seed, tickets, packed);
     const replay = new ChainReplay(m.inputs, seed, m.seed.provenance as Provenance2, m.commitment, order);
     m.records.forEach((r, i) => {
       checkRecordShape(r, "full", `records[${i}]`);
@@ -203,13 +212,13 @@ function summary(m: FullManifest2 | PublicManifest2, seed: string | null, head: 
 }
 
 const classShape = obj({ stratum: literal("A", "B", "C", "D"), candidates: int(0), quota: int(0), shortfall: int(0), selected: int(0), next: int(0) });
-const rowShape: Check = (v, p) => {
-  if (!Array.isArray(v) || v.length !== 3) fail(p, "type", "每行应为 [名次, 代码, 票号前16位]");
-  int(1)(v[0], `${p}[0]`);
-  strMax(23)(v[1], `${p}[1]`);
-  if (typeof v[2] !== "string" || !/^[0-9a-f]{16}$/.test(v[2])) fail(`${p}[2]`, "format", "票号应为 16 位小写十六进制");
+const codeList: Check = (v, p) => {
+  if (!Array.isArray(v)) fail(p, "type", "应为代码数组");
+  (v as unknown[]).forEach((c, i) => {
+    if (typeof c !== "string" || !CODE_PATTERN.test(c)) fail(`${p}[${i}]`, "format", `“${String(c).slice(0, 30)}”不是统一社会信用代码或注册号`);
+  });
 };
-const publicTargetShape = obj({ department: strMax(64), classes: list(classShape), selected: list(rowShape), next: list(rowShape) });
+const publicTargetShape = obj({ department: strMax(64), classes: list(classShape), selected: codeList, next: codeList });
 
 /** Compare the full tickets of two listed entries (8 words each in T), then their codes. */
 function compareListed(T: Uint32Array, a: number, b: number, codeA: string, codeB: string): number {
@@ -227,7 +236,7 @@ export function checkPublicResults(pub: PublicInputs, seed: string, results: Pub
   if (results.targets.length !== pub.departments.length) fail(`${path}.targets`, "departments", `应有 ${pub.departments.length} 个部门的结果，实有 ${results.targets.length} 个`);
   // The distinct listed codes: their pool positions (one pass over the pool) and full tickets (one batch).
   const slot = new Map<string, number>();
-  for (const t of results.targets) for (const rows of [t.selected, t.next]) for (const r of rows) if (!slot.has(r[1])) slot.set(r[1], slot.size);
+  for (const t of results.targets) for (const rows of [t.selected, t.next]) for (const c of rows) if (!slot.has(c)) slot.set(c, slot.size);
   const distinct = [...slot.keys()];
   const T = ticketsSync(derivedKey(seed, "ticket"), distinct);
   const inPool = new Uint8Array(distinct.length);
@@ -268,28 +277,24 @@ export function checkPublicResults(pub: PublicInputs, seed: string, results: Pub
     const excluded = new Map(d.excluded.map((x) => [x.code, x.reason]));
     const scope = d.scope.kind === "directed" ? new Set(d.scope.codes) : null;
     const seen = new Set<string>();
-    const check = (rows: typeof t.selected, field: "selected" | "next", rank0: number) => {
+    const check = (rows: string[], field: "selected" | "next") => {
       let prev = -1;
       for (let k = 0; k < rows.length; k++) {
-        const [rank, code, t16] = rows[k]!;
+        const code = rows[k]!;
         const rp = `${dp}.${field}[${k}]`;
-        if (rank !== rank0 + k) fail(`${rp}[0]`, "rank", `名次应为 ${rank0 + k}，实为 ${rank}`);
         const idx = slot.get(code)!;
-        if (!inPool[idx]) fail(`${rp}[1]`, "pool", `${code} 不在名录中`);
-        if (scope && !scope.has(code)) fail(`${rp}[1]`, "scope", `${code} 不在该部门的定向抽查范围内`);
-        if (excluded.has(code)) fail(`${rp}[1]`, "excluded", `${code} 已被该部门排除（${excluded.get(code)}）`);
-        if (seen.has(code)) fail(`${rp}[1]`, "duplicate", `${code} 重复出现`);
+        if (!inPool[idx]) fail(rp, "pool", `${code} 不在名录中`);
+        if (scope && !scope.has(code)) fail(rp, "scope", `${code} 不在该部门的定向抽查范围内`);
+        if (excluded.has(code)) fail(rp, "excluded", `${code} 已被该部门排除（${excluded.get(code)}）`);
+        if (seen.has(code)) fail(rp, "duplicate", `${code} 重复出现`);
         seen.add(code);
-        const w0 = T[8 * idx]!;
-        const w1 = T[8 * idx + 1]!;
-        if (t16.length !== 16 || parseInt(t16.slice(0, 8), 16) !== w0 || parseInt(t16.slice(8), 16) !== w1)
-          fail(`${rp}[2]`, "ticket", `${code} 的票号重算为 ${wordsHex(T, 8 * idx, 2)}，清单中为 ${t16}`);
-        if (prev >= 0 && compareListed(T, prev, idx, rows[k - 1]![1], code) > 0) fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号小于前一个对象`);
+        if (prev >= 0 && compareListed(T, prev, idx, rows[k - 1]!, code) > 0)
+          fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号（${wordsHex(T, 8 * idx, 2)}…）小于前一个对象的（${wordsHex(T, 8 * prev, 2)}…）`);
         prev = idx;
       }
     };
-    check(t.selected, "selected", 1);
-    check(t.next, "next", t.selected.length + 1);
+    check(t.selected, "selected");
+    check(t.next, "next");
   });
 }
 

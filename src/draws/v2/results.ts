@@ -1,65 +1,181 @@
 /**
- * Results of a version-2 draw (docs/draw-spec.md §6–8): targets by class (version 1's selection),
- * then the teams (§7), and the public projection that names no entity's class.
+ * Results of a version-2 draw (docs/draw-spec.md §6–8): targets by class (version 1's selection
+ * rule), then the teams (§7), and the public projection that names no entity's class.
  *
  *   samplingFrame(inputs)              → the view target selection reads
- *   runDraw2(inputs, seed, order?)     → { results, teams }      (teams: the state substitutions start from)
- *   publicResults(results, order)      → PublicResults
+ *   runDraw2(inputs, seed, order?)     → { results, publicResults, teams, index }
+ *       index: the same lists as pool indices (for the fast record digests below)
+ *   drawRecordDigests(outcome, audit, codes) → { public, private }   = H of the draw record's parts
+ *
+ * A pool of 2,000,000 entities draws about a million codes, scattered over the heap; hashing them
+ * from the pool's packed bytes (one slot per code, in pool order) instead of from the strings is
+ * what keeps the draw record's digests fast. The bytes are exactly CJSON's (tested against digestOf).
  */
-import { checksFromTargets } from "../inspectors.ts";
-import { drawTargets, ticketOrder, type SamplingFrame, type TicketOrder } from "../targets.ts";
-import { poolIndex } from "../freeze.ts";
-import { compareTickets } from "../tickets.ts";
+import { codePointCompare } from "../canonicalJson.ts";
+import { HashWriter } from "../hashWriter.ts";
+import { selectTargets, ticketOrder, type SamplingFrame, type StratumSelection, type TicketOrder } from "../targets.ts";
 import { drawTeams, currentChecks, teamContext, type TeamContext, type TeamState } from "./teams.ts";
-import type { FrozenInputs2, PublicResults, PublicTarget, RankedEntity, Results2 } from "./types.ts";
+import type { AuditHead, ClassCount, FrozenInputs2, PublicResults, Results2 } from "./types.ts";
 
 export function samplingFrame(f: FrozenInputs2): SamplingFrame {
   return { pool: { codes: f.public.pool.codes, strata: f.private.strata }, departments: f.public.departments, config: f.public.config };
 }
 
+export interface DrawIndex {
+  targets: { department: string; strata: StratumSelection[] }[];
+  /** Per department, the public lists (all classes merged in ticket order) as pool indices. */
+  public: { selected: Int32Array; next: Int32Array }[];
+}
+
 export interface DrawOutcome {
   results: Results2;
+  publicResults: PublicResults;
+  index: DrawIndex;
   /** Team state after the draw (null without an inspector directory). */
   teams: TeamState | null;
   ctx: TeamContext | null;
 }
 
-export function runDraw2(f: FrozenInputs2, seedHex: string, order?: TicketOrder): DrawOutcome {
-  const frame = samplingFrame(f);
-  const targets = drawTargets(frame, seedHex, order ?? ticketOrder(frame, seedHex));
-  if (!f.private.inspectors) return { results: { targets, checks: null }, teams: null, ctx: null };
-  const ctx = teamContext(f.public, f.private.inspectors, seedHex);
-  // checksFromTargets orders a check's departments lead first, then by id (as §7).
-  const teams = drawTeams(ctx, checksFromTargets(f.public, targets));
-  return { results: { targets, checks: structuredClone(currentChecks(teams)) }, teams, ctx };
+/** Is entity a before b in ticket order (full ticket, ties by code)? */
+function before(T: Uint32Array, codes: readonly string[], a: number, b: number): boolean {
+  for (let w = 0; w < 8; w++) {
+    const x = T[8 * a + w]!;
+    const y = T[8 * b + w]!;
+    if (x !== y) return x < y;
+  }
+  return codes[a]! < codes[b]!;
 }
 
-/** Merge rows of several classes by full ticket (ties by code), ranks from `first`. */
-function merged(rows: RankedEntity[], codes: readonly string[], T: Uint32Array | null, first: number): RankedEntity[] {
-  const sorted = [...rows].sort((a, b) => {
-    if (a[2] !== b[2]) return a[2] < b[2] ? -1 : 1;
-    if (T) return compareTickets(T, codes, poolIndex(codes, a[1]), poolIndex(codes, b[1]));
-    return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-  });
-  return sorted.map((r, k) => [first + k, r[1], r[2]]);
+/** k-way merge of the classes' lists (each in ticket order) into one list in ticket order. */
+function mergeByTicket(lists: readonly Int32Array[], T: Uint32Array, codes: readonly string[]): Int32Array {
+  const pos = lists.map(() => 0);
+  const total = lists.reduce((n, l) => n + l.length, 0);
+  const out = new Int32Array(total);
+  for (let k = 0; k < total; k++) {
+    let best = -1;
+    for (let l = 0; l < lists.length; l++) if (pos[l]! < lists[l]!.length && (best < 0 || before(T, codes, lists[l]![pos[l]!]!, lists[best]![pos[best]!]!))) best = l;
+    out[k] = lists[best]![pos[best]!++]!;
+  }
+  return out;
+}
+
+const codesOf = (codes: readonly string[], idx: Int32Array): string[] => Array.from(idx, (i) => codes[i]!);
+
+/** The checks implied by the selections: each selected entity with every department that selected it. */
+function checksOf(f: FrozenInputs2, targets: Results2["targets"]): { code: string; departments: string[] }[] {
+  const byCode = new Map<string, string[]>();
+  for (const t of targets)
+    for (const s of t.strata)
+      for (const code of s.selected) {
+        const l = byCode.get(code);
+        if (l) l.push(t.department);
+        else byCode.set(code, [t.department]);
+      }
+  const role = new Map(f.public.departments.map((d) => [d.id, d.role]));
+  const order = (deps: string[]) => [...new Set(deps)].sort((a, b) => (role.get(a) === "lead" ? 0 : 1) - (role.get(b) === "lead" ? 0 : 1) || codePointCompare(a, b));
+  return [...byCode.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([code, deps]) => ({ code, departments: order(deps) }));
+}
+
+export function runDraw2(f: FrozenInputs2, seedHex: string, order?: TicketOrder): DrawOutcome {
+  const frame = samplingFrame(f);
+  const o = order ?? ticketOrder(frame, seedHex);
+  const codes = f.public.pool.codes;
+  const sel = selectTargets(frame, o);
+  const targets = sel.map((t) => ({
+    department: t.department,
+    strata: t.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: codesOf(codes, s.selected), next: codesOf(codes, s.next) })),
+  }));
+  const pubIdx = sel.map((t) => ({ selected: mergeByTicket(t.strata.map((s) => s.selected), o.tickets, codes), next: mergeByTicket(t.strata.map((s) => s.next), o.tickets, codes) }));
+  const publicResults: PublicResults = {
+    targets: sel.map((t, di) => ({
+      department: t.department,
+      classes: t.strata.map((s): ClassCount => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: s.selected.length, next: s.next.length })),
+      selected: codesOf(codes, pubIdx[di]!.selected),
+      next: codesOf(codes, pubIdx[di]!.next),
+    })),
+  };
+  const index = { targets: sel, public: pubIdx };
+  if (!f.private.inspectors) return { results: { targets, checks: null }, publicResults, index, teams: null, ctx: null };
+  const ctx = teamContext(f.public, f.private.inspectors, seedHex);
+  const teams = drawTeams(ctx, checksOf(f, targets));
+  return { results: { targets, checks: structuredClone(currentChecks(teams)) }, publicResults, index, teams, ctx };
+}
+
+/** A code list `["…","…"]` from pool indices: copied from the packed slots, else from the strings. */
+function codeList(w: HashWriter, idx: Int32Array, codes: readonly string[], packed: Uint8Array | undefined): void {
+  if (packed) w.packedCodes(idx, packed);
+  else w.strArray(codesOf(codes, idx));
+}
+
+function classes(w: HashWriter, s: { stratum: string; candidates: number; quota: number; shortfall: number; selected: number; next: number }): void {
+  w.raw('{"candidates":');
+  w.int(s.candidates);
+  w.raw(',"next":');
+  w.int(s.next);
+  w.raw(',"quota":');
+  w.int(s.quota);
+  w.raw(',"selected":');
+  w.int(s.selected);
+  w.raw(',"shortfall":');
+  w.int(s.shortfall);
+  w.raw(',"stratum":');
+  w.str(s.stratum);
+  w.raw("}");
 }
 
 /**
- * §8: per department the counts per class, the selections of all classes merged in ticket order,
- * the next candidates likewise. `T` (tickets of the pool) breaks ties of the 16-hex display ticket
- * by the full ticket; the public verifier, which computes full tickets itself, checks the order.
+ * H(public) and H(private) of the draw record (§9.1), streamed for their fixed shape:
+ *   public  = { audit, results: { targets: [{ classes, department, next, selected }] } }
+ *   private = { results: { checks, targets: [{ department, strata: [{ candidates, next, quota, selected, shortfall, stratum }] }] } }
  */
-export function publicResults(results: Results2, codes: readonly string[], T: Uint32Array | null): PublicResults {
-  return {
-    targets: results.targets.map((t): PublicTarget => {
-      const selected = merged(t.strata.flatMap((s) => s.selected), codes, T, 1);
-      const next = merged(t.strata.flatMap((s) => s.next), codes, T, selected.length + 1);
-      return {
-        department: t.department,
-        classes: t.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: s.selected.length, next: s.next.length })),
-        selected,
-        next,
-      };
-    }),
-  };
+export function drawRecordDigests(out: DrawOutcome, audit: AuditHead, codes: readonly string[], packed?: Uint8Array): { public: string; private: string } {
+  const p = new HashWriter();
+  p.raw('{"audit":');
+  p.value(audit);
+  p.raw(',"results":{"targets":[');
+  out.publicResults.targets.forEach((t, di) => {
+    if (di > 0) p.raw(",");
+    p.raw('{"classes":[');
+    t.classes.forEach((c, k) => {
+      if (k > 0) p.raw(",");
+      classes(p, c);
+    });
+    p.raw('],"department":');
+    p.str(t.department);
+    p.raw(',"next":');
+    codeList(p, out.index.public[di]!.next, codes, packed);
+    p.raw(',"selected":');
+    codeList(p, out.index.public[di]!.selected, codes, packed);
+    p.raw("}");
+  });
+  p.raw("]}}");
+  const q = new HashWriter();
+  q.raw('{"results":{"checks":');
+  q.value(out.results.checks);
+  q.raw(',"targets":[');
+  out.index.targets.forEach((t, di) => {
+    if (di > 0) q.raw(",");
+    q.raw('{"department":');
+    q.str(t.department);
+    q.raw(',"strata":[');
+    t.strata.forEach((s, k) => {
+      if (k > 0) q.raw(",");
+      q.raw('{"candidates":');
+      q.int(s.candidates);
+      q.raw(',"next":');
+      codeList(q, s.next, codes, packed);
+      q.raw(',"quota":');
+      q.int(s.quota);
+      q.raw(',"selected":');
+      codeList(q, s.selected, codes, packed);
+      q.raw(',"shortfall":');
+      q.int(s.shortfall);
+      q.raw(',"stratum":');
+      q.str(s.stratum);
+      q.raw("}");
+    });
+    q.raw("]}");
+  });
+  q.raw("]}}");
+  return { public: p.digestHex(), private: q.digestHex() };
 }

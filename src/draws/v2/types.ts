@@ -116,8 +116,23 @@ export type Provenance2 =
   | { mode: "commitReveal"; reveals: { department: string; commitment: string; committedAt: string; secret: string; revealedAt: string }[] }
   | { mode: "external"; source: string; reference: string; value: string; publishedAt: string };
 
+/** One class of a department's target result (§6.6): codes in ticket order (rank = position + 1). */
+export interface StratumResult2 {
+  stratum: RiskClass;
+  candidates: number;
+  quota: number;
+  shortfall: number;
+  selected: string[];
+  next: string[];
+}
+
+export interface TargetResult2 {
+  department: string;
+  strata: StratumResult2[];
+}
+
 export interface Results2 {
-  targets: TargetResult[];
+  targets: TargetResult2[];
   checks: CheckResult[] | null;
 }
 
@@ -133,8 +148,10 @@ export interface ClassCount {
 export interface PublicTarget {
   department: string;
   classes: ClassCount[];
-  selected: RankedEntity[];
-  next: RankedEntity[];
+  /** Codes selected, all classes merged in ticket order (rank = position + 1). */
+  selected: string[];
+  /** The next candidates of all classes, merged likewise (ranks continue after `selected`). */
+  next: string[];
 }
 
 export interface PublicResults {

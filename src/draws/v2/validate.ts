@@ -286,7 +286,9 @@ export function validatePrivateInputs(p: PublicInputs, priv: PrivateInputs, path
       if (poolIndex(p.pool.codes, r.code) < 0) fail(`${path}.inspectors.recusals[${i}].code`, "pool", `${r.code} 不在名录中`);
     });
   }
-  p.departments.forEach((d, di) => checkGeneralCap(p, di, candidateCounts(p, d, priv.strata), "inputs.public"));
+  p.departments.forEach((d, di) => {
+    if (d.items.every((it) => it.kind === "general")) checkGeneralCap(p, di, candidateCounts(p, d, priv.strata), "inputs.public");
+  });
 }
 
 /** The `draw` configuration as a draw would freeze it (PUT /config/draw). */

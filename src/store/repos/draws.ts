@@ -192,10 +192,10 @@ function recordOf(r: DrawRow["records"][number]): DrawRecord2 {
 }
 
 /** Rebuild the chain from the rows (every stored record is re-derived on the way). */
-function replayOf(d: DrawRow): ChainReplay {
+async function replayOf(d: DrawRow): Promise<ChainReplay> {
   const inputs = inputsOf(d);
   if (!d.seed) throw new RepoError(409, "NOT_SEEDED", `抽取 ${d.id} 尚未生成种子`);
-  const r = new ChainReplay(inputs, d.seed, d.seedProvenance as unknown as Provenance2, d.commitment);
+  const r = await ChainReplay.create(inputs, d.seed, d.seedProvenance as unknown as Provenance2, d.commitment);
   d.records.forEach((rec, i) => r.apply(recordOf(rec), `records[${i}]`));
   return r;
 }
@@ -611,7 +611,7 @@ export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, lo
     const d = await loadDraw(tx, drawId);
     if (d.status === "drawn") throw new RepoError(409, "DRAW_ALREADY_DRAWN", `抽取 ${drawId} 已经抽取过：抽取只能进行一次，结果不可更改`);
     if (d.status !== "seeded") throw new RepoError(409, "DRAW_WRONG_PHASE", `抽取 ${drawId} 当前状态为“${STATUS_LABEL[d.status]}”：须先有种子才能抽取`);
-    const replay = replayOf(d);
+    const replay = await replayOf(d);
     const at = new Date();
     const rec = replay.makeDraw(at.toISOString(), await auditHead(tx));
     const moved = await tx.draw.updateMany({ where: { id: drawId, status: "seeded" }, data: { status: "drawn", drawnAt: at } });
@@ -717,7 +717,7 @@ export async function substituteInDraw(store: RepoStore, drawId: number, req: Su
   const out = await inTransaction(store, async (tx) => {
     const d = await loadDraw(tx, drawId);
     if (d.status !== "drawn") throw new RepoError(409, "NOT_DRAWN", `抽取 ${drawId} 当前状态为“${STATUS_LABEL[d.status]}”：递补只能在抽取之后`);
-    const replay = replayOf(d);
+    const replay = await replayOf(d);
     const dept = req.departmentId === "expert" ? "expert" : await departmentCode(tx, req.departmentId);
     const at = new Date().toISOString();
     const audit = await auditHead(tx);
@@ -778,7 +778,7 @@ export async function scheduleBatch(store: RepoStore, batchId: number, reason: s
     store,
     async (tx) => {
       const d = await loadDraw(tx, drawId);
-      const replay = replayOf(d);
+      const replay = await replayOf(d);
       if (replay.schedule && !(reason && reason.trim())) throw new RepoError(409, "ALREADY_SCHEDULED", "本批次已排期；重新排期须说明理由（理由将公开），检查组人员不会改变");
       if (!replay.schedule && reason) throw new RepoError(422, "VALIDATION_FAILED", "第一次排期不需要理由", "body.reason");
       const checks = replay.currentChecks();
@@ -816,7 +816,7 @@ export async function scheduleBatch(store: RepoStore, batchId: number, reason: s
 export async function currentTeams(store: RepoStore, batchId: number): Promise<{ drawId: number; checks: ReturnType<ChainReplay["currentChecks"]>; schedule: ChainReplay["schedule"] } | null> {
   const drawRow = await store.prisma.draw.findUnique({ where: { liveBatchId: batchId } });
   if (!drawRow || drawRow.status !== "drawn" || !isV2(drawRow)) return null;
-  const replay = replayOf(await loadDraw(store.prisma, drawRow.id));
+  const replay = await replayOf(await loadDraw(store.prisma, drawRow.id));
   return { drawId: drawRow.id, checks: replay.currentChecks(), schedule: replay.schedule };
 }
 
