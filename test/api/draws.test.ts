@@ -113,8 +113,8 @@ describe("draw ceremony (commit-reveal)", () => {
     const stratum = m.records[0].private.results.targets
       .find((t: { department: string }) => t.department === deptA)
       .strata.find((s: { selected: unknown[]; next: unknown[] }) => s.selected.length > 0 && s.next.length > 0);
-    const out = stratum.selected[0][1];
-    const expectedIn = stratum.next[0][1];
+    const out = stratum.selected[0];
+    const expectedIn = stratum.next[0];
     const foreign = await fx.as("officerB", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out, reason: "已注销", departmentId: fx.dept.a } });
     expect(foreign.statusCode).toBe(403);
     const res = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out, reason: "现场核实已注销" } });
@@ -123,8 +123,9 @@ describe("draw ceremony (commit-reveal)", () => {
     const tasks = await fx.store.prisma.task.findMany({ where: { drawId, departmentId: fx.dept.a, entity: { code: { in: [out, expectedIn] } } }, include: { entity: true } });
     expect(tasks.map((t) => [t.entity.code, t.status]).sort()).toEqual([[out, "cancelled"], [expectedIn, "open"]].sort());
     // an officer of department A on some check steps aside (回避)
-    const check = m.records[0].private.results.checks.find((c: { departments: { department: string; officers: string[]; reserve: string[] }[] }) =>
-      c.departments.some((d) => d.department === deptA && d.officers.length > 0 && d.reserve.length > 0),
+    // (not the check of the entity just replaced: that check was left by department A)
+    const check = m.records[0].private.results.checks.find((c: { code: string; departments: { department: string; officers: string[]; reserve: string[] }[] }) =>
+      c.code !== out && c.code !== expectedIn && c.departments.some((d) => d.department === deptA && d.officers.length > 0 && d.reserve.length > 0),
     );
     const team = check.departments.find((d: { department: string }) => d.department === deptA);
     const sub = await fx.as("officerA", { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "inspector", entityCode: check.code, out: team.officers[0], reason: "与检查对象负责人系亲属，回避" } });

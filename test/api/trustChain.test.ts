@@ -285,10 +285,10 @@ describe("10. the public record follows the chain at once; only approved plans a
     const before = await publicManifest(fx, drawId);
     expect(before.headers["cache-control"]).toMatch(/no-cache/);
     const m = JSON.parse(before.body) as PublicManifest2;
-    const t = (m.records[0]!.public as { results: { targets: { department: string; selected: [number, string, string][] }[] } }).results.targets[0]!;
+    const t = (m.records[0]!.public as unknown as { results: { targets: { department: string; selected: string[] }[] } }).results.targets[0]!;
     const dept = await fx.store.prisma.department.findUniqueOrThrow({ where: { code: t.department } });
     const who = dept.id === fx.dept.a ? "officerA" : "officerB";
-    const s = await fx.as(who, { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out: t.selected[0]![1], reason: "现场核实已停业" } });
+    const s = await fx.as(who, { method: "POST", url: `/draws/${drawId}/substitutions`, payload: { kind: "target", out: t.selected[0]!, reason: "现场核实已停业" } });
     expect(s.statusCode, s.body).toBe(201);
     const revalidate = await fx.as("public", { method: "GET", url: `/api/public/draws/${drawId}/manifest.json`, headers: { "if-none-match": before.headers.etag as string } });
     expect(revalidate.statusCode).toBe(200);

@@ -68,8 +68,6 @@ interface TargetState {
 /** Full replay: recomputes the draw and every later record from the complete inputs. */
 export class ChainReplay {
   readonly order: TicketOrder;
-  readonly results: Results2;
-  readonly publicResults: PublicResults;
   private readonly outcome: DrawOutcome;
   private teams: TeamState | null;
   private readonly ctx: TeamContext | null;
@@ -91,10 +89,8 @@ export class ChainReplay {
     this.order = order ?? ticketOrder(frame, seed);
     const out = runDraw2(inputs, seed, this.order);
     this.outcome = out;
-    this.results = out.results;
     this.teams = out.teams;
     this.ctx = out.ctx;
-    this.publicResults = out.publicResults;
     this.targets = { selected: null, removed: new Map() };
     this.head = seedRecordDigest(commitment, seed, provenance);
     this.lastAt = inputs.public.frozenAt;
@@ -104,6 +100,14 @@ export class ChainReplay {
   static async create(inputs: FrozenInputs2, seed: string, provenance: Provenance2, commitment: string): Promise<ChainReplay> {
     const order = await ticketOrderParallel(samplingFrame(inputs), seed);
     return new ChainReplay(inputs, seed, provenance, commitment, order);
+  }
+
+  /** The draw's results (§8) and their public projection. */
+  get results(): Results2 {
+    return this.outcome.results;
+  }
+  get publicResults(): PublicResults {
+    return this.outcome.publicResults;
   }
 
   get seq(): number {
@@ -150,7 +154,20 @@ export class ChainReplay {
   makeDraw(at: string, audit: AuditHead): DrawRecord2 {
     if (this.records !== 0) throw new RangeError("the draw record is record 0");
     const digests = drawRecordDigests(this.outcome, audit, this.inputs.public.pool.codes, this.order.packed);
-    return this.seal({ kind: "draw", public: { audit, results: this.publicResults }, private: { results: this.results } }, at, digests);
+    // The parts read the (lazily built) code lists only when they are encoded or compared.
+    const out = this.outcome;
+    const pub = {
+      audit,
+      get results(): PublicResults {
+        return out.publicResults;
+      },
+    };
+    const priv = {
+      get results(): Results2 {
+        return out.results;
+      },
+    };
+    return this.seal({ kind: "draw", public: pub, private: priv }, at, digests);
   }
 
   private targetChange(req: { department: string; out: string; reason: string }, path: string): { stratum: RiskClass; in: string | null } {

@@ -15,7 +15,7 @@ import { availableParallelism } from "node:os";
 import { DrawInputError } from "../rational.ts";
 import { derivedKey, isHex32 } from "../seed.ts";
 import { ticketOf, wordsHex } from "../tickets.ts";
-import { leavesAndTickets, ticketsSync } from "../sha256.ts";
+import { leavesAndTickets, ticketsParallel } from "../sha256.ts";
 import { CODE_PATTERN, poolIndex } from "../freeze.ts";
 import { quotaFor, ticketOrder } from "../targets.ts";
 import { RISK_CLASSES } from "../types.ts";
@@ -231,14 +231,15 @@ function compareListed(T: Uint32Array, a: number, b: number, codeA: string, code
 }
 
 /** §11 public step 5: the draw record's public results, against the public inputs and the seed. */
-export function checkPublicResults(pub: PublicInputs, seed: string, results: PublicResults, path: string): void {
+export async function checkPublicResults(pub: PublicInputs, seed: string, results: PublicResults, path: string, threads = availableParallelism()): Promise<void> {
   obj({ targets: list(publicTargetShape) })(results, path);
   if (results.targets.length !== pub.departments.length) fail(`${path}.targets`, "departments", `应有 ${pub.departments.length} 个部门的结果，实有 ${results.targets.length} 个`);
   // The distinct listed codes: their pool positions (one pass over the pool) and full tickets (one batch).
   const slot = new Map<string, number>();
   for (const t of results.targets) for (const rows of [t.selected, t.next]) for (const c of rows) if (!slot.has(c)) slot.set(c, slot.size);
   const distinct = [...slot.keys()];
-  const T = ticketsSync(derivedKey(seed, "ticket"), distinct);
+  const T = await ticketsParallel(derivedKey(seed, "ticket"), distinct, threads);
+  const seenIn = new Int32Array(distinct.length).fill(-1); // department index that listed it
   const inPool = new Uint8Array(distinct.length);
   const codes = pub.pool.codes;
   for (let i = 0; i < codes.length; i++) {
@@ -276,7 +277,6 @@ export function checkPublicResults(pub: PublicInputs, seed: string, results: Pub
     if (t.next.length !== sumNext) fail(`${dp}.next`, "quota", `列出 ${t.next.length} 个候补对象，各类合计应为 ${sumNext} 个`);
     const excluded = new Map(d.excluded.map((x) => [x.code, x.reason]));
     const scope = d.scope.kind === "directed" ? new Set(d.scope.codes) : null;
-    const seen = new Set<string>();
     const check = (rows: string[], field: "selected" | "next") => {
       let prev = -1;
       for (let k = 0; k < rows.length; k++) {
@@ -286,8 +286,8 @@ export function checkPublicResults(pub: PublicInputs, seed: string, results: Pub
         if (!inPool[idx]) fail(rp, "pool", `${code} 不在名录中`);
         if (scope && !scope.has(code)) fail(rp, "scope", `${code} 不在该部门的定向抽查范围内`);
         if (excluded.has(code)) fail(rp, "excluded", `${code} 已被该部门排除（${excluded.get(code)}）`);
-        if (seen.has(code)) fail(rp, "duplicate", `${code} 重复出现`);
-        seen.add(code);
+        if (seenIn[idx] === di) fail(rp, "duplicate", `${code} 重复出现`);
+        seenIn[idx] = di;
         if (prev >= 0 && compareListed(T, prev, idx, rows[k - 1]!, code) > 0)
           fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号（${wordsHex(T, 8 * idx, 2)}…）小于前一个对象的（${wordsHex(T, 8 * prev, 2)}…）`);
         prev = idx;
@@ -318,15 +318,15 @@ export async function verifyPublic2(m: PublicManifest2, o: Verify2Options = {}):
     proven.push(PUBLIC_PROVES.seed);
     const replay = new PublicReplay(pub, seed, m.seed.provenance, m.commitment);
     let results: PublicResults | null = null;
-    m.records.forEach((r, i) => {
+    for (const [i, r] of m.records.entries()) {
       const path = `records[${i}]`;
       checkRecordShape(r, "public", path);
       if (i === 0 && r.kind === "draw") {
         results = (r.public as { results: PublicResults }).results;
-        checkPublicResults(pub, seed, results, `${path}.public.results`);
+        await checkPublicResults(pub, seed, results, `${path}.public.results`, o.threads);
       }
       replay.apply(r as PublicRecord2, path, span(o, "records[*].public", i));
-    });
+    }
     compareHead(replay.head, m, o);
     if (results) proven.push(PUBLIC_PROVES.tickets, PUBLIC_PROVES.membership, PUBLIC_PROVES.quotas);
     proven.push(PUBLIC_PROVES.chain);

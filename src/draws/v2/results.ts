@@ -28,9 +28,11 @@ export interface DrawIndex {
 }
 
 export interface DrawOutcome {
-  results: Results2;
-  publicResults: PublicResults;
-  index: DrawIndex;
+  readonly results: Results2;
+  readonly publicResults: PublicResults;
+  readonly index: DrawIndex;
+  /** The teams (§7), also in `results.checks`. */
+  readonly checks: Results2["checks"];
   /** Team state after the draw (null without an inspector directory). */
   teams: TeamState | null;
   ctx: TeamContext | null;
@@ -62,7 +64,7 @@ function mergeByTicket(lists: readonly Int32Array[], T: Uint32Array, codes: read
 const codesOf = (codes: readonly string[], idx: Int32Array): string[] => Array.from(idx, (i) => codes[i]!);
 
 /** The checks implied by the selections: each selected entity with every department that selected it. */
-function checksOf(f: FrozenInputs2, targets: Results2["targets"]): { code: string; departments: string[] }[] {
+function checksOf(f: FrozenInputs2, targets: readonly { department: string; strata: readonly { selected: readonly string[] }[] }[]): { code: string; departments: string[] }[] {
   const byCode = new Map<string, string[]>();
   for (const t of targets)
     for (const s of t.strata)
@@ -76,29 +78,59 @@ function checksOf(f: FrozenInputs2, targets: Results2["targets"]): { code: strin
   return [...byCode.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([code, deps]) => ({ code, departments: order(deps) }));
 }
 
+/** The outcome of a draw; its code lists are built when first read (a verifier comparing digests never needs them). */
+class Outcome implements DrawOutcome {
+  private built: { results: Results2; publicResults: PublicResults } | null = null;
+  constructor(
+    private readonly codes: readonly string[],
+    readonly index: DrawIndex,
+    readonly checks: Results2["checks"],
+    readonly teams: TeamState | null,
+    readonly ctx: TeamContext | null,
+  ) {}
+  private build() {
+    const { codes, index } = this;
+    return (this.built ??= {
+      results: {
+        targets: index.targets.map((t) => ({
+          department: t.department,
+          strata: t.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: codesOf(codes, s.selected), next: codesOf(codes, s.next) })),
+        })),
+        checks: this.checks,
+      },
+      publicResults: {
+        targets: index.targets.map((t, di) => ({
+          department: t.department,
+          classes: classCounts(t.strata),
+          selected: codesOf(codes, index.public[di]!.selected),
+          next: codesOf(codes, index.public[di]!.next),
+        })),
+      },
+    });
+  }
+  get results(): Results2 {
+    return this.build().results;
+  }
+  get publicResults(): PublicResults {
+    return this.build().publicResults;
+  }
+}
+
+const classCounts = (strata: readonly StratumSelection[]): ClassCount[] =>
+  strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: s.selected.length, next: s.next.length }));
+
 export function runDraw2(f: FrozenInputs2, seedHex: string, order?: TicketOrder): DrawOutcome {
   const frame = samplingFrame(f);
   const o = order ?? ticketOrder(frame, seedHex);
   const codes = f.public.pool.codes;
   const sel = selectTargets(frame, o);
-  const targets = sel.map((t) => ({
-    department: t.department,
-    strata: t.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: codesOf(codes, s.selected), next: codesOf(codes, s.next) })),
-  }));
   const pubIdx = sel.map((t) => ({ selected: mergeByTicket(t.strata.map((s) => s.selected), o.tickets, codes), next: mergeByTicket(t.strata.map((s) => s.next), o.tickets, codes) }));
-  const publicResults: PublicResults = {
-    targets: sel.map((t, di) => ({
-      department: t.department,
-      classes: t.strata.map((s): ClassCount => ({ stratum: s.stratum, candidates: s.candidates, quota: s.quota, shortfall: s.shortfall, selected: s.selected.length, next: s.next.length })),
-      selected: codesOf(codes, pubIdx[di]!.selected),
-      next: codesOf(codes, pubIdx[di]!.next),
-    })),
-  };
   const index = { targets: sel, public: pubIdx };
-  if (!f.private.inspectors) return { results: { targets, checks: null }, publicResults, index, teams: null, ctx: null };
+  if (!f.private.inspectors) return new Outcome(codes, index, null, null, null);
   const ctx = teamContext(f.public, f.private.inspectors, seedHex);
-  const teams = drawTeams(ctx, checksOf(f, targets));
-  return { results: { targets, checks: structuredClone(currentChecks(teams)) }, publicResults, index, teams, ctx };
+  const selected = sel.map((t) => ({ department: t.department, strata: t.strata.map((s) => ({ selected: codesOf(codes, s.selected) })) }));
+  const teams = drawTeams(ctx, checksOf(f, selected));
+  return new Outcome(codes, index, structuredClone(currentChecks(teams)), teams, ctx);
 }
 
 /** A code list `["…","…"]` from pool indices: copied from the packed slots, else from the strings. */
@@ -133,10 +165,10 @@ export function drawRecordDigests(out: DrawOutcome, audit: AuditHead, codes: rea
   p.raw('{"audit":');
   p.value(audit);
   p.raw(',"results":{"targets":[');
-  out.publicResults.targets.forEach((t, di) => {
+  out.index.targets.forEach((t, di) => {
     if (di > 0) p.raw(",");
     p.raw('{"classes":[');
-    t.classes.forEach((c, k) => {
+    classCounts(t.strata).forEach((c, k) => {
       if (k > 0) p.raw(",");
       classes(p, c);
     });
@@ -151,7 +183,7 @@ export function drawRecordDigests(out: DrawOutcome, audit: AuditHead, codes: rea
   p.raw("]}}");
   const q = new HashWriter();
   q.raw('{"results":{"checks":');
-  q.value(out.results.checks);
+  q.value(out.checks);
   q.raw(',"targets":[');
   out.index.targets.forEach((t, di) => {
     if (di > 0) q.raw(",");
