@@ -86,21 +86,8 @@ export async function ticketsParallel(key: Uint8Array, codes: readonly string[],
   const { bytes, slow } = packCodes(codes, true);
   if (packedOut && slow.length === 0) packedOut.bytes = bytes;
   const bounds = Array.from({ length: t + 1 }, (_, i) => Math.floor((n * i) / t));
-  const workers: Worker[] = [];
-  const done: Promise<void>[] = [];
   const first = callerWorks ? 1 : 0;
-  for (let w = first; w < t; w++) {
-    const worker = new Worker(new URL("./ticketWorker.js", import.meta.url), { execArgv: [] });
-    workers.push(worker);
-    done.push(
-      new Promise<void>((resolve, reject) => {
-        worker.once("message", () => resolve());
-        worker.once("error", reject);
-        worker.once("exit", (code) => code !== 0 && reject(new Error(`ticket worker exited with code ${code}`)));
-      }),
-    );
-    worker.postMessage({ key, codeBytes: bytes.buffer, out: outBuf, from: bounds[w], to: bounds[w + 1] });
-  }
+  const { done, workers } = spawnJobs(bounds.slice(first, -1).map((from, w) => ({ key, codeBytes: bytes.buffer, out: outBuf, from, to: bounds[first + w + 1] })));
   try {
     if (callerWorks) ticketsFromPacked(key, bytes, out, bounds[0]!, bounds[1]!);
     await Promise.all(done);
@@ -136,7 +123,8 @@ function spawnJobs(jobs: Record<string, unknown>[]): { done: Promise<void>[]; wo
  * Class-tree leaves (docs/draw-spec.md §3.3) for every pool entity — SHA-256(0x00 ‖ salt ‖ class ‖
  * code), 32 bytes each — and, when `ticketKey` is given, the tickets as well (the verifier needs
  * both): the codes are packed once and every thread hashes both for its range. Same output for any
- * number of threads (`threads` counts the calling thread, which works too).
+ * number of threads (`threads` counts the calling thread, which works too, unless `callerWorks` is
+ * false: then every range goes to a worker and the caller is free until the promise settles).
  */
 export async function leavesAndTickets(
   salts: Uint8Array,
@@ -144,6 +132,7 @@ export async function leavesAndTickets(
   strata: string,
   threads: number,
   ticketKey?: Uint8Array,
+  callerWorks = true,
 ): Promise<{ leaves: Uint8Array; tickets: Uint32Array | null; packed: Uint8Array }> {
   const n = codes.length;
   if (strata.length !== n) throw new RangeError("strata and codes differ in length");
@@ -165,12 +154,15 @@ export async function leavesAndTickets(
   const parts = parallel ? t : 1;
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((n * i) / parts));
   const job = ticketKey ? "both" : "leaves";
+  const first = callerWorks || !parallel ? 1 : 0;
   const { done, workers } = spawnJobs(
-    bounds.slice(1, -1).map((from, w) => ({ job, key: ticketKey, codeBytes: bytes.buffer, out: tBuf, salts: saltBuf, classBytes: classBuf, leaves: lBuf, from, to: bounds[w + 2] })),
+    bounds.slice(first, -1).map((from, w) => ({ job, key: ticketKey, codeBytes: bytes.buffer, out: tBuf, salts: saltBuf, classBytes: classBuf, leaves: lBuf, from, to: bounds[first + w + 1] })),
   );
   try {
-    if (ticketKey) ticketsFromPacked(ticketKey, bytes, tickets!, bounds[0]!, bounds[1]!);
-    leavesFromSalts(saltBytes, bytes, classBytes, leaves, bounds[0]!, bounds[1]!);
+    if (first === 1) {
+      if (ticketKey) ticketsFromPacked(ticketKey, bytes, tickets!, bounds[0]!, bounds[1]!);
+      leavesFromSalts(saltBytes, bytes, classBytes, leaves, bounds[0]!, bounds[1]!);
+    }
     await Promise.all(done);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -322,7 +322,9 @@ export class ChainReplay {
 
 /** What the public can replay of the chain (no classes, no inspectors). */
 export class PublicReplay {
-  private readonly selected = new Map<string, Set<string>>();
+  /** The draw record's results; the current selections are built from them at the first 递补. */
+  private drawn: PublicResults | null = null;
+  private selected: Map<string, Set<string>> | null = null;
   private readonly removed = new Map<string, Set<string>>();
   private records = 0;
   private lastAt: string;
@@ -337,6 +339,11 @@ export class PublicReplay {
   ) {
     this.head = seedRecordDigest(commitment, seed, provenance);
     this.lastAt = pub.frozenAt;
+  }
+
+  private currentSelection(): Map<string, Set<string>> {
+    if (!this.selected) this.selected = new Map((this.drawn?.targets ?? []).map((t) => [t.department, new Set(t.selected)]));
+    return this.selected;
   }
 
   private isCandidate(department: string, code: string): boolean {
@@ -354,11 +361,11 @@ export class PublicReplay {
     if (this.records === 0) {
       if (r.kind !== "draw") fail(`${path}.kind`, "chain", "第 0 条记录必须是抽取记录");
       if (!(r.at > this.pub.frozenAt)) fail(`${path}.at`, "timeOrder", "抽取记录的时间须晚于输入冻结时间");
-      for (const t of (r.public as { results: PublicResults }).results.targets) this.selected.set(t.department, new Set(t.selected));
+      this.drawn = (r.public as { results: PublicResults }).results;
     } else if (r.kind === "substitution") {
       const t = (r.public as { target?: { department: string; out: string; in: string | null; reason: string } }).target;
       if (t) {
-        const cur = this.selected.get(t.department);
+        const cur = this.currentSelection().get(t.department);
         if (!cur) fail(`${path}.public.target.department`, "department", `${t.department} 不是本批次的部门`);
         if (typeof t.reason !== "string" || !t.reason.trim()) fail(`${path}.public.target.reason`, "reasonRequired", "递补必须说明理由");
         if (!cur!.has(t.out)) fail(`${path}.public.target.out`, "notSelected", `${t.out} 当前不是 ${t.department} 抽中的检查对象`);

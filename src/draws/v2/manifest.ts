@@ -15,7 +15,7 @@ import { availableParallelism } from "node:os";
 import { DrawInputError } from "../rational.ts";
 import { derivedKey, isHex32 } from "../seed.ts";
 import { ticketOf, wordsHex } from "../tickets.ts";
-import { leavesAndTickets, ticketsParallel } from "../sha256.ts";
+import { leavesAndTickets, PARALLEL_MIN, ticketsParallel } from "../sha256.ts";
 import { CODE_PATTERN, poolIndex } from "../freeze.ts";
 import { quotaFor, ticketOrder } from "../targets.ts";
 import { RISK_CLASSES } from "../types.ts";
@@ -148,24 +148,26 @@ export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Pro
   try {
     checkTopShape(m, "full");
     const pub = m.inputs.public;
-    validatePublicInputs(pub);
-    validatePrivateInputs(pub, m.inputs.private);
-    const threads = o.threads ?? availableParallelism();
-    const codes = pub.pool.codes;
     const priv = m.inputs.private;
+    const threads = o.threads ?? availableParallelism();
+    // The class tree's leaves and, for the claimed seed, the tickets: one pass over the packed codes
+    // in worker threads, started before the inputs are validated so that both run at once; the
+    // hashes are used only once the inputs proved valid (and the tickets only if the seed proves right).
+    const claimed = m.seed && isHex32(m.seed.value) ? m.seed.value : null;
+    const early = hashesEarly(priv, pub, claimed, threads);
+    validatePublicInputs(pub);
+    validatePrivateInputs(pub, priv);
+    const codes = pub.pool.codes;
     const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
     const privateDigest = span(o, "inputs.private") ?? digestOf(priv);
     const warnings: string[] = [];
     compareCommitment(commitmentOf(publicDigest, privateDigest), m, o, warnings);
-    // The class tree's leaves and, for the claimed seed, the tickets: one pass over the packed codes
-    // on every core (the tickets are used only if the claimed seed proves right).
-    const claimed = m.seed && isHex32(m.seed.value) ? m.seed.value : null;
     let tickets: Uint32Array | undefined;
     let packed: Uint8Array | undefined;
     let root: string;
-    if (claimed) {
-      const both = await leavesAndTickets(classSalts(priv.classKey, codes.length), codes, priv.strata, threads, derivedKey(claimed, "ticket"));
-      tickets = both.tickets!;
+    const both = (await early) ?? (claimed ? await leavesAndTickets(classSalts(priv.classKey, codes.length), codes, priv.strata, threads, derivedKey(claimed, "ticket")) : null);
+    if (both) {
+      tickets = both.tickets ?? undefined;
       packed = both.packed;
       root = treeRoot(both.leaves, codes.length);
     } else root = await classRoot(priv.classKey, codes, priv.strata, threads);
@@ -193,6 +195,22 @@ export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Pro
     return { ok: true, kind: "full", proven, notProven: [], warnings, summary: summary(m, seed, replay.head, m.records.length > 0 ? replay.publicResults : null, replay.results.checks?.length ?? null) };
   } catch (e) {
     return outcomeError(e);
+  }
+}
+
+/**
+ * Start the leaves and tickets in worker threads when the inputs look hashable (validation, which
+ * runs meanwhile, has the last word); null when they do not, or on one thread.
+ */
+function hashesEarly(priv: FrozenInputs2["private"], pub: PublicInputs, claimed: string | null, threads: number): Promise<Awaited<ReturnType<typeof leavesAndTickets>> | null> | null {
+  const codes = (pub as { pool?: { codes?: unknown } }).pool?.codes;
+  if (threads < 2 || !Array.isArray(codes) || codes.length < PARALLEL_MIN) return null;
+  if (!isHex32(priv.classKey) || typeof priv.strata !== "string" || priv.strata.length !== codes.length) return null;
+  if (!codes.every((c) => typeof c === "string")) return null;
+  try {
+    return leavesAndTickets(classSalts(priv.classKey, codes.length), codes, priv.strata, threads, claimed ? derivedKey(claimed, "ticket") : undefined, false).catch(() => null);
+  } catch {
+    return null;
   }
 }
 
@@ -231,14 +249,66 @@ function compareListed(T: Uint32Array, a: number, b: number, codeA: string, code
 }
 
 /** §11 public step 5: the draw record's public results, against the public inputs and the seed. */
-export async function checkPublicResults(pub: PublicInputs, seed: string, results: PublicResults, path: string, threads = availableParallelism()): Promise<void> {
+/** The distinct codes listed in public results, each with its slot (first-listed order). */
+interface Listed {
+  slot: Map<string, number>;
+  distinct: string[];
+  /** Per target, its selected then its next codes as slots: [2·i] selected, [2·i + 1] next. */
+  slotsOf: Int32Array[];
+}
+
+function listedCodes(results: PublicResults): Listed {
+  const slot = new Map<string, number>();
+  const slotsOf: Int32Array[] = [];
+  for (const t of results.targets)
+    for (const rows of [t.selected, t.next]) {
+      const out = new Int32Array(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        const c = rows[k]!;
+        let i = slot.get(c);
+        if (i === undefined) slot.set(c, (i = slot.size));
+        out[k] = i;
+      }
+      slotsOf.push(out);
+    }
+  return { slot, distinct: [...slot.keys()], slotsOf };
+}
+
+/**
+ * The full tickets of the codes listed in a public manifest's draw record, for its claimed seed,
+ * started in worker threads before the inputs are validated (both then run at once); null when
+ * the record does not have the shape to start from (the checks that follow say why).
+ */
+function listedTicketsEarly(m: PublicManifest2, threads: number): { listed: Listed; tickets: Promise<Uint32Array | null> } | null {
+  try {
+    const results = (m.records[0] as { kind?: unknown; public?: { results?: unknown } } | undefined)?.public?.results;
+    if (threads < 2 || !m.seed || !isHex32(m.seed.value) || m.records[0]?.kind !== "draw") return null;
+    // (only what building the list needs is looked at here; checkPublicResults checks the shape)
+    const targets = (results as { targets?: unknown } | undefined)?.targets;
+    if (!Array.isArray(targets)) return null;
+    for (const t of targets) for (const rows of [t?.selected, t?.next]) if (!Array.isArray(rows) || !rows.every((c) => typeof c === "string")) return null;
+    const listed = listedCodes(results as PublicResults);
+    if (listed.distinct.length < PARALLEL_MIN) return null;
+    return { listed, tickets: ticketsParallel(derivedKey(m.seed.value, "ticket"), listed.distinct, threads, false).catch(() => null) };
+  } catch {
+    return null;
+  }
+}
+
+export async function checkPublicResults(
+  pub: PublicInputs,
+  seed: string,
+  results: PublicResults,
+  path: string,
+  threads = availableParallelism(),
+  early: { listed: Listed; tickets: Promise<Uint32Array | null> } | null = null,
+): Promise<void> {
   obj({ targets: list(publicTargetShape) })(results, path);
   if (results.targets.length !== pub.departments.length) fail(`${path}.targets`, "departments", `应有 ${pub.departments.length} 个部门的结果，实有 ${results.targets.length} 个`);
-  // The distinct listed codes: their pool positions (one pass over the pool) and full tickets (one batch).
-  const slot = new Map<string, number>();
-  for (const t of results.targets) for (const rows of [t.selected, t.next]) for (const c of rows) if (!slot.has(c)) slot.set(c, slot.size);
-  const distinct = [...slot.keys()];
-  const T = await ticketsParallel(derivedKey(seed, "ticket"), distinct, threads);
+  // The distinct listed codes: their pool positions (one pass over the pool) and full tickets (one
+  // batch; computed already when started early for this seed).
+  const { slot, distinct, slotsOf } = early?.listed ?? listedCodes(results);
+  const T = (early && (await early.tickets)) ?? (await ticketsParallel(derivedKey(seed, "ticket"), distinct, threads));
   const seenIn = new Int32Array(distinct.length).fill(-1); // department index that listed it
   const inPool = new Uint8Array(distinct.length);
   const codes = pub.pool.codes;
@@ -277,24 +347,24 @@ export async function checkPublicResults(pub: PublicInputs, seed: string, result
     if (t.next.length !== sumNext) fail(`${dp}.next`, "quota", `列出 ${t.next.length} 个候补对象，各类合计应为 ${sumNext} 个`);
     const excluded = new Map(d.excluded.map((x) => [x.code, x.reason]));
     const scope = d.scope.kind === "directed" ? new Set(d.scope.codes) : null;
-    const check = (rows: string[], field: "selected" | "next") => {
+    const check = (rows: string[], slots: Int32Array, field: "selected" | "next") => {
       let prev = -1;
+      const rp = (k: number) => `${dp}.${field}[${k}]`; // (built only for a failure)
       for (let k = 0; k < rows.length; k++) {
         const code = rows[k]!;
-        const rp = `${dp}.${field}[${k}]`;
-        const idx = slot.get(code)!;
-        if (!inPool[idx]) fail(rp, "pool", `${code} 不在名录中`);
-        if (scope && !scope.has(code)) fail(rp, "scope", `${code} 不在该部门的定向抽查范围内`);
-        if (excluded.has(code)) fail(rp, "excluded", `${code} 已被该部门排除（${excluded.get(code)}）`);
-        if (seenIn[idx] === di) fail(rp, "duplicate", `${code} 重复出现`);
+        const idx = slots[k]!;
+        if (!inPool[idx]) fail(rp(k), "pool", `${code} 不在名录中`);
+        if (scope && !scope.has(code)) fail(rp(k), "scope", `${code} 不在该部门的定向抽查范围内`);
+        if (excluded.size > 0 && excluded.has(code)) fail(rp(k), "excluded", `${code} 已被该部门排除（${excluded.get(code)}）`);
+        if (seenIn[idx] === di) fail(rp(k), "duplicate", `${code} 重复出现`);
         seenIn[idx] = di;
         if (prev >= 0 && compareListed(T, prev, idx, rows[k - 1]!, code) > 0)
-          fail(rp, "ticketOrder", `票号顺序错误：${code} 的票号（${wordsHex(T, 8 * idx, 2)}…）小于前一个对象的（${wordsHex(T, 8 * prev, 2)}…）`);
+          fail(rp(k), "ticketOrder", `票号顺序错误：${code} 的票号（${wordsHex(T, 8 * idx, 2)}…）小于前一个对象的（${wordsHex(T, 8 * prev, 2)}…）`);
         prev = idx;
       }
     };
-    check(t.selected, "selected");
-    check(t.next, "next");
+    check(t.selected, slotsOf[2 * di]!, "selected");
+    check(t.next, slotsOf[2 * di + 1]!, "next");
   });
 }
 
@@ -303,6 +373,8 @@ export async function verifyPublic2(m: PublicManifest2, o: Verify2Options = {}):
   try {
     checkTopShape(m, "public");
     const pub = m.inputs.public;
+    const threads = o.threads ?? availableParallelism();
+    const early = listedTicketsEarly(m, threads);
     validatePublicInputs(pub);
     const warnings: string[] = [];
     const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
@@ -323,7 +395,7 @@ export async function verifyPublic2(m: PublicManifest2, o: Verify2Options = {}):
       checkRecordShape(r, "public", path);
       if (i === 0 && r.kind === "draw") {
         results = (r.public as { results: PublicResults }).results;
-        await checkPublicResults(pub, seed, results, `${path}.public.results`, o.threads);
+        await checkPublicResults(pub, seed, results, `${path}.public.results`, threads, early);
       }
       replay.apply(r as PublicRecord2, path, span(o, "records[*].public", i));
     }

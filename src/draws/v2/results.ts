@@ -13,6 +13,7 @@
  */
 import { codePointCompare } from "../canonicalJson.ts";
 import { HashWriter } from "../hashWriter.ts";
+import { SLOT } from "../ticketCore.js";
 import { selectTargets, ticketOrder, type SamplingFrame, type StratumSelection, type TicketOrder } from "../targets.ts";
 import { drawTeams, currentChecks, teamContext, type TeamContext, type TeamState } from "./teams.ts";
 import type { AuditHead, ClassCount, FrozenInputs2, PublicResults, Results2 } from "./types.ts";
@@ -23,8 +24,11 @@ export function samplingFrame(f: FrozenInputs2): SamplingFrame {
 
 export interface DrawIndex {
   targets: { department: string; strata: StratumSelection[] }[];
-  /** Per department, the public lists (all classes merged in ticket order) as pool indices. */
-  public: { selected: Int32Array; next: Int32Array }[];
+  /**
+   * Per department, the public lists (all classes merged in ticket order) as pool indices, and as
+   * positions in the classes' lists concatenated (selectedAt into A's, B's, C's, D's selected …).
+   */
+  public: { selected: Int32Array; next: Int32Array; selectedAt: Int32Array; nextAt: Int32Array }[];
 }
 
 export interface DrawOutcome {
@@ -48,20 +52,46 @@ function before(T: Uint32Array, codes: readonly string[], a: number, b: number):
   return codes[a]! < codes[b]!;
 }
 
-/** k-way merge of the classes' lists (each in ticket order) into one list in ticket order. */
-function mergeByTicket(lists: readonly Int32Array[], T: Uint32Array, codes: readonly string[]): Int32Array {
+/**
+ * k-way merge of the classes' lists (each in ticket order) into one list in ticket order. Each
+ * list's first ticket words are gathered once (one scattered read per entry), so the merge itself
+ * compares sequential words; equal first words fall back to the full ticket.
+ */
+function mergeByTicket(lists: readonly Int32Array[], T: Uint32Array, codes: readonly string[]): { idx: Int32Array; pos: Int32Array } {
+  const heads = lists.map((l) => {
+    const h = new Uint32Array(l.length); // (a plain loop: TypedArray.from with a map function is slow)
+    for (let j = 0; j < l.length; j++) h[j] = T[8 * l[j]!]!;
+    return h;
+  });
   const pos = lists.map(() => 0);
   const total = lists.reduce((n, l) => n + l.length, 0);
   const out = new Int32Array(total);
+  const at = new Int32Array(total);
+  const offset = lists.map((_, l) => lists.slice(0, l).reduce((n, x) => n + x.length, 0));
   for (let k = 0; k < total; k++) {
     let best = -1;
-    for (let l = 0; l < lists.length; l++) if (pos[l]! < lists[l]!.length && (best < 0 || before(T, codes, lists[l]![pos[l]!]!, lists[best]![pos[best]!]!))) best = l;
+    for (let l = 0; l < lists.length; l++) {
+      const p = pos[l]!;
+      if (p >= lists[l]!.length) continue;
+      if (best < 0) {
+        best = l;
+        continue;
+      }
+      const x = heads[l]![p]!;
+      const y = heads[best]![pos[best]!]!;
+      if (x < y || (x === y && before(T, codes, lists[l]![p]!, lists[best]![pos[best]!]!))) best = l;
+    }
+    at[k] = offset[best]! + pos[best]!;
     out[k] = lists[best]![pos[best]!++]!;
   }
-  return out;
+  return { idx: out, pos: at };
 }
 
-const codesOf = (codes: readonly string[], idx: Int32Array): string[] => Array.from(idx, (i) => codes[i]!);
+const codesOf = (codes: readonly string[], idx: Int32Array): string[] => {
+  const out = new Array<string>(idx.length);
+  for (let j = 0; j < idx.length; j++) out[j] = codes[idx[j]!]!;
+  return out;
+};
 
 /** The checks implied by the selections: each selected entity with every department that selected it. */
 function checksOf(f: FrozenInputs2, targets: readonly { department: string; strata: readonly { selected: readonly string[] }[] }[]): { code: string; departments: string[] }[] {
@@ -124,7 +154,11 @@ export function runDraw2(f: FrozenInputs2, seedHex: string, order?: TicketOrder)
   const o = order ?? ticketOrder(frame, seedHex);
   const codes = f.public.pool.codes;
   const sel = selectTargets(frame, o);
-  const pubIdx = sel.map((t) => ({ selected: mergeByTicket(t.strata.map((s) => s.selected), o.tickets, codes), next: mergeByTicket(t.strata.map((s) => s.next), o.tickets, codes) }));
+  const pubIdx = sel.map((t) => {
+    const selected = mergeByTicket(t.strata.map((s) => s.selected), o.tickets, codes);
+    const next = mergeByTicket(t.strata.map((s) => s.next), o.tickets, codes);
+    return { selected: selected.idx, next: next.idx, selectedAt: selected.pos, nextAt: next.pos };
+  });
   const index = { targets: sel, public: pubIdx };
   if (!f.private.inspectors) return new Outcome(codes, index, null, null, null);
   const ctx = teamContext(f.public, f.private.inspectors, seedHex);
@@ -132,6 +166,38 @@ export function runDraw2(f: FrozenInputs2, seedHex: string, order?: TicketOrder)
   const teams = drawTeams(ctx, checksOf(f, selected));
   return new Outcome(codes, index, structuredClone(currentChecks(teams)), teams, ctx);
 }
+
+/** The slots of a department's selected and next codes, class after class, copied out of `packed`. */
+function gatherSlots(packed: Uint8Array, strata: readonly StratumSelection[]) {
+  const W = SLOT / 4; // a slot is 6 aligned 32-bit words
+  const src = packed.byteOffset % 4 === 0 ? new Uint32Array(packed.buffer, packed.byteOffset, (packed.length / 4) | 0) : null;
+  const one = (lists: Int32Array[]) => {
+    const total = lists.reduce((n, l) => n + l.length, 0);
+    const words = new Uint32Array(total * W);
+    const bytes = new Uint8Array(words.buffer);
+    const from: number[] = [];
+    let k = 0;
+    for (const l of lists) {
+      from.push(k);
+      for (let j = 0; j < l.length; j++, k++) {
+        const a = l[j]! * W;
+        const b = k * W;
+        if (src) for (let w = 0; w < W; w++) words[b + w] = src[a + w]!;
+        else for (let x = 0; x < SLOT; x++) bytes[b * 4 + x] = packed[a * 4 + x]!;
+      }
+    }
+    return { bytes, from };
+  };
+  const sel = one(strata.map((s) => s.selected));
+  const next = one(strata.map((s) => s.next));
+  return { selected: sel.bytes, selectedFrom: sel.from, next: next.bytes, nextFrom: next.from };
+}
+
+const range = (from: number, n: number): Int32Array => {
+  const out = new Int32Array(n);
+  for (let j = 0; j < n; j++) out[j] = from + j;
+  return out;
+};
 
 /** A code list `["…","…"]` from pool indices: copied from the packed slots, else from the strings. */
 function codeList(w: HashWriter, idx: Int32Array, codes: readonly string[], packed: Uint8Array | undefined): void {
@@ -161,6 +227,14 @@ function classes(w: HashWriter, s: { stratum: string; candidates: number; quota:
  *   private = { results: { checks, targets: [{ department, strata: [{ candidates, next, quota, selected, shortfall, stratum }] }] } }
  */
 export function drawRecordDigests(out: DrawOutcome, audit: AuditHead, codes: readonly string[], packed?: Uint8Array): { public: string; private: string } {
+  // Each department's codes are gathered from the pool's packed slots once (scattered reads), in
+  // the classes' order; the public lists then read that compact copy through their positions.
+  const compact = packed ? out.index.targets.map((t) => gatherSlots(packed, t.strata)) : null;
+  const list = (w: HashWriter, di: number, which: "selected" | "next") => {
+    const pub = out.index.public[di]!;
+    if (compact) w.packedCodes(which === "selected" ? pub.selectedAt : pub.nextAt, compact[di]![which]);
+    else codeList(w, pub[which], codes, undefined);
+  };
   const p = new HashWriter();
   p.raw('{"audit":');
   p.value(audit);
@@ -175,9 +249,9 @@ export function drawRecordDigests(out: DrawOutcome, audit: AuditHead, codes: rea
     p.raw('],"department":');
     p.str(t.department);
     p.raw(',"next":');
-    codeList(p, out.index.public[di]!.next, codes, packed);
+    list(p, di, "next");
     p.raw(',"selected":');
-    codeList(p, out.index.public[di]!.selected, codes, packed);
+    list(p, di, "selected");
     p.raw("}");
   });
   p.raw("]}}");
@@ -195,11 +269,13 @@ export function drawRecordDigests(out: DrawOutcome, audit: AuditHead, codes: rea
       q.raw('{"candidates":');
       q.int(s.candidates);
       q.raw(',"next":');
-      codeList(q, s.next, codes, packed);
+      if (compact) q.packedCodes(range(compact[di]!.nextFrom[k]!, s.next.length), compact[di]!.next);
+      else codeList(q, s.next, codes, undefined);
       q.raw(',"quota":');
       q.int(s.quota);
       q.raw(',"selected":');
-      codeList(q, s.selected, codes, packed);
+      if (compact) q.packedCodes(range(compact[di]!.selectedFrom[k]!, s.selected.length), compact[di]!.selected);
+      else codeList(q, s.selected, codes, undefined);
       q.raw(',"shortfall":');
       q.int(s.shortfall);
       q.raw(',"stratum":');
