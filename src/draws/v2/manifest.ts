@@ -312,10 +312,14 @@ export async function checkPublicResults(
   const seenIn = new Int32Array(distinct.length).fill(-1); // department index that listed it
   const inPool = new Uint8Array(distinct.length);
   const codes = pub.pool.codes;
-  for (let i = 0; i < codes.length; i++) {
-    const k = slot.get(codes[i]!);
-    if (k !== undefined) inPool[k] = 1;
-  }
+  // Membership: a binary search per listed code in the (validated, sorted) pool when that is
+  // cheaper than one pass over the pool; the same answer either way.
+  if (distinct.length * Math.log2(codes.length + 1) < codes.length) distinct.forEach((c, k) => (inPool[k] = poolIndex(codes, c) >= 0 ? 1 : 0));
+  else
+    for (let i = 0; i < codes.length; i++) {
+      const k = slot.get(codes[i]!);
+      if (k !== undefined) inPool[k] = 1;
+    }
   results.targets.forEach((t, di) => {
     const dp = `${path}.targets[${di}]`;
     const d = pub.departments[di]!;

@@ -3,7 +3,7 @@
  * append-only `audit_anchors` table and the public read model. Draw events publish one each
  * (src/store/repos/draws.ts); the server publishes one at least daily.
  */
-import { publishAnchor } from "./draws.ts";
+import { publishToReadModel } from "../readModel/index.ts";
 import type { RepoStore } from "./db.ts";
 
 /** Publish the current head when the newest anchor is older than a day (or there is none). */
@@ -14,4 +14,21 @@ export async function publishDailyAnchor(store: RepoStore, now: Date = new Date(
     if (!head || head.seq === last.seq) return null;
   }
   return publishAnchor(store, "daily");
+}
+
+/** Publish the audit log's current head (once per seq), to the anchors table and the read model. */
+export async function publishAnchor(store: RepoStore, reason: "draw" | "daily" | string): Promise<{ seq: number; hash: string } | null> {
+  const last = await store.prisma.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  if (!last) return null;
+  const existing = await store.prisma.auditAnchor.findUnique({ where: { seq: last.seq } });
+  const publishedAt = existing?.publishedAt ?? new Date();
+  if (!existing) {
+    try {
+      await store.prisma.auditAnchor.create({ data: { seq: last.seq, hash: last.hash, publishedAt, reason } });
+    } catch (e) {
+      if ((e as { code?: string }).code !== "P2002") throw e;
+    }
+  }
+  await publishToReadModel(store, [{ kind: "anchor", seq: last.seq, hash: last.hash, publishedAt: publishedAt.toISOString(), reason }]);
+  return { seq: last.seq, hash: last.hash };
 }

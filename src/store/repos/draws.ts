@@ -53,6 +53,7 @@ import { inTransaction, type AuditEntry } from "./audit.ts";
 import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { asArray, getConfig } from "./directories.ts";
 import { calendarFor } from "./settings.ts";
+import { publishAnchor } from "./anchors.ts";
 
 type Db = RepoStore["prisma"] | Tx;
 
@@ -354,23 +355,6 @@ async function publish(store: RepoStore, drawId: number, reason: string, log?: {
   } catch (err) {
     log?.error({ err, drawId }, "draw could not be written to the public read model");
   }
-}
-
-/** Publish the audit log's current head (once per seq), to the anchors table and the read model. */
-export async function publishAnchor(store: RepoStore, reason: "draw" | "daily" | string): Promise<{ seq: number; hash: string } | null> {
-  const last = await store.prisma.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  if (!last) return null;
-  const existing = await store.prisma.auditAnchor.findUnique({ where: { seq: last.seq } });
-  const publishedAt = existing?.publishedAt ?? new Date();
-  if (!existing) {
-    try {
-      await store.prisma.auditAnchor.create({ data: { seq: last.seq, hash: last.hash, publishedAt, reason } });
-    } catch (e) {
-      if ((e as { code?: string }).code !== "P2002") throw e;
-    }
-  }
-  await publishToReadModel(store, [{ kind: "anchor", seq: last.seq, hash: last.hash, publishedAt: publishedAt.toISOString(), reason }]);
-  return { seq: last.seq, hash: last.hash };
 }
 
 // ─── commit ──────────────────────────────────────────────────────────────────────────────────
