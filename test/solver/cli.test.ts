@@ -23,7 +23,7 @@ describe("ssj optimize / check-schedule", () => {
     const schedule = JSON.parse(readFileSync(outPath, "utf8"));
     expect(schedule.visits.length).toBeGreaterThan(0);
     expect(await checkScheduleCommand.run([instPath, outPath])).toBe(0);
-    expect(log.mock.calls.at(-1)![0]).toMatch(/^feasible; tasks 50/);
+    expect(log.mock.calls.at(-1)![0]).toMatch(/^可行；任务 50 个/);
     err.mockRestore();
     log.mockRestore();
   });
@@ -38,7 +38,7 @@ describe("ssj optimize / check-schedule", () => {
     expect(await checkScheduleCommand.run([instPath, bad])).toBe(1);
     const lines = log.mock.calls.map((c) => String(c[0]));
     expect(lines.some((l) => l.startsWith("[min-team]"))).toBe(true);
-    expect(lines.at(-1)).toMatch(/^INFEASIBLE/);
+    expect(lines.at(-1)).toMatch(/^不可行：违反约束/);
     if (inst.tasks.length > schedule.visits.flatMap((v: { tasks: string[] }) => v.tasks).length + schedule.unscheduled.length)
       expect(lines.some((l) => l.startsWith("[task-coverage]"))).toBe(true);
     log.mockRestore();
@@ -49,8 +49,8 @@ describe("ssj optimize / check-schedule", () => {
     writeFileSync(broken, JSON.stringify({ ...inst, horizon: { days: ["2027-03-02", "2027-03-01"] } }));
     await expect(optimizeCommand.run([broken])).rejects.toThrow(/strictly ascending/);
     await expect(optimizeCommand.run([])).rejects.toBeInstanceOf(CliError);
-    await expect(optimizeCommand.run(["--batch", "x"])).rejects.toThrow(/--batch needs a batch id/);
-    await expect(optimizeCommand.run([instPath, "--batch", "7"])).rejects.toThrow(/not both/);
+    await expect(optimizeCommand.run(["--batch", "x"])).rejects.toThrow(/--batch 须给出批次号/);
+    await expect(optimizeCommand.run([instPath, "--batch", "7"])).rejects.toThrow(/二选一/);
     await expect(checkScheduleCommand.run([instPath])).rejects.toBeInstanceOf(CliError);
   });
 });

@@ -9,11 +9,11 @@ import { FormatError, parseSchedule } from "../../../solver/model.ts";
 import { checkSchedule } from "../../../solver/constraints.ts";
 import { readInstanceFile } from "./optimize.ts";
 
-const USAGE = "usage: ssj check-schedule <instance.json> <schedule.json>";
+const USAGE = "用法：ssj check-schedule <实例.json> <排期.json>";
 
 export const checkScheduleCommand: Command = {
   name: "check-schedule",
-  summary: "check a joint-check schedule against its instance (exit 1 listing every violation)",
+  summary: "独立核查联合检查排期是否满足实例的全部硬约束（不满足时退出码 1 并列出每一处）",
   async run(args) {
     if (args.includes("--help") || args.includes("-h")) {
       console.log(USAGE);
@@ -25,7 +25,7 @@ export const checkScheduleCommand: Command = {
     try {
       raw = JSON.parse(readFileSync(args[1]!, "utf8"));
     } catch (e) {
-      throw new CliError(`cannot read ${args[1]} as JSON: ${(e as Error).message}`);
+      throw new CliError(`无法把 ${args[1]} 读作 JSON：${(e as Error).message}`);
     }
     let schedule;
     try {
@@ -38,9 +38,9 @@ export const checkScheduleCommand: Command = {
     for (const v of r.violations) console.log(`[${v.rule}] ${v.message}`);
     const m = r.metrics;
     console.log(
-      `${r.feasible ? "feasible" : `INFEASIBLE: ${r.violations.length} violation(s)`}; tasks ${m.tasks}, scheduled ${m.scheduledTasks}, unscheduled ${m.unscheduled}, ` +
-        `visits ${m.visits} (joint ${m.jointVisits}), lower bound ${m.lowerBound} (scheduled tasks: ${m.lowerBoundScheduled}), ` +
-        `visits/lower bound ${m.visitsPerLowerBound.toFixed(4)}, inspector load max ${m.maxInspectorLoad} mean ${m.meanInspectorLoad.toFixed(2)}`,
+      `${r.feasible ? "可行" : `不可行：违反约束 ${r.violations.length} 处`}；任务 ${m.tasks} 个，已安排 ${m.scheduledTasks} 个，未安排 ${m.unscheduled} 个，` +
+        `检查 ${m.visits} 次（联合检查 ${m.jointVisits} 次），下界 ${m.lowerBound}（已安排任务的下界 ${m.lowerBoundScheduled}），` +
+        `检查次数/下界 ${m.visitsPerLowerBound.toFixed(4)}，执法人员负担 最多 ${m.maxInspectorLoad} 平均 ${m.meanInspectorLoad.toFixed(2)}`,
     );
     return r.feasible ? 0 : 1;
   },

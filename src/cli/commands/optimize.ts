@@ -10,7 +10,7 @@
  *       schedule is appended to the draw's record chain. A re-plan needs --reason (public).
  *
  * Exit 0 on success; 2 for usage, unreadable input, or a refusal by the store (unknown batch,
- * batch not drawn, already scheduled without --replace, …: the store's reason is printed).
+ * batch not drawn, already scheduled without --reason, …: the store's reason is printed).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "../command.ts";
@@ -26,8 +26,8 @@ import { scheduleBatch } from "../../store/repos/draws.ts";
 import { getSchedule } from "../../store/repos/schedules.ts";
 
 const USAGE = [
-  "usage: ssj optimize <instance.json> [--out schedule.json]",
-  "       ssj optimize --batch <id> [--reason <重新排期理由>] [--database-url <url>] [--token-file <file>]   (as the user of SSJ_TOKEN)",
+  "用法：ssj optimize <实例.json> [--out <排期.json>]                 （优化一份实例文件，不使用数据库）",
+  "      ssj optimize --batch <批次号> [--reason <重新排期理由>] [--database-url <url>] [--token-file <文件>]   （以 SSJ_TOKEN 的用户身份为已抽取的批次排期）",
 ].join("\n");
 
 export function readInstanceFile(path: string): Instance {
@@ -35,13 +35,13 @@ export function readInstanceFile(path: string): Instance {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new CliError(`无法读取 ${path}：${(e as Error).message}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new CliError(`${path} is not JSON: ${(e as Error).message}`);
+    throw new CliError(`${path} 不是有效的 JSON：${(e as Error).message}`);
   }
   try {
     return parseInstance(raw);
@@ -53,7 +53,7 @@ export function readInstanceFile(path: string): Instance {
 
 export const optimizeCommand: Command = {
   name: "optimize",
-  summary: "schedule drawn tasks as joint visits with random teams (进一次门、查多项事)",
+  summary: "联合检查排期（进一次门、查多项事）：把各部门对同一企业的检查合并为一次，安排到工作日",
   async run(args) {
     let input: string | undefined;
     let out: string | undefined;
@@ -65,35 +65,35 @@ export const optimizeCommand: Command = {
       const a = args[i]!;
       if (a === "--out") {
         out = args[++i];
-        if (!out) throw new CliError(`--out needs a file\n${USAGE}`);
+        if (!out) throw new CliError(`--out 须给出文件\n${USAGE}`);
       } else if (a === "--batch") {
         const v = args[++i];
         const n = Number(v);
-        if (!v || !Number.isInteger(n) || n < 1) throw new CliError(`--batch needs a batch id (a positive whole number)\n${USAGE}`);
+        if (!v || !Number.isInteger(n) || n < 1) throw new CliError(`--batch 须给出批次号（正整数）\n${USAGE}`);
         batch = n;
       } else if (a === "--reason") {
         reason = args[++i];
-        if (!reason) throw new CliError(`--reason needs a text\n${USAGE}`);
+        if (!reason) throw new CliError(`--reason 须给出理由\n${USAGE}`);
       } else if (a === "--token-file") {
         tokenFile = args[++i];
-        if (!tokenFile) throw new CliError(`--token-file needs a file\n${USAGE}`);
+        if (!tokenFile) throw new CliError(`--token-file 须给出文件\n${USAGE}`);
       }
       else if (a === "--database-url" || a.startsWith("--database-url=")) {
         databaseUrl = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
-        if (!databaseUrl) throw new CliError(`--database-url needs a value\n${USAGE}`);
+        if (!databaseUrl) throw new CliError(`--database-url 须给出连接串\n${USAGE}`);
       } else if (a === "--help" || a === "-h") {
         console.log(USAGE);
         return 0;
-      } else if (a.startsWith("-")) throw new CliError(`unknown option ${a}\n${USAGE}`);
-      else if (input) throw new CliError(`one instance file only\n${USAGE}`);
+      } else if (a.startsWith("-")) throw new CliError(`未知选项 ${a}\n${USAGE}`);
+      else if (input) throw new CliError(`一次只能优化一份实例文件\n${USAGE}`);
       else input = a;
     }
     if (batch !== undefined) {
-      if (input) throw new CliError(`give an instance file or --batch, not both\n${USAGE}`);
-      if (out) throw new CliError(`--out goes with an instance file; a batch's schedule is a record of its draw (ssj draw manifest)\n${USAGE}`);
+      if (input) throw new CliError(`实例文件和 --batch 只能二选一\n${USAGE}`);
+      if (out) throw new CliError(`--out 只用于实例文件；批次的排期是其抽取记录链中的一条记录（用 ssj draw manifest 导出）\n${USAGE}`);
       return optimizeStoredBatch(batch, { reason, databaseUrl, tokenFile });
     }
-    if (reason || databaseUrl || tokenFile) throw new CliError(`--reason, --database-url and --token-file go with --batch\n${USAGE}`);
+    if (reason || databaseUrl || tokenFile) throw new CliError(`--reason、--database-url 和 --token-file 只用于 --batch\n${USAGE}`);
     if (!input) throw new CliError(USAGE);
     const instance = readInstanceFile(input);
     const t0 = performance.now();
@@ -104,9 +104,9 @@ export const optimizeCommand: Command = {
     else process.stdout.write(json);
     const m = scheduleMetrics(instance, schedule);
     console.error(
-      `tasks ${m.tasks}, visits ${m.visits} (joint ${m.jointVisits}), lower bound ${m.lowerBound} (scheduled tasks: ${m.lowerBoundScheduled}), ` +
-        `unscheduled ${m.unscheduled}, inspector load max ${m.maxInspectorLoad} mean ${m.meanInspectorLoad.toFixed(2)}, ` +
-        `repairs ${stats.repairRounds}, ${(ms / 1000).toFixed(2)} s`,
+      `任务 ${m.tasks} 个，检查 ${m.visits} 次（联合检查 ${m.jointVisits} 次），下界 ${m.lowerBound}（已安排任务的下界 ${m.lowerBoundScheduled}），` +
+        `未安排 ${m.unscheduled} 个，执法人员负担 最多 ${m.maxInspectorLoad} 平均 ${m.meanInspectorLoad.toFixed(2)}，` +
+        `修复 ${stats.repairRounds} 轮，${(ms / 1000).toFixed(2)} 秒`,
     );
     return 0;
   },
