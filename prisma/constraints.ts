@@ -112,6 +112,8 @@ export const checks: CheckRule[] = [
 
   { name: "users_role", table: "users", expr: oneOf("role", USER_ROLES) },
   { name: "users_officer_department", table: "users", expr: "{role} <> 'officer' OR {department_id} IS NOT NULL" },
+  { name: "users_credential", table: "users", expr: "{token_hash} IS NOT NULL OR ({login} IS NOT NULL AND {password_hash} IS NOT NULL)" },
+  { name: "users_failed_logins", table: "users", expr: "{failed_logins} >= 0" },
 
   { name: "annual_plans_status", table: "annual_plans", expr: oneOf("status", PLAN_STATUSES) },
   { name: "annual_plans_year", table: "annual_plans", expr: "{year} BETWEEN 2000 AND 2100" },

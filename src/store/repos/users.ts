@@ -33,7 +33,7 @@ export async function findTokenForAuth(
   tokenHash: string,
 ): Promise<{ tokenHash: string; principal: Principal; revoked: boolean } | null> {
   const u = await store.prisma.user.findUnique({ where: { tokenHash } });
-  if (!u) return null;
+  if (!u || u.tokenHash === null) return null;
   return {
     tokenHash: u.tokenHash,
     revoked: u.revokedAt !== null && u.revokedAt !== undefined,
