@@ -8,7 +8,8 @@
  *   const report = imp.summary();
  */
 import { cellText, type CellValue } from "./cells.ts";
-import { csvRowBatches, xlsRows, xlsxRows, type RawRow } from "./rowReaders.ts";
+import { csvRowBatches, xlsRows, xlsxRowBatches, type RawRow } from "./rowReaders.ts";
+import type { XlsxLimits } from "./xlsxReader.ts";
 import {
   ENTITY_COLUMNS,
   INSPECTOR_COLUMNS,
@@ -58,6 +59,8 @@ export interface ImportOptions {
   /** For progress reports. */
   totalBytes?: number;
   onProgress?: (p: ImportProgress) => void;
+  /** XLSX: the reader's hard limits (defaults: DEFAULT_XLSX_LIMITS). */
+  limits?: Partial<XlsxLimits>;
   /** How many issues the summary keeps (all of them are in the batches). Default 10,000. */
   maxIssuesInSummary?: number;
 }
@@ -218,7 +221,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       encoding = enc.encoding;
       rows = csvRowBatches(decodeText(stream, enc.encoding, enc.bomLength, (n) => (bytesRead += n)));
     } else if (format === "xlsx") {
-      rows = singles(xlsxRows(counted(stream), o.sheet));
+      rows = xlsxRowBatches(counted(stream), o.sheet, o.limits);
     } else {
       rows = singles(xlsRows(counted(stream), o.sheet));
     }

@@ -4,3 +4,4 @@ export * from "./rowReaders.ts";
 export * from "./schema.ts";
 export * from "./importer.ts";
 export * from "./files.ts";
+export * from "./xlsxReader.ts";

@@ -3,13 +3,12 @@
  * sees it in the spreadsheet (CSV: the record number, a quoted multi-line cell being one row;
  * XLSX: the worksheet row number).
  */
-import { Readable } from "node:stream";
-import ExcelJS from "exceljs";
 import type { CellValue } from "./cells.ts";
 import { ImportError } from "./source.ts";
 import { CsvTextError, CsvTextReader } from "./csvText.ts";
 import { MAX_CFB_BYTES } from "../itemLists/cfb.ts";
 import { readXls, XlsError } from "../itemLists/biff8.ts";
+import { readXlsxRowBatches as readXlsxBatches, type XlsxLimits } from "./xlsxReader.ts";
 
 export interface RawRow {
   row: number;
@@ -82,43 +81,16 @@ export function excelCellValue(v: unknown): CellValue {
 }
 
 /**
- * Rows of the first worksheet (or the one named `sheet`) of an XLSX workbook, streamed with
- * exceljs' WorkbookReader.
+ * Rows of the first worksheet (or the one named `sheet`) of an XLSX workbook, streamed by our
+ * limited reader (xlsxReader.ts), a decompressed chunk's rows at a time.
  */
-export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>, sheet?: string): AsyncGenerator<RawRow> {
-  const input = Readable.from(bytes);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    styles: "cache",
-    hyperlinks: "ignore",
-    entries: "ignore",
-  });
-  let found = false;
-  try {
-    for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name?: string }>) {
-      if (found || (sheet !== undefined && ws.name !== sheet)) {
-        // drain sheets we do not read
-        for await (const _ of ws as AsyncIterable<unknown>) void _;
-        continue;
-      }
-      found = true;
-      for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
-        const values = r.values as unknown[];
-        const cells: CellValue[] = [];
-        for (let i = 1; i < values.length; i++) {
-          const c = excelCellValue(values[i]);
-          if (typeof c === "string" && c.length > MAX_CELL_CHARS) throw new ImportError("limit", `row ${r.number}: a cell exceeds ${MAX_CELL_CHARS} characters`);
-          cells.push(c);
-        }
-        yield { row: r.number, cells };
-      }
-    }
-  } catch (e) {
-    if (e instanceof ImportError) throw e;
-    throw new ImportError("xlsx", `the .xlsx file cannot be read: ${(e as Error).message}`);
-  }
-  if (!found) throw new ImportError("xlsx", sheet === undefined ? "the workbook has no worksheet" : `the workbook has no worksheet named "${sheet}"`);
+export async function* xlsxRowBatches(bytes: Uint8Array | AsyncIterable<Uint8Array>, sheet?: string, limits?: Partial<XlsxLimits>): AsyncGenerator<RawRow[]> {
+  yield* readXlsxBatches(bytes, { ...(sheet !== undefined ? { sheet } : {}), limits: { maxCellChars: MAX_CELL_CHARS, ...limits } });
+}
+
+/** Rows of an XLSX workbook one at a time (see xlsxRowBatches). */
+export async function* xlsxRows(bytes: Uint8Array | AsyncIterable<Uint8Array>, sheet?: string, limits?: Partial<XlsxLimits>): AsyncGenerator<RawRow> {
+  for await (const rows of xlsxRowBatches(bytes, sheet, limits)) yield* rows;
 }
 
 /**

@@ -15,6 +15,9 @@ export class XlsError extends Error {
 
 export type XlsCell = string | number | boolean | null;
 
+/** Any cell value type (BIFF8 cells, XLSX cells with dates). */
+type CellValueLike = string | number | boolean | Date | null;
+
 export interface XlsMerge {
   /** 0-based, inclusive. */
   firstRow: number;
@@ -425,8 +428,8 @@ export function readXls(bytes: Uint8Array): XlsWorkbook {
  * Copies each merged range's master (top-left) value into the other cells of the range, in place
  * of the empty cells Excel stores there. Returns new rows.
  */
-export function fillMerged(rows: XlsCell[][], merges: XlsMerge[]): XlsCell[][] {
-  const out = rows.map((r) => [...r]);
+export function fillMerged<T extends XlsCell | CellValueLike>(rows: T[][], merges: XlsMerge[]): (T | null)[][] {
+  const out: (T | null)[][] = rows.map((r) => [...r]);
   for (const m of merges) {
     const master = out[m.firstRow]?.[m.firstCol] ?? null;
     // bounded: BIFF8 has at most 65,536 × 256 cells

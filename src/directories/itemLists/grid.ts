@@ -1,12 +1,12 @@
 /**
  * A workbook as plain grids of cell values, merged ranges resolved by carrying the master cell's
- * value into every cell of the range. Reads .xlsx (exceljs) and legacy .xls (our BIFF8 reader).
+ * value into every cell of the range. Reads .xlsx (our limited streaming reader) and legacy .xls (our BIFF8 reader).
  */
-import ExcelJS from "exceljs";
-import { excelCellValue } from "../import/rowReaders.ts";
+import { columnIndex, readXlsxGrids, type XlsxGrid, type XlsxLimits } from "../import/xlsxReader.ts";
+import { ImportError } from "../import/source.ts";
 import type { CellValue } from "../import/cells.ts";
 import { isCfb } from "./cfb.ts";
-import { fillMerged, readXls, XlsError } from "./biff8.ts";
+import { fillMerged, readXls, XlsError, type XlsMerge } from "./biff8.ts";
 
 export interface SheetGrid {
   name: string;
@@ -32,28 +32,43 @@ export async function readGrids(bytes: Uint8Array): Promise<{ format: "xlsx" | "
     }
   }
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw new ItemListError("not an Excel workbook (.xlsx or .xls)");
-  const wb = new ExcelJS.Workbook();
+  let grids: XlsxGrid[];
   try {
-    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+    grids = await readXlsxGrids(bytes, ITEM_LIST_LIMITS);
   } catch (e) {
-    throw new ItemListError(`the .xlsx file cannot be read: ${(e as Error).message}`);
+    if (e instanceof ImportError) throw new ItemListError(e.message);
+    throw e;
   }
-  const sheets: SheetGrid[] = [];
-  wb.eachSheet((ws) => {
-    const rows: CellValue[][] = [];
-    const cols = ws.columnCount;
-    for (let r = 1; r <= ws.rowCount; r++) {
-      const row = ws.getRow(r);
-      const cells: CellValue[] = [];
-      for (let c = 1; c <= cols; c++) {
-        const cell = row.getCell(c);
-        // a merged cell takes its master's (top-left) value
-        const src = cell.isMerged ? cell.master : cell;
-        cells.push(excelCellValue(src.value));
-      }
-      rows.push(cells);
-    }
-    sheets.push({ name: ws.name, rows });
-  });
-  return { format: "xlsx", sheets };
+  return { format: "xlsx", sheets: grids.map(toGrid) };
+}
+
+/** Item lists are a few thousand rows: far tighter limits than directories. */
+const ITEM_LIST_LIMITS: Partial<XlsxLimits> = { maxRows: 100_000, maxCells: 2_000_000, maxPartBytes: 256 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxSharedStrings: 500_000 };
+const MAX_GRID_ROW = 200_000;
+const MAX_MERGED_CELLS = 4_000_000;
+
+/** Dense rows (row i = worksheet row i + 1), merged ranges filled with their master's value. */
+function toGrid(g: XlsxGrid): SheetGrid {
+  const last = g.rows.length > 0 ? g.rows[g.rows.length - 1]!.row : 0;
+  if (last > MAX_GRID_ROW) throw new ItemListError(`worksheet "${g.name}" reaches row ${last}: an item list has at most ${MAX_GRID_ROW} rows`);
+  const rows: CellValue[][] = Array.from({ length: last }, () => []);
+  let width = 0;
+  for (const r of g.rows) {
+    rows[r.row - 1] = r.cells;
+    width = Math.max(width, r.cells.length);
+  }
+  const merges: XlsMerge[] = [];
+  let area = 0;
+  for (const ref of g.merges) {
+    const m = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(ref);
+    if (!m) continue;
+    const firstRow = Number(m[2]) - 1, lastRow = Math.min(Number(m[4]) - 1, last - 1);
+    const firstCol = columnIndex(m[1]!), lastCol = Math.min(columnIndex(m[3]!), width - 1);
+    if (firstRow > lastRow || firstCol > lastCol) continue;
+    area += (lastRow - firstRow + 1) * (lastCol - firstCol + 1);
+    if (area > MAX_MERGED_CELLS) throw new ItemListError(`worksheet "${g.name}": merged ranges cover more than ${MAX_MERGED_CELLS} cells`);
+    merges.push({ firstRow, lastRow, firstCol, lastCol });
+  }
+  for (const row of rows) while (row.length < width) row.push(null);
+  return { name: g.name, rows: fillMerged(rows, merges) };
 }
