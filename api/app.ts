@@ -24,6 +24,8 @@ import type { ApiStore, Store } from "./storeTypes.ts";
 import healthRoutes from "./routes/health.ts";
 import { findTokenForAuth } from "../src/store/repos/users.ts";
 import apiRoutes from "./routes/index.ts";
+import { registerSessionAuth } from "./session.ts";
+import consolePlugin from "./console/index.ts";
 
 export interface RateLimitSettings {
   /** Requests per window per client address. */
@@ -152,6 +154,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
   ctx.routes = registerAuth(app, options.tokenLookup ?? ((tokenHash) => findTokenForAuth(ctx.store, tokenHash)));
+  registerSessionAuth(app, ctx.store); // console users: session cookie + CSRF (api/session.ts)
 
   await app.register(healthRoutes);
   await app.register(apiRoutes);
@@ -162,6 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (typeof mod.default === "function") await app.register(mod.default);
   }
   // ─────────────────────────────────────────────────────────────────────────────────────────
+  await app.register(consolePlugin); // 工作台 at /console (api/console/index.ts)
 
   return app;
 }
