@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ApiError } from "../errors.ts";
+import { renderLanding } from "../console/pages/login.ts";
 
 const Health = Type.Object({
   status: Type.Literal("ok"),
@@ -35,7 +36,7 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
   app.get(
     "/",
     { config: { access: "public" }, schema: { hide: true } },
-    async (_req, reply) => reply.redirect("/public", 302),
+    async (_req, reply) => reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").send(renderLanding()),
   );
 
   app.get(

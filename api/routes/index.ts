@@ -8,6 +8,7 @@ import drawRoutes from "./draws.ts";
 import resultRoutes from "./results.ts";
 import importRoutes from "./imports.ts";
 import scheduleRoutes from "./schedules.ts";
+import sessionRoutes from "./session.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -18,6 +19,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(resultRoutes);
   await app.register(importRoutes);
   await app.register(scheduleRoutes);
+  await app.register(sessionRoutes);
 };
 
 export default apiRoutes;

@@ -3,7 +3,9 @@ import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal } from "../auth.ts";
-import { createUser, listUsers, revokeUser } from "../../src/store/repos/users.ts";
+import { badRequest } from "../errors.ts";
+import { createUser, revokeUser } from "../../src/store/repos/users.ts";
+import { createAccount, endUserSessions, listAccounts, resetPassword } from "../../src/store/repos/accounts.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
 import { IdParams, errors } from "../schemas.ts";
 
@@ -16,12 +18,17 @@ const User = Type.Object({
   departmentCode: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
+  login: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "工作台登录账号；仅有令牌的用户为 null" })),
+  mustChangePassword: Type.Optional(Type.Boolean()),
+  lockedUntil: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 const CreateUser = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     role: Role,
     department: Type.Optional(Type.String({ minLength: 1, description: "department code or id; required for officers" })),
+    login: Type.Optional(Type.String({ minLength: 3, maxLength: 40, description: "工作台登录账号：给出 login 和 password 时建立工作台账号（不发令牌），首次登录须修改密码" })),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "初始密码（至少 10 个字符）" })),
   },
   { additionalProperties: false },
 );
@@ -49,7 +56,7 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
   app.get(
     "/users",
     { config: { access: ["admin"] }, schema: { tags: ["users"], summary: "List users", response: { 200: Type.Array(User), ...errors } } },
-    async () => listUsers(store),
+    async () => listAccounts(store),
   );
 
   app.post(
@@ -60,13 +67,36 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
         tags: ["users"],
         summary: "Create a user; the token is returned once and never again",
         body: CreateUser,
-        response: { 201: Type.Object({ user: User, token: Type.String() }), ...errors },
+        response: { 201: Type.Object({ user: User, token: Type.Optional(Type.String()) }), ...errors },
       },
     },
     async (request, reply) => {
-      const created = await createUser(store, request.body, actorOf(request.principal));
+      const { login, password, ...rest } = request.body;
+      if (login !== undefined || password !== undefined) {
+        if (login === undefined || password === undefined) throw badRequest("工作台账号须同时给出 login 和 password", login === undefined ? "body.login" : "body.password", "VALIDATION_FAILED");
+        return reply.status(201).send({ user: await createAccount(store, { ...rest, login, password }, actorOf(request.principal)) });
+      }
+      const created = await createUser(store, rest, actorOf(request.principal));
       return reply.status(201).send(created);
     },
+  );
+
+  app.post(
+    "/users/:id/password",
+    {
+      config: { access: ["admin"] },
+      schema: {
+        tags: ["users"],
+        summary: "设置或重置工作台密码（管理员）：解除锁定，结束该用户的全部会话，下次登录须修改密码",
+        params: IdParams,
+        body: Type.Object(
+          { password: Type.String({ minLength: 1, maxLength: 128 }), login: Type.Optional(Type.String({ minLength: 3, maxLength: 40, description: "为仅有令牌的用户开通工作台账号时给出" })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: User, ...errors },
+      },
+    },
+    async (request) => resetPassword(store, request.params.id, request.body, actorOf(request.principal)),
   );
 
   app.post(
@@ -75,7 +105,11 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin"] },
       schema: { tags: ["users"], summary: "Revoke a user's token", params: IdParams, response: { 200: User, ...errors } },
     },
-    async (request) => revokeUser(store, request.params.id, actorOf(request.principal)),
+    async (request) => {
+      const u = await revokeUser(store, request.params.id, actorOf(request.principal));
+      await endUserSessions(store, u.id);
+      return u;
+    },
   );
 };
 

@@ -25,6 +25,11 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "GET /users": [ADMIN, "/users"],
   "POST /users": [ADMIN, "/users"],
   "POST /users/:id/revoke": [ADMIN, "/users/999999/revoke"],
+  "POST /users/:id/password": [ADMIN, "/users/999999/password"],
+  "POST /session": ["public", "/session"],
+  "GET /session": [A, "/session"],
+  "DELETE /session": ["public", "/session"],
+  "POST /session/password": [A, "/session/password"],
   "GET /departments": [A, "/departments"],
   "POST /departments": [ADMIN, "/departments"],
   "GET /entities": [A, "/entities"],
@@ -68,7 +73,8 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
 };
 
 const key = (method: string, url: string) => `${method} ${url}`;
-const isOurs = (url: string) => !url.startsWith("/docs") && !url.startsWith("/api/public") && !url.startsWith("/public");
+// The console's pages (/console/…) have their own matrix: test/console/pages.test.ts.
+const isOurs = (url: string) => !url.startsWith("/docs") && !url.startsWith("/api/public") && !url.startsWith("/public") && !url.startsWith("/console");
 
 describe("role matrix", () => {
   let fx: Fixture;

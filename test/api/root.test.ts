@@ -8,9 +8,12 @@ describe("GET /", () => {
   });
   afterAll(async () => fx.close());
 
-  it("sends a visitor without a token to the 公示 page", async () => {
+  it("offers a visitor the 公示 page and the console login", async () => {
     const res = await fx.as("public", { method: "GET", url: "/" });
-    expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe("/public");
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/html");
+    expect(res.body).toContain('href="/public"');
+    expect(res.body).toContain('href="/console/login"');
+    expect(res.body).toContain("工作台登录");
   });
 });
