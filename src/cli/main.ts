@@ -9,7 +9,7 @@ import { commands } from "./commands/index.ts";
 import { CliError } from "./cliError.ts";
 
 function usage(): string {
-  const lines = ["usage: ssj <command> [options]", "", "commands:"];
+  const lines = ["用法：ssj <命令> [选项]", "", "命令："];
   for (const c of commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary}`);
   return lines.join("\n");
 }
@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    console.error(`ssj: unknown command '${name}'\n\n${usage()}`);
+    console.error(`ssj：未知命令 '${name}'\n\n${usage()}`);
     return 2;
   }
   try {

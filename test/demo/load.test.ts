@@ -182,7 +182,7 @@ describe("ssj demo", () => {
     try {
       const url = await dbs.fresh();
       expect(await main(["demo", "--database-url", url, "--entities", "200", "--seed", "cli"])).toBe(0);
-      expect(log.mock.calls.flat().join("\n")).toMatch(/loaded in .* entities 200/);
+      expect(log.mock.calls.flat().join("\n")).toMatch(/载入完成.* entities 200/);
       expect(await main(["demo", "--database-url", url, "--entities", "10"])).toBe(1);
       expect(err.mock.calls.flat().join("\n")).toMatch(/not empty.*nothing was written/);
       expect(await main(["demo", "--entities", "lots"])).toBe(2);
@@ -212,7 +212,7 @@ describe("ssj demo arguments", () => {
 
   it("parses flags with and without '='", () => {
     expect(parseDemoArgs(["--seed", "s", "--entities=10", "--database-url", "file:x.db"])).toEqual({ seed: "s", entities: 10, databaseUrl: "file:x.db" });
-    expect(() => parseDemoArgs(["--replace"])).toThrow(/unknown option/);
-    expect(() => parseDemoArgs(["--seed"])).toThrow(/needs a value/);
+    expect(() => parseDemoArgs(["--replace"])).toThrow(/未知选项/);
+    expect(() => parseDemoArgs(["--seed"])).toThrow(/须给出值/);
   });
 });

@@ -67,9 +67,9 @@ for (const p of await providers()) {
       const [a, b] = await Promise.all([runSsj(["migrate"], { DATABASE_URL: url }), runSsj(["migrate"], { DATABASE_URL: url })]);
       expect(a.code, a.out).toBe(0);
       expect(b.code, b.out).toBe(0);
-      const applied = [a.out, b.out].filter((o) => o.includes("applied:")).length;
+      const applied = [a.out, b.out].filter((o) => o.includes("已执行迁移：")).length;
       expect(applied).toBe(1);
-      expect([a.out, b.out].filter((o) => o.includes("already up to date")).length).toBe(1);
+      expect([a.out, b.out].filter((o) => o.includes("已是最新结构")).length).toBe(1);
       const s = await openStore({ databaseUrl: url });
       open.push(s);
       expect(await s.schemaVersion()).toMatchObject({ name: latest, count: files.length });
@@ -110,11 +110,11 @@ for (const p of await providers()) {
       const url = await dbs.fresh();
       const before = await runSsj(["migrate", "--status"], { DATABASE_URL: url });
       expect(before.code).toBe(1);
-      expect(before.out).toContain(`pending: ${files.map((f) => f.name).join(", ")}`);
+      expect(before.out).toContain(`待执行迁移：${files.map((f) => f.name).join(", ")}`);
       await runSsj(["migrate"], { DATABASE_URL: url });
       const after = await runSsj(["migrate", "--status"], { DATABASE_URL: url });
       expect(after.code, after.out).toBe(0);
-      expect(after.out).toContain(`schema version: ${latest}`);
+      expect(after.out).toContain(`结构版本：${latest}`);
     });
   });
 }

@@ -12,7 +12,7 @@ import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
 import type { DemoLoadProgress } from "../../demo/load.ts";
 
-const USAGE = "usage: ssj demo [--seed <text>] [--entities <N>] [--database-url <url>]";
+const USAGE = "用法：ssj demo [--seed <文字>] [--entities <数量>] [--database-url <url>]";
 
 export interface DemoArgs {
   seed?: string;
@@ -23,7 +23,7 @@ export interface DemoArgs {
 export function parseEntityCount(raw: string): number {
   const s = raw.trim().toLowerCase().replace(/_/g, "");
   const m = /^(\d+(?:\.\d+)?)(k|m|e\d+)?$/.exec(s);
-  if (!m) throw new CliError(`--entities must be a whole number (e.g. 5000, 2_000_000, 2e6, 500k, 2m), got '${raw}'\n${USAGE}`);
+  if (!m) throw new CliError(`--entities 须为整数（如 5000、2_000_000、2e6、500k、2m），实为 '${raw}'\n${USAGE}`);
   const base = Number(m[1]);
   const unit = m[2];
   const n = unit === "k" ? base * 1e3 : unit === "m" ? base * 1e6 : unit ? base * 10 ** Number(unit.slice(1)) : base;
@@ -39,14 +39,14 @@ export function parseDemoArgs(args: string[]): DemoArgs {
     const [flag, inline] = a.startsWith("--") && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
     const value = () => {
       const v = inline ?? args[++i];
-      if (v === undefined || v === "") throw new CliError(`${flag} needs a value\n${USAGE}`);
+      if (v === undefined || v === "") throw new CliError(`${flag} 须给出值\n${USAGE}`);
       return v;
     };
     if (flag === "--seed") out.seed = value();
     else if (flag === "--entities") out.entities = parseEntityCount(value());
     else if (flag === "--database-url") out.databaseUrl = value();
     else if (flag === "--help" || flag === "-h") throw new CliError(USAGE, 0);
-    else throw new CliError(`unknown option '${a}'\n${USAGE}`);
+    else throw new CliError(`未知选项 '${a}'\n${USAGE}`);
   }
   return out;
 }
@@ -81,7 +81,7 @@ function progressReporter(tty: boolean) {
         last = now;
         const pct = Math.floor((100 * p.overallDone) / Math.max(p.overallTotal, 1));
         const what = p.phase === "indexes" ? `${p.table}: rows in, building checks and indexes` : `${p.table} ${p.done}/${p.total}`;
-        console.log(`demo city: ${p.overallDone}/${p.overallTotal} rows (${pct}%), ${what}, ${((now - t0) / 1000).toFixed(0)} s`);
+        console.log(`演示城市：${p.overallDone}/${p.overallTotal} 行（${pct}%），${what}，${((now - t0) / 1000).toFixed(0)} 秒`);
       }
     },
     stop() {},
@@ -90,7 +90,7 @@ function progressReporter(tty: boolean) {
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "load the deterministic demo city (西安市) into an empty database",
+  summary: "向空数据库载入确定性的演示城市（西安市，合成数据）",
   async run(args) {
     let opts: DemoArgs;
     try {
@@ -118,8 +118,8 @@ export const demoCommand: Command = {
       throw err;
     }
     try {
-      console.log(`database: ${store.describe}`);
-      console.log(`demo city: seed '${resolved.seed}', ${resolved.entities} entities`);
+      console.log(`数据库：${store.describe}`);
+      console.log(`演示城市：种子 '${resolved.seed}'，${resolved.entities} 个市场主体`);
       const progress = progressReporter(Boolean(process.stdout.isTTY));
       let result;
       try {
@@ -133,7 +133,7 @@ export const demoCommand: Command = {
       const rows = Object.entries(result.rows)
         .map(([t, n]) => `${t} ${n}`)
         .join(", ");
-      console.log(`loaded in ${(result.ms / 1000).toFixed(1)} s: ${rows}`);
+      console.log(`载入完成，用时 ${(result.ms / 1000).toFixed(1)} 秒：${rows}`);
       return 0;
     } finally {
       await store.close();
