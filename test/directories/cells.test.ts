@@ -11,7 +11,7 @@ describe("Excel serial dates (1900 system)", () => {
     expect(excelSerialToIso(43831)).toBe("2020-01-01");
     expect(excelSerialToIso(45658)).toBe("2025-01-01");
     expect(excelSerialToIso(45658.75)).toBe("2025-01-01");
-    expect(() => excelSerialToIso(0)).toThrow(/out of range/);
+    expect(() => excelSerialToIso(0)).toThrow(/超出范围/);
     expect(() => excelSerialToIso(NaN)).toThrow();
   });
 

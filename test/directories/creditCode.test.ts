@@ -187,7 +187,7 @@ describe("注册号 (15 digits, ISO 7064 MOD 11,10)", () => {
     if (r.ok) {
       expect(r.kind).toBe("registrationNumber");
       expect(r.flag?.rule).toBe("checksum");
-      expect(r.flag?.message).toContain("expected 6");
+      expect(r.flag?.message).toContain("应为 6");
     }
   });
 

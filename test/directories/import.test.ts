@@ -34,7 +34,7 @@ describe("entity CSV", () => {
     expect(summary).toMatchObject({ format: "csv", encoding: "utf-8", headerRow: 1, rowsRead: 3, accepted: 3, rejected: 0, flagged: 0 });
     expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
     expect(rows[0]!.value).toEqual({
-      code: creditCode(1), codeKind: "creditCode", name: "示例甲商贸有限公司", districtCode: "460100", address: "示例路1号 二楼",
+      code: creditCode(1), codeKind: "creditCode", codeAsWritten: null, name: "示例甲商贸有限公司", districtCode: "460100", address: "示例路1号 二楼",
       industryCode: "F5211", entityType: "有限责任公司", status: "存续", riskClass: "A", establishedOn: "2020-01-05",
     });
     expect(rows[1]!.value).toMatchObject({ name: "示例乙 餐饮店", riskClass: "B", establishedOn: "2020-01-01", address: null });
@@ -78,7 +78,7 @@ describe("entity CSV", () => {
     expect(rows.map((r) => r.row)).toEqual([2, 3]);
     expect(summary.issues).toHaveLength(1);
     expect(summary.issues[0]).toMatchObject({ row: 4, field: "code", rule: "duplicate" });
-    expect(summary.issues[0]!.message).toContain("row 2");
+    expect(summary.issues[0]!.message).toContain("第 2 行");
   });
 
   it("accepts separate 统一社会信用代码 and 注册号 columns: a row uses its credit code, else its 注册号", async () => {
@@ -92,7 +92,7 @@ describe("entity CSV", () => {
     const { rows, summary } = await collectImport(importEntities(buf));
     expect(rows.map((r) => [r.value.name, r.value.codeKind])).toEqual([["甲", "creditCode"], ["乙", "registrationNumber"]]);
     expect(issuesOf(summary.issues)).toEqual(["4:code:required:error", "5:code:duplicate:error"]);
-    expect(summary.issues[1]!.message).toContain("row 3");
+    expect(summary.issues[1]!.message).toContain("第 3 行");
     const onlyReg = await collectImport(importEntities(csv(["注册号,名称,区划码", `${registrationNumber(9)},戊,460100`])));
     expect(onlyReg.rows).toHaveLength(1);
   });
@@ -143,19 +143,20 @@ describe("entity CSV", () => {
     const good = csv(lines);
     const buf = Buffer.concat([good, Buffer.from([0xff, 0xfe, 0x41, 0x0d, 0x0a])]);
     expect(good.length).toBeGreaterThan(64 * 1024);
-    await expectImportError(collectImport(importEntities(buf)), "encoding", /near byte \d+/);
+    await expectImportError(collectImport(importEntities(buf)), "encoding", /第 \d+ 字节附近/);
   });
 
   it("reports an unclosed quote as a CSV error naming where reading stopped", async () => {
     const buf = csv([ENTITY_HEADER, `${creditCode(1)},示例,460100`, `${creditCode(2)},"示例,460100`]);
-    await expectImportError(collectImport(importEntities(buf)), "csv", /after row 2/);
+    await expectImportError(collectImport(importEntities(buf)), "csv", /第 2 行之后/);
   });
 
   it("refuses unreadable .xls, empty files and files without a header", async () => {
-    await expectImportError(collectImport(importEntities(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))), "xls", /cannot be read/);
+    await expectImportError(collectImport(importEntities(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))), "xls", /无法读取/);
     await expectImportError(collectImport(importEntities(Buffer.alloc(0))), "empty");
-    await expectImportError(collectImport(importEntities(csv(["a,b,c", "1,2,3"]))), "header", /no header row/);
-    await expectImportError(collectImport(importEntities(csv(["统一社会信用代码,名称", `${creditCode(1)},x`]))), "header", /区划码/);
+    await expectImportError(collectImport(importEntities(csv(["a,b,c", "1,2,3"]))), "header", /没有找到表头/);
+    await expectImportError(collectImport(importEntities(csv(["代码,简称", `${creditCode(1)},x`]))), "header", /没有找到表头/);
+    await expectImportError(collectImport(importEntities(csv(["统一社会信用代码,区划码", `${creditCode(1)},460100`]))), "header", /缺少必需的列：名称/);
   });
 
   it("streams: batches, progress by bytes, and the same result whatever the chunk boundaries", async () => {

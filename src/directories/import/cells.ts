@@ -56,10 +56,10 @@ export class ExcelSerialError extends Error {
  * A fractional part (time of day) is dropped.
  */
 export function excelSerialToIso(serial: number): string {
-  if (!Number.isFinite(serial)) throw new ExcelSerialError(`not a number: ${serial}`);
+  if (!Number.isFinite(serial)) throw new ExcelSerialError(`不是数字：${serial}`);
   const n = Math.floor(serial);
-  if (n < 1 || n > 2_958_465) throw new ExcelSerialError(`Excel serial date ${serial} is out of range (1 = 1900-01-01 … 2958465 = 9999-12-31)`);
-  if (n === 60) throw new ExcelSerialError("Excel serial date 60 is 1900-02-29, a day that does not exist (Excel's 1900 leap-year bug)");
+  if (n < 1 || n > 2_958_465) throw new ExcelSerialError(`Excel 日期序号 ${serial} 超出范围（1 = 1900-01-01 … 2958465 = 9999-12-31）`);
+  if (n === 60) throw new ExcelSerialError("Excel 日期序号 60 是 1900-02-29，这一天并不存在（Excel 的 1900 年闰年错误）");
   return fromDayNumber(EXCEL_EPOCH_DAY + (n < 60 ? n : n - 1));
 }
 
@@ -69,38 +69,70 @@ export function isoToExcelSerial(date: string): number {
   return n < 60 ? n : n + 1;
 }
 
-export type DateParse = { ok: true; date: string; fromSerial: boolean } | { ok: false; message: string };
+export type DateParse =
+  | { ok: true; date: string; fromSerial: boolean }
+  | { ok: false; message: string; rule: "date" | "dateAmbiguous"; readings?: string[] };
+
+/** Day–month order for N/N/YYYY dates, when the file's software is known (default: decide per cell). */
+export type DateOrder = "mdy" | "dmy";
+
+const TIME = String.raw`(?:[ T]+\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?(?:\s*[AP]M)?(?:Z|[+-]\d{2}:?\d{2})?|\s*\d{1,2}时(?:\d{1,2}分(?:\d{1,2}秒)?)?)?`;
+const YMD = new RegExp(String.raw`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?${TIME}$`, "i");
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+const NNY = new RegExp(String.raw`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})${TIME}$`, "i");
+
+function realDate(y: string, m: string, d: string): string | null {
+  const iso = `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+  return isIsoDate(iso) ? iso : null;
+}
 
 /**
  * A date cell: a spreadsheet date, an Excel serial number (also as a 5-digit text, as a CSV export
- * of an unformatted date column gives), or text `2020-01-05`, `2020/1/5`, `2020.1.5`, `2020年1月5日`,
- * `20200105`, optionally followed by a time.
+ * of an unformatted date column gives), or text `2020-01-05`, `2020/1/5 0:00`, `2020.1.5`,
+ * `2020年1月5日`, `20200105`, and day–month–year in either order as US-locale software writes it
+ * (`5/30/2014 0:00`): when both readings are real dates and differ (`5/6/2014`) the cell is
+ * ambiguous (`dateAmbiguous`, both readings given) unless `order` says which; a time part is ignored.
  */
-export function parseDateCell(v: CellValue): DateParse {
+export function parseDateCell(v: CellValue, order?: DateOrder): DateParse {
   if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) return { ok: false, message: "invalid date" };
+    if (Number.isNaN(v.getTime())) return { ok: false, rule: "date", message: "不是有效日期" };
     return { ok: true, date: dateToIso(v), fromSerial: false };
   }
   if (typeof v === "number") {
     try {
       return { ok: true, date: excelSerialToIso(v), fromSerial: true };
     } catch (e) {
-      return { ok: false, message: (e as Error).message };
+      return { ok: false, rule: "date", message: (e as Error).message };
     }
   }
   if (typeof v === "string" && v.length === 10) {
     const iso = plainIsoDate(v);
     if (iso) return { ok: true, date: iso, fromSerial: false };
   }
-  const t = typeof v === "string" ? cleanText(v) : "";
-  if (t === "") return { ok: false, message: "empty" };
+  const t = typeof v === "string" ? cleanText(v).normalize("NFKC") : "";
+  if (t === "") return { ok: false, rule: "date", message: "为空" };
   if (/^\d{5}(\.\d+)?$/.test(t)) return parseDateCell(Number(t));
-  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(t);
-  m ??= /^(\d{4})(\d{2})(\d{2})$/.exec(t);
-  if (!m) return { ok: false, message: `"${t}" is not a date (use YYYY-MM-DD)` };
-  const iso = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
-  if (!isIsoDate(iso)) return { ok: false, message: `"${t}" is not a real calendar date` };
-  return { ok: true, date: iso, fromSerial: false };
+  const m = YMD.exec(t) ?? COMPACT.exec(t);
+  if (m) {
+    const iso = realDate(m[1]!, m[2]!, m[3]!);
+    return iso ? { ok: true, date: iso, fromSerial: false } : { ok: false, rule: "date", message: `“${t}”不是真实存在的日期` };
+  }
+  const n = NNY.exec(t);
+  if (n) {
+    const mdy = realDate(n[3]!, n[1]!, n[2]!);
+    const dmy = realDate(n[3]!, n[2]!, n[1]!);
+    const chosen = order === "mdy" ? mdy : order === "dmy" ? dmy : mdy === dmy || dmy === null ? mdy : mdy === null ? dmy : undefined;
+    if (chosen) return { ok: true, date: chosen, fromSerial: false };
+    if (chosen === undefined)
+      return {
+        ok: false,
+        rule: "dateAmbiguous",
+        readings: [mdy!, dmy!],
+        message: `“${t}”有两种读法：${mdy}（月/日/年，美式软件的写法）或 ${dmy}（日/月/年），未猜测；请改写为 YYYY-MM-DD，或在导入时指明日期顺序`,
+      };
+    return { ok: false, rule: "date", message: `“${t}”不是真实存在的日期` };
+  }
+  return { ok: false, rule: "date", message: `“${t}”不是日期（请写作 YYYY-MM-DD）` };
 }
 
 /** Splits a list cell on ; ； 、 , ， / | and line breaks; trims, drops empties and duplicates. */

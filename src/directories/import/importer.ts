@@ -22,7 +22,9 @@ import {
   type InspectorRow,
   type RowIssue,
   type RowResult,
+  type EntityRowContext,
 } from "./schema.ts";
+import type { DateOrder } from "./cells.ts";
 import { chunksOf, decodeText, ImportError, peek, sniffEncoding, sniffFormat, type ByteSource, type TextEncodingName } from "./source.ts";
 
 export type DirectoryKind = "entities" | "inspectors";
@@ -59,6 +61,13 @@ export interface ImportOptions {
   /** For progress reports. */
   totalBytes?: number;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Explicit column mapping, header as written → field (`code`, `name`, `districtCode`… or the
+   * field's Chinese name such as 区划码), or null to ignore the column; wins over the synonyms.
+   */
+  columnMap?: Record<string, string | null>;
+  /** N/N/YYYY dates: month first (US-locale software) or day first; default: decided per cell, ambiguous ones flagged. */
+  dateOrder?: DateOrder;
   /** XLSX: the reader's hard limits (defaults: DEFAULT_XLSX_LIMITS). */
   limits?: Partial<XlsxLimits>;
   /** How many issues the summary keeps (all of them are in the batches). Default 10,000. */
@@ -78,6 +87,8 @@ export interface ImportSummary {
   encoding: TextEncodingName | null;
   headerRow: number;
   columns: ImportColumn[];
+  /** Columns of the header that no field takes (their data is not imported): listed in every report. */
+  ignoredColumns: { index: number; header: string }[];
   /** Data rows read (empty rows not counted). */
   rowsRead: number;
   emptyRows: number;
@@ -97,7 +108,7 @@ interface KindSpec<T> {
   /** The header must name at least one of these; the first present one labels duplicates. */
   keyFields: string[];
   keyLabel: string;
-  validate: (get: FieldGetter) => RowResult<T>;
+  validate: (get: FieldGetter, ctx: EntityRowContext) => RowResult<T>;
   key: (v: T) => string;
 }
 
@@ -121,21 +132,52 @@ const HEADER_SCAN_ROWS = 20;
 /** Bytes looked at to decide format and text encoding. */
 const SNIFF_BYTES = 64 * 1024;
 
-function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyFields: string[]): { columns: ImportColumn[]; byField: Map<string, number> } | null {
+/** Field names a --map may use: the field itself or its first (Chinese) header name. */
+export function resolveField(name: string, columns: ColumnSpec[]): string | null {
+  const n = normalizeHeader(name);
+  for (const c of columns) if (normalizeHeader(c.field) === n || normalizeHeader(c.aliases[0]!) === n) return c.field;
+  return null;
+}
+
+/** Checks an explicit mapping against the fields; throws ImportError("header") naming the bad entry. */
+function normalizeColumnMap(map: Record<string, string | null> | undefined, columns: ColumnSpec[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const [header, target] of Object.entries(map ?? {})) {
+    const h = normalizeHeader(header);
+    if (h === "") throw new ImportError("header", "列映射中有空的列名");
+    if (target === null || target === "" || target === "-") {
+      out.set(h, null);
+      continue;
+    }
+    const field = resolveField(target, columns);
+    if (!field) throw new ImportError("header", `列映射“${header}=${target}”：没有字段“${target}”（可用：${columns.map((c) => `${c.field}/${c.aliases[0]}`).join("、")}）`);
+    out.set(h, field);
+  }
+  return out;
+}
+
+function matchHeader(cells: CellValue[], columns: ColumnSpec[], keyFields: string[], explicit: Map<string, string | null>): { columns: ImportColumn[]; byField: Map<string, number> } | null {
   const aliasToField = new Map<string, string>();
   for (const c of columns) for (const a of c.aliases) aliasToField.set(normalizeHeader(a), c.field);
   const out: ImportColumn[] = [];
   const byField = new Map<string, number>();
   const dupes: string[] = [];
+  let mapped = 0;
   cells.forEach((cell, index) => {
     const header = cellText(cell) ?? "";
-    const field = header === "" ? undefined : aliasToField.get(normalizeHeader(header));
-    if (field !== undefined && byField.has(field)) dupes.push(`"${header}" (column ${index + 1}) and column ${byField.get(field)! + 1} both mean ${field}`);
+    const norm = normalizeHeader(header);
+    let field: string | undefined;
+    if (header !== "" && explicit.has(norm)) {
+      field = explicit.get(norm) ?? undefined;
+      mapped++;
+    } else if (header !== "") field = aliasToField.get(norm);
+    if (field !== undefined && byField.has(field)) dupes.push(`第 ${index + 1} 列“${header}”与第 ${byField.get(field)! + 1} 列都表示 ${field}`);
     else if (field !== undefined) byField.set(field, index);
     out.push({ index, header, field: field ?? null });
   });
-  if (!keyFields.some((f) => byField.has(f)) || byField.size < 2) return null;
-  if (dupes.length > 0) throw new ImportError("header", `header row has duplicate columns: ${dupes.join("; ")}`);
+  if (!keyFields.some((f) => byField.has(f)) || (byField.size < 2 && mapped === 0)) return null;
+  if (dupes.length > 0) throw new ImportError("header", `表头有重复含义的列：${dupes.join("；")}；请用列映射（--map 列名=字段，或 列名=- 忽略）指明用哪一列`);
+  for (const h of explicit.keys()) if (!out.some((c) => normalizeHeader(c.header) === h)) throw new ImportError("header", `列映射中的列“${h}”不在表头中（表头：${out.map((c) => c.header).filter((x) => x !== "").join("、")}）`);
   return { columns: out, byField };
 }
 
@@ -207,12 +249,12 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     };
 
     const { head, stream } = await peek(chunksOf(this.source), SNIFF_BYTES);
-    if (head.length === 0) throw new ImportError("empty", "the file is empty");
+    if (head.length === 0) throw new ImportError("empty", "文件是空的");
     const sniffed = sniffFormat(head);
     const format = o.format && o.format !== "auto" ? o.format : sniffed;
-    if (format === "csv" && sniffed !== "csv") throw new ImportError("format", `the file is an .${sniffed} workbook, not CSV text`);
-    if (format === "xlsx" && sniffed !== "xlsx") throw new ImportError("format", "the file is not an .xlsx workbook (no ZIP signature)");
-    if (format === "xls" && sniffed !== "xls") throw new ImportError("format", "the file is not a legacy .xls workbook (no OLE2 signature)");
+    if (format === "csv" && sniffed !== "csv") throw new ImportError("format", `文件是 .${sniffed} 工作簿，不是 CSV 文本`);
+    if (format === "xlsx" && sniffed !== "xlsx") throw new ImportError("format", "文件不是 .xlsx 工作簿（没有 ZIP 文件头）");
+    if (format === "xls" && sniffed !== "xls") throw new ImportError("format", "文件不是旧版 .xls 工作簿（没有 OLE2 文件头）");
 
     let encoding: TextEncodingName | null = null;
     let rows: AsyncIterable<RawRow[]>;
@@ -254,17 +296,20 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
 
     // The current row's cells, read by one field getter made per header (not one closure per row).
     let cells: CellValue[] = [];
+    let ctx: EntityRowContext = { hasDistrictColumn: true };
+    const explicit = normalizeColumnMap(o.columnMap, this.spec.columns);
     let get: FieldGetter | null = null;
     rows: for await (const chunk of rows) for (const raw of chunk) {
       if (!header) {
         scanned++;
-        const m = matchHeader(raw.cells, this.spec.columns, this.spec.keyFields);
+        const m = matchHeader(raw.cells, this.spec.columns, this.spec.keyFields, explicit);
         if (m) {
           const missing = this.spec.columns.filter((c) => c.required && !m.byField.has(c.field));
           if (missing.length > 0) {
-            throw new ImportError("header", `row ${raw.row} is the header but lacks required column(s): ${missing.map((c) => `${c.aliases[0]} (${c.field})`).join(", ")}`);
+            throw new ImportError("header", `第 ${raw.row} 行是表头，但缺少必需的列：${missing.map((c) => `${c.aliases[0]}（${c.field}）`).join("、")}`);
           }
           header = { ...m, row: raw.row };
+          ctx = { hasDistrictColumn: m.byField.has("districtCode"), ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}) };
           this.#columns = m.columns;
         } else if (scanned >= HEADER_SCAN_ROWS) {
           break rows;
@@ -283,7 +328,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       if (extra) {
         result = {
           value: null,
-          issues: [{ field: null, column: null, rule: "columnCount", severity: "error", message: `the row has ${raw.cells.length} cells but the header ${h.columns.length}: an unquoted separator inside a cell?` }],
+          issues: [{ field: null, column: null, rule: "columnCount", severity: "error", message: `该行有 ${raw.cells.length} 个单元格，表头只有 ${h.columns.length} 列：单元格里有未加引号的分隔符？` }],
         };
       } else {
         if (!get) {
@@ -295,7 +340,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
           };
         }
         cells = raw.cells;
-        result = this.spec.validate(get);
+        result = this.spec.validate(get, ctx);
         if (result.value !== null) {
           const key = this.spec.key(result.value);
           const first = firstRowOfKey.get(key);
@@ -304,7 +349,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
               value: null,
               issues: [
                 ...result.issues,
-                { field: this.spec.keyFields[0]!, column: keyColumn(h), rule: "duplicate", severity: "error", message: `${this.spec.keyLabel} ${key} already appears in row ${first}` },
+                { field: this.spec.keyFields[0]!, column: keyColumn(h), rule: "duplicate", severity: "error", message: `${this.spec.keyLabel} ${key} 已在第 ${first} 行出现` },
               ],
             };
           } else {
@@ -331,7 +376,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     }
     if (!header) {
       const names = [this.spec.keyLabel, ...this.spec.columns.filter((c) => c.required && !this.spec.keyFields.includes(c.field)).map((c) => c.aliases[0])].join(", ");
-      throw new ImportError("header", `no header row found in the first ${HEADER_SCAN_ROWS} rows: expected columns such as ${names}`);
+      throw new ImportError("header", `前 ${HEADER_SCAN_ROWS} 行中没有找到表头：应有 ${names} 等列（列名不同时可用列映射 --map 列名=字段）`);
     }
     batch.bytesRead = bytesRead;
     o.onProgress?.({ bytesRead, totalBytes: o.totalBytes ?? null, rowsRead: s.rowsRead });
@@ -342,6 +387,7 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
       encoding,
       headerRow: header.row,
       columns: header.columns,
+      ignoredColumns: header.columns.filter((c) => c.field === null && c.header !== "").map((c) => ({ index: c.index, header: c.header })),
       ...s,
       issueCounts,
       issues,

@@ -55,7 +55,7 @@ export async function* csvRowBatches(text: AsyncIterable<string>): AsyncGenerato
     }
   } catch (e) {
     if (!(e instanceof CsvTextError)) throw e;
-    throw new ImportError("csv", `CSV cannot be read after row ${e.records}: ${e.message}`);
+    throw new ImportError("csv", `CSV 在第 ${e.records} 行之后无法读取：${e.message}`);
   }
 }
 
@@ -102,17 +102,17 @@ export async function* xlsRows(bytes: AsyncIterable<Uint8Array>, sheet?: string)
   let total = 0;
   for await (const c of bytes) {
     total += c.length;
-    if (total > MAX_CFB_BYTES) throw new ImportError("limit", `.xls files larger than ${MAX_CFB_BYTES} bytes are refused: save the file as .xlsx or CSV`);
+    if (total > MAX_CFB_BYTES) throw new ImportError("limit", `大于 ${MAX_CFB_BYTES} 字节的 .xls 文件不予读取：请另存为 .xlsx 或 CSV`);
     parts.push(c);
   }
   let wb;
   try {
     wb = readXls(Buffer.concat(parts));
   } catch (e) {
-    if (e instanceof XlsError) throw new ImportError("xls", `the .xls file cannot be read: ${e.message}`);
+    if (e instanceof XlsError) throw new ImportError("xls", `无法读取 .xls 文件：${e.message}`);
     throw e;
   }
   const ws = sheet === undefined ? wb.sheets[0] : wb.sheets.find((s) => s.name === sheet);
-  if (!ws) throw new ImportError("xls", sheet === undefined ? "the workbook has no worksheet" : `the workbook has no worksheet named "${sheet}"`);
+  if (!ws) throw new ImportError("xls", sheet === undefined ? "工作簿中没有工作表" : `工作簿中没有名为“${sheet}”的工作表`);
   for (let r = 0; r < ws.rows.length; r++) yield { row: r + 1, cells: ws.rows[r]! };
 }

@@ -2,8 +2,9 @@
  * Column definitions and row validation for the two directories: entities (检查对象名录库) and
  * inspectors (执法检查人员名录库).
  */
-import { CREDIT_CODE_ALPHABET, CREDIT_CODE_WEIGHTS, checkEntityCode, type EntityCodeCheck, type EntityCodeKind } from "../creditCode.ts";
-import { cellText, parseDateCell, splitList, type CellValue } from "./cells.ts";
+import { CREDIT_CODE_ALPHABET, CREDIT_CODE_WEIGHTS, checkEntityCode, districtFromCode, isPlaceholder, type EntityCodeCheck, type EntityCodeKind } from "../creditCode.ts";
+import { districtName, DISTRICT_TABLE_DATE } from "../districts.ts";
+import { cellText, parseDateCell, splitList, type CellValue, type DateOrder } from "./cells.ts";
 
 export type Severity = "error" | "flag";
 
@@ -37,8 +38,11 @@ export function normalizeHeader(h: string): string {
 export type RiskClass = "A" | "B" | "C" | "D";
 
 export interface EntityRow {
+  /** The key stored: the credit code, the 注册号, or a legacy number's normalized key. */
   code: string;
   codeKind: EntityCodeKind;
+  /** A legacy number as written in the file (null for credit codes and 注册号). */
+  codeAsWritten: string | null;
   name: string;
   districtCode: string;
   address: string | null;
@@ -62,23 +66,27 @@ export interface InspectorRow {
 export const ENTITY_COLUMNS: ColumnSpec[] = [
   // the identifying code: one column holding either kind, or a credit-code column and/or a 注册号
   // column (a row uses its credit code, else its 注册号); the header needs at least one of them
-  { field: "code", required: false, aliases: ["统一社会信用代码/注册号", "统一社会信用代码", "信用代码", "社会信用代码", "统一社会信用代码（注册号）", "code", "creditCode", "uscc"] },
-  { field: "registrationNumber", required: false, aliases: ["注册号", "工商注册号", "registrationNumber", "regNo"] },
-  { field: "name", required: true, aliases: ["名称", "企业名称", "主体名称", "市场主体名称", "单位名称", "name", "entityName"] },
-  { field: "districtCode", required: true, aliases: ["区划码", "区划代码", "行政区划代码", "行政区划", "区划", "district", "districtCode"] },
-  { field: "address", required: false, aliases: ["地址", "住所", "经营场所", "住所（经营场所）", "address"] },
-  { field: "industryCode", required: false, aliases: ["行业代码", "国民经济行业代码", "行业", "industry", "industryCode"] },
-  { field: "entityType", required: false, aliases: ["主体类型", "企业类型", "类型", "市场主体类型", "type", "entityType", "kind"] },
-  { field: "status", required: false, aliases: ["状态", "登记状态", "经营状态", "status"] },
-  { field: "riskClass", required: false, aliases: ["风险等级", "风险分类", "信用风险分类", "信用风险等级", "risk", "riskClass"] },
-  { field: "establishedOn", required: false, aliases: ["成立日期", "成立时间", "establishedOn", "established", "founded", "foundedOn"] },
+  // the identifying code: one column holding either kind, or a credit-code column and/or a 注册号
+  // column (a row uses its credit code, else its 注册号); the header needs at least one of them.
+  // Pinyin initials are what registration systems export (TYXYDM 统一信用代码, ZCH 注册号 …).
+  { field: "code", required: false, aliases: ["统一社会信用代码/注册号", "统一社会信用代码", "社会统一信用代码", "统一信用代码", "统一代码", "信用代码", "社会信用代码", "统一社会信用代码（注册号）", "TYXYDM", "TYSHXYDM", "SHXYDM", "XYDM", "code", "creditCode", "uscc"] },
+  { field: "registrationNumber", required: false, aliases: ["注册号", "工商注册号", "营业执照注册号", "注册号码", "ZCH", "GSZCH", "registrationNumber", "regNo"] },
+  { field: "name", required: true, aliases: ["名称", "企业名称", "主体名称", "市场主体名称", "单位名称", "企业（机构）名称", "QYMC", "ZTMC", "MC", "name", "entityName"] },
+  // not required: when the file has no district column the district comes from the code
+  { field: "districtCode", required: false, aliases: ["区划码", "区划代码", "行政区划代码", "行政区划", "区划", "所属区划", "区域代码", "XZQH", "XZQHDM", "QHDM", "district", "districtCode"] },
+  { field: "address", required: false, aliases: ["地址", "住所", "经营场所", "住所（经营场所）", "经营地址", "注册地址", "企业地址", "住所地址", "DZ", "ZS", "JYCS", "JYDZ", "address"] },
+  { field: "industryCode", required: false, aliases: ["行业代码", "国民经济行业代码", "行业门类代码", "HYDM", "industry", "industryCode"] },
+  { field: "entityType", required: false, aliases: ["主体类型", "企业类型", "企业类型名称", "类型", "市场主体类型", "主体类型名称", "QYLX", "QYLXMC", "ZTLX", "type", "entityType", "kind"] },
+  { field: "status", required: false, aliases: ["状态", "登记状态", "经营状态", "企业状态", "主体状态", "ZT", "DJZT", "JYZT", "status"] },
+  { field: "riskClass", required: false, aliases: ["风险等级", "风险分类", "信用风险分类", "信用风险等级", "风险类别", "FXDJ", "risk", "riskClass"] },
+  { field: "establishedOn", required: false, aliases: ["成立日期", "成立时间", "创建日期", "注册日期", "设立日期", "CLRQ", "establishedOn", "established", "founded", "foundedOn"] },
 ];
 
 export const INSPECTOR_COLUMNS: ColumnSpec[] = [
-  { field: "certificateNo", required: true, aliases: ["证件号", "执法证号", "执法证件号", "执法证号码", "执法证件号码", "certificateNo", "certificate", "certificateNumber"] },
-  { field: "name", required: true, aliases: ["姓名", "name"] },
-  { field: "department", required: true, aliases: ["部门", "所属部门", "单位", "所属单位", "department", "dept"] },
-  { field: "qualifications", required: false, aliases: ["资质", "执法资质", "qualifications", "qualification"] },
+  { field: "certificateNo", required: true, aliases: ["证件号", "证件编号", "执法证号", "执法证编号", "执法证件号", "执法证件编号", "执法证号码", "执法证件号码", "ZJBH", "ZFZH", "certificateNo", "certificate", "certificateNumber"] },
+  { field: "name", required: true, aliases: ["姓名", "执法姓名", "执法人员姓名", "人员姓名", "XM", "name"] },
+  { field: "department", required: true, aliases: ["部门", "所属部门", "单位", "所属单位", "执法单位", "执法部门", "执法机关", "工作单位", "department", "dept"] },
+  { field: "qualifications", required: false, aliases: ["资质", "执法资质", "执法类别", "执法类型", "执法门类", "ZFLB", "qualifications", "qualification"] },
   { field: "specialities", required: false, aliases: ["专长", "业务专长", "specialities", "specialties", "speciality", "expertise"] },
   { field: "districts", required: false, aliases: ["区划", "区划码", "区划代码", "负责区划", "districts", "district"] },
   { field: "active", required: false, aliases: ["在岗", "是否在岗", "在岗状态", "active", "onDuty"] },
@@ -99,11 +107,11 @@ function issueMaker(get: FieldGetter, issues: Omit<RowIssue, "row">[]) {
 function text(get: FieldGetter, field: string, add: ReturnType<typeof issueMaker>, required: boolean, label: string): string | null {
   const t = cellText(get(field).value);
   if (t === null) {
-    if (required) add(field, "required", "error", `${label} is required`);
+    if (required) add(field, "required", "error", `缺少${label}`);
     return null;
   }
   if (t.length > MAX_TEXT) {
-    add(field, "tooLong", "error", `${label} has ${t.length} characters (at most ${MAX_TEXT})`);
+    add(field, "tooLong", "error", `${label}有 ${t.length} 个字符（至多 ${MAX_TEXT} 个）`);
     return null;
   }
   return t;
@@ -132,48 +140,93 @@ function isCleanValidCreditCode(v: unknown): v is string {
   return v.charCodeAt(17) === CREDIT_CODE_ALPHABET.charCodeAt(check === 31 ? 0 : check);
 }
 
-export function validateEntityRow(get: FieldGetter): RowResult<EntityRow> {
+/** The file-level context of entity rows: does the file have a district column, which date order. */
+export interface EntityRowContext {
+  /** False when the header maps no column to districtCode: districts come from the codes. */
+  hasDistrictColumn: boolean;
+  dateOrder?: DateOrder;
+}
+
+const RANK: Record<EntityCodeKind, number> = { creditCode: 3, registrationNumber: 2, legacy: 1 };
+
+/**
+ * The row's identifying code from its credit-code and/or 注册号 cells: the better of the two
+ * (统一社会信用代码 > 注册号 > legacy number); a placeholder or empty cell gives way to the other.
+ */
+function chooseCode(cc: { value: CellValue; column: string | null }, rn: { value: CellValue; column: string | null }): { check: EntityCodeCheck; column: string | null; other?: { check: EntityCodeCheck; column: string | null } } {
+  if (isCleanValidCreditCode(cc.value)) return { check: { ok: true, kind: "creditCode", code: cc.value }, column: cc.column };
+  const hasC = cellText(cc.value) !== null;
+  const hasR = cellText(rn.value) !== null;
+  const c = hasC ? checkEntityCode(cc.value) : null;
+  if (c?.ok && c.kind === "creditCode") return { check: c, column: cc.column };
+  const r = hasR ? checkEntityCode(rn.value) : null;
+  if (!c) return { check: r ?? checkEntityCode(null), column: rn.column ?? cc.column };
+  if (!r) return { check: c, column: cc.column };
+  if (r.ok && (!c.ok || RANK[r.kind] > RANK[c.kind])) return { check: r, column: rn.column, ...(c.ok || c.rule === "placeholder" ? {} : { other: { check: c, column: cc.column } }) };
+  return { check: c, column: cc.column };
+}
+
+/** The row's 区划码: the column's when the file has one (and the cell is filled), else derived from the code. */
+function districtOf(
+  get: FieldGetter,
+  ctx: EntityRowContext,
+  code: { code: string; kind: EntityCodeKind; asWritten?: string } | null,
+  add: ReturnType<typeof issueMaker>,
+): string | null {
+  const dv = get("districtCode").value;
+  const dt = cellText(dv);
+  if (dt !== null) {
+    if ((typeof dv === "number" && !Number.isInteger(dv)) || !/^\d{6}$/.test(dt)) {
+      add("districtCode", "format", "error", `区划码须为 6 位数字，实为“${dt}”`);
+      return null;
+    }
+    return dt;
+  }
+  if (code === null) return null; // the code's own issue rejects the row
+  const derived = districtFromCode(code.code, code.kind, code.asWritten);
+  const why = ctx.hasDistrictColumn ? "区划码为空" : "文件没有区划码列";
+  if (derived === null) {
+    add("districtCode", "required", "error", `${why}，且代码 ${code.asWritten ?? code.code} 中没有区划码：请补充该行的区划码`);
+    return null;
+  }
+  const name = districtName(derived);
+  if (name === null)
+    add("districtCode", "unknownDistrict", "flag", `${why}，由代码推得区划码 ${derived}，但它不在行政区划代码表（${DISTRICT_TABLE_DATE}）中（已撤销的旧区划？）：已保留，请核实`);
+  else if (ctx.hasDistrictColumn || code.kind === "legacy") add("districtCode", "derived", "flag", `${why}，由代码推得区划码 ${derived}（${name}）`);
+  return derived;
+}
+
+export function validateEntityRow(get: FieldGetter, ctx: EntityRowContext = { hasDistrictColumn: true }): RowResult<EntityRow> {
   const issues: Omit<RowIssue, "row">[] = [];
   const add = issueMaker(get, issues);
 
-  const cc = get("code");
-  const rn = get("registrationNumber");
-  const src = cellText(cc.value) === null && cellText(rn.value) !== null ? rn : cc;
-  const codeIssue = (rule: string, severity: Severity, message: string) =>
-    issues.push({ field: "code", column: src.column ?? cc.column ?? rn.column, rule, severity, message });
-  const codeCheck: EntityCodeCheck = isCleanValidCreditCode(src.value) ? { ok: true, kind: "creditCode", code: src.value } : checkEntityCode(src.value);
-  let code: string | null = null;
-  let codeKind: EntityCodeKind = "creditCode";
-  if (!codeCheck.ok) codeIssue(codeCheck.rule, "error", codeCheck.message);
+  const chosen = chooseCode(get("code"), get("registrationNumber"));
+  const codeIssue = (column: string | null, rule: string, severity: Severity, message: string) => issues.push({ field: "code", column, rule, severity, message });
+  const codeCheck = chosen.check;
+  let code: { code: string; kind: EntityCodeKind; asWritten?: string } | null = null;
+  if (!codeCheck.ok) codeIssue(chosen.column, codeCheck.rule, "error", codeCheck.message);
   else {
-    code = codeCheck.code;
-    codeKind = codeCheck.kind;
-    if (codeCheck.flag) codeIssue(codeCheck.flag.rule, "flag", `${codeCheck.flag.message} (kept: some old codes fail the check; verify it)`);
+    code = { code: codeCheck.code, kind: codeCheck.kind, ...(codeCheck.asWritten !== undefined ? { asWritten: codeCheck.asWritten } : {}) };
+    if (codeCheck.flag)
+      codeIssue(chosen.column, codeCheck.flag.rule, "flag", codeCheck.flag.rule === "checksum" ? `${codeCheck.flag.message}（已保留：有些旧代码校验不通过，请核实）` : codeCheck.flag.message);
+    if (chosen.other && !chosen.other.check.ok) codeIssue(chosen.other.column, chosen.other.check.rule, "flag", `${chosen.other.check.message}；已改用注册号 ${codeCheck.code}`);
   }
 
-  const name = text(get, "name", add, true, "名称 (name)");
-
-  let districtCode: string | null = null;
-  const dv = get("districtCode").value;
-  const dt = cellText(dv);
-  if (dt === null) add("districtCode", "required", "error", "区划码 (district code) is required");
-  else if (typeof dv === "number" && !Number.isInteger(dv)) add("districtCode", "format", "error", `区划码 must be 6 digits, got ${dt}`);
-  else if (!/^\d{6}$/.test(dt)) add("districtCode", "format", "error", `区划码 must be 6 digits, got "${dt}"`);
-  else districtCode = dt;
-
-  const address = text(get, "address", add, false, "地址 (address)");
+  const name = text(get, "name", add, true, "名称");
+  const districtCode = districtOf(get, ctx, code, add);
+  const address = text(get, "address", add, false, "地址");
 
   let industryCode = cellText(get("industryCode").value);
   if (industryCode !== null) {
     industryCode = industryCode.toUpperCase().replace(/\s/g, "");
     if (!/^([A-T](\d{2,4})?|\d{2,4})$/.test(industryCode)) {
-      add("industryCode", "format", "error", `行业代码 "${industryCode}" is not a GB/T 4754 code (a section letter A–T and/or 2–4 digits)`);
+      add("industryCode", "format", "error", `行业代码“${industryCode}”不是 GB/T 4754 代码（门类字母 A–T 和/或 2–4 位数字）`);
       industryCode = null;
     }
   }
 
-  const entityType = text(get, "entityType", add, false, "主体类型 (entity type)");
-  const status = text(get, "status", add, false, "状态 (status)");
+  const entityType = text(get, "entityType", add, false, "主体类型");
+  const status = text(get, "status", add, false, "状态");
 
   let riskClass: RiskClass | null = null;
   const rt = cellText(get("riskClass").value);
@@ -181,21 +234,22 @@ export function validateEntityRow(get: FieldGetter): RowResult<EntityRow> {
     const norm = rt.normalize("NFKC").toUpperCase().replace(/\s/g, "").replace(/类$|级$/, "");
     if (/^[ABCD]$/.test(norm)) riskClass = norm as RiskClass;
     else if (RISK_WORDS[norm.replace(/类$/, "")]) riskClass = RISK_WORDS[norm.replace(/类$/, "")]!;
-    else add("riskClass", "format", "error", `风险等级 must be A, B, C or D (低/一般/较高/高风险), got "${rt}"`);
+    else add("riskClass", "format", "error", `风险等级须为 A、B、C、D（或 低/一般/较高/高风险），实为“${rt}”`);
   }
 
   let establishedOn: string | null = null;
   const ev = get("establishedOn").value;
-  if (cellText(ev) !== null) {
-    const p = parseDateCell(ev);
-    if (!p.ok) add("establishedOn", "date", "error", `成立日期: ${p.message}`);
-    else establishedOn = p.date;
+  if (cellText(ev) !== null && !(typeof ev === "string" && isPlaceholder(cellText(ev)!))) {
+    const p = parseDateCell(ev, ctx.dateOrder);
+    if (p.ok) establishedOn = p.date;
+    else if (p.rule === "dateAmbiguous") add("establishedOn", "dateAmbiguous", "flag", `成立日期${p.message}：该行已保留，成立日期留空`);
+    else add("establishedOn", "date", "error", `成立日期${p.message}`);
   }
 
   const ok = !issues.some((i) => i.severity === "error");
   return {
     value: ok
-      ? { code: code!, codeKind, name: name!, districtCode: districtCode!, address, industryCode, entityType, status, riskClass, establishedOn }
+      ? { code: code!.code, codeKind: code!.kind, codeAsWritten: code!.asWritten ?? null, name: name!, districtCode: districtCode!, address, industryCode, entityType, status, riskClass, establishedOn }
       : null,
     issues,
   };
@@ -204,7 +258,7 @@ export function validateEntityRow(get: FieldGetter): RowResult<EntityRow> {
 const YES = new Set(["是", "在岗", "y", "yes", "true", "1", "√", "✓", "t"]);
 const NO = new Set(["否", "不在岗", "离岗", "n", "no", "false", "0", "×", "f"]);
 
-export function validateInspectorRow(get: FieldGetter): RowResult<InspectorRow> {
+export function validateInspectorRow(get: FieldGetter, _ctx?: unknown): RowResult<InspectorRow> {
   const issues: Omit<RowIssue, "row">[] = [];
   const add = issueMaker(get, issues);
 
@@ -213,26 +267,26 @@ export function validateInspectorRow(get: FieldGetter): RowResult<InspectorRow> 
   if (typeof cv === "number") {
     if (Number.isSafeInteger(cv) && cv >= 0 && cv < 1e15) {
       certificateNo = cv.toFixed(0);
-      add("certificateNo", "number", "flag", `证件号 was stored as a number (${certificateNo}): leading zeros would be lost; check it and store the column as text`);
+      add("certificateNo", "number", "flag", `证件号被存成了数值（${certificateNo}）：开头的 0 会丢失；请核对，并把该列设为文本格式`);
     } else {
-      add("certificateNo", "excelNumber", "error", "证件号 was stored by Excel as a number and has lost digits; re-export the column as text");
+      add("certificateNo", "excelNumber", "error", "证件号被 Excel 存成数值后丢了数字；请把该列设为文本格式后重新导出");
     }
   } else {
     const t = cellText(cv);
-    if (t === null) add("certificateNo", "required", "error", "证件号/执法证号 (certificate number) is required");
-    else if (/^\d(\.\d+)?E\+?\d+$/i.test(t)) add("certificateNo", "excelNumber", "error", `证件号 "${t}" is in scientific notation: Excel stored it as a number and lost digits; re-export the column as text`);
-    else if (t.length > 64) add("certificateNo", "tooLong", "error", "证件号 is longer than 64 characters");
+    if (t === null) add("certificateNo", "required", "error", "缺少证件号/执法证号");
+    else if (/^\d(\.\d+)?E\+?\d+$/i.test(t)) add("certificateNo", "excelNumber", "error", `证件号“${t}”是科学计数法：Excel 把它存成数值并丢了数字；请把该列设为文本格式后重新导出`);
+    else if (t.length > 64) add("certificateNo", "tooLong", "error", "证件号超过 64 个字符");
     else certificateNo = t.replace(/\s/g, "").toUpperCase();
   }
 
-  const name = text(get, "name", add, true, "姓名 (name)");
-  const department = text(get, "department", add, true, "部门 (department)");
+  const name = text(get, "name", add, true, "姓名");
+  const department = text(get, "department", add, true, "部门");
   const qualifications = splitList(get("qualifications").value);
   const specialities = splitList(get("specialities").value);
 
   const districts = splitList(get("districts").value);
   const badDistricts = districts.filter((d) => !/^\d{6}$/.test(d));
-  if (badDistricts.length > 0) add("districts", "format", "error", `区划 must be 6-digit codes, got ${badDistricts.map((d) => `"${d}"`).join(", ")}`);
+  if (badDistricts.length > 0) add("districts", "format", "error", `区划须为 6 位数字代码，实为 ${badDistricts.map((d) => `“${d}”`).join("、")}`);
 
   let active = true;
   const at = cellText(get("active").value);
@@ -240,7 +294,7 @@ export function validateInspectorRow(get: FieldGetter): RowResult<InspectorRow> 
     const k = at.toLowerCase();
     if (YES.has(k)) active = true;
     else if (NO.has(k)) active = false;
-    else add("active", "format", "error", `在岗 must be 是 or 否, got "${at}"`);
+    else add("active", "format", "error", `在岗须为“是”或“否”，实为“${at}”`);
   }
 
   const ok = !issues.some((i) => i.severity === "error");

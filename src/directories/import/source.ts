@@ -79,12 +79,12 @@ export function sniffEncoding(head: Uint8Array, allowGb18030: boolean): { encodi
     return { encoding: "utf-8", bomLength: 0 };
   } catch {
     if (!allowGb18030) {
-      throw new ImportError("encoding", "the file is not UTF-8 text; save it as \"CSV UTF-8\" (or .xlsx) and import again");
+      throw new ImportError("encoding", "文件不是 UTF-8 文本：请另存为“CSV UTF-8”（或 .xlsx）后重新导入");
     }
     try {
       new TextDecoder("gb18030", { fatal: true }).decode(head, { stream: true });
     } catch {
-      throw new ImportError("encoding", "the file is neither UTF-8 nor GB18030/GBK text; save it as \"CSV UTF-8\" (or .xlsx) and import again");
+      throw new ImportError("encoding", "文件既不是 UTF-8 也不是 GB18030/GBK 文本：请另存为“CSV UTF-8”（或 .xlsx）后重新导入");
     }
     return { encoding: "gb18030", bomLength: 0 };
   }
@@ -112,7 +112,7 @@ export async function* decodeText(
     try {
       text = dec.decode(chunk, { stream: true });
     } catch {
-      throw new ImportError("encoding", `invalid ${encoding.toUpperCase()} text near byte ${offset}: the file mixes encodings or is not text; save it as "CSV UTF-8" and import again`);
+      throw new ImportError("encoding", `第 ${offset} 字节附近不是有效的 ${encoding.toUpperCase()} 文本：文件混用了编码或不是文本；请另存为“CSV UTF-8”后重新导入`);
     }
     offset += chunk.length;
     if (text) yield text;
@@ -121,7 +121,7 @@ export async function* decodeText(
   try {
     tail = dec.decode();
   } catch {
-    throw new ImportError("encoding", `the file ends inside a ${encoding.toUpperCase()} character (truncated?)`);
+    throw new ImportError("encoding", `文件在一个 ${encoding.toUpperCase()} 字符中间结束（被截断？）`);
   }
   if (tail) yield tail;
 }
