@@ -9,6 +9,7 @@ import resultRoutes from "./results.ts";
 import importRoutes from "./imports.ts";
 import scheduleRoutes from "./schedules.ts";
 import sessionRoutes from "./session.ts";
+import overviewRoutes from "./overview.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -20,6 +21,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(importRoutes);
   await app.register(scheduleRoutes);
   await app.register(sessionRoutes);
+  await app.register(overviewRoutes);
 };
 
 export default apiRoutes;

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { assertDepartment, requirePrincipal, type Principal } from "../auth.ts";
 import { forbidden } from "../errors.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
-import { batchDepartmentIds, createBatch, createPlan, getBatch, getPlan, listPlans, setPlanStatus, type BatchView } from "../../src/store/repos/plans.ts";
+import { batchDepartmentIds, createBatch, createPlan, deleteBatch, getBatch, getPlan, listPlans, setPlanStatus, updateBatch, type BatchView } from "../../src/store/repos/plans.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
@@ -214,6 +214,48 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       const b = await getBatch(store, request.params.id);
       assertBatchAccess(requirePrincipal(request), b);
       return b;
+    },
+  );
+
+  app.put(
+    "/batches/:id",
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ["plans"],
+        summary: "修改批次（尚无任何抽取时）：部门、事项、定向条件、时间窗口、抽取比例整体替换",
+        description: "批次一旦有抽取（输入已冻结并公布，作废的也算）即不能修改（409 BATCH_COMMITTED）。已公示计划的批次修改后立即重新公示。",
+        params: IdParams,
+        body: CreateBatch,
+        response: { 200: Batch, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const b = await getBatch(store, request.params.id);
+      assertDepartment(p, b.planDepartmentId, "this batch's plan");
+      return updateBatch(store, b.id, request.body, actorOf(p), request.log);
+    },
+  );
+
+  app.delete(
+    "/batches/:id",
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ["plans"],
+        summary: "删除草稿计划中尚无抽取的批次",
+        description: "已批准（已公示）计划的批次留在公示记录上，不能删除（409 PLAN_PUBLISHED）；有抽取的批次不能删除（409 BATCH_COMMITTED）。",
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const b = await getBatch(store, request.params.id);
+      assertDepartment(p, b.planDepartmentId, "this batch's plan");
+      await deleteBatch(store, b.id, actorOf(p));
+      return reply.status(204).send(null);
     },
   );
 };

@@ -45,6 +45,11 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /plans/:id/status": [AO, "/plans/:plan/status"],
   "POST /plans/:id/batches": [AO, "/plans/:plan/batches"],
   "GET /batches/:id": [A, "/batches/:batch"],
+  "PUT /batches/:id": [AO, "/batches/:batch"],
+  "DELETE /batches/:id": [AO, "/batches/999999"],
+  "GET /draws": [A, "/draws"],
+  "GET /stats": [A, "/stats?year=2026"],
+  "GET /draw-rules": [A, "/draw-rules"],
   "POST /batches/:id/draws": [AO, "/batches/:batch/draws"],
   "GET /batches/:id/draws": [A, "/batches/:batch/draws"],
   "GET /draws/:id": [A, "/draws/999999"],
@@ -132,7 +137,6 @@ describe("role matrix", () => {
 
   describe("department scoping: an officer of department B on department A's data → 403", () => {
     const cases: [string, string, string, unknown?][] = [
-      ["GET", "/departments/:dept/items", "item list"],
       ["GET", "/inspectors?department=:dept", "inspector list"],
       ["GET", "/plans?department=:dept", "plan list"],
       ["GET", "/plans/:plan", "plan"],
@@ -143,6 +147,8 @@ describe("role matrix", () => {
       ["GET", "/batches/:batch/schedule", "schedule"],
       ["GET", "/tasks?department=:dept", "task list"],
       ["GET", "/results/deadlines?department=:dept", "deadline list"],
+      ["GET", "/draws?department=:dept", "draw list"],
+      ["GET", "/stats?year=2026&department=:dept", "dashboard figures"],
     ];
     for (const [method, url, what, body] of cases) {
       it(`${method} ${url} (${what})`, async () => {

@@ -314,3 +314,59 @@ export async function getBatch(store: RepoStore, id: number): Promise<BatchView>
 export function batchDepartmentIds(b: BatchView): number[] {
   return b.departments.map((d) => d.departmentId);
 }
+
+/** Refuses a change of a batch once any draw (even a voided one) exists: its inputs are on record. */
+async function assertBatchEditable(tx: any, id: number): Promise<any> {
+  const b = await tx.batch.findUnique({ where: { id }, include: { plan: true } });
+  if (!b) throw new RepoError(404, "NOT_FOUND", `批次 ${id} 不存在`);
+  if (b.plan.status === "closed") throw new RepoError(409, "PLAN_CLOSED", `计划 ${b.planId} 已关闭，批次不能修改`);
+  if ((await tx.draw.count({ where: { batchId: id } })) > 0)
+    throw new RepoError(409, "BATCH_COMMITTED", `批次 ${id} 已有抽取（输入已冻结并公布），不能再修改或删除`);
+  return b;
+}
+
+/** Replace a batch's fields, departments, items and sampling rules while nothing is committed. */
+export async function updateBatch(store: RepoStore, id: number, input: BatchInput, actor: string, log?: { error(obj: unknown, msg: string): void }): Promise<BatchView> {
+  checkBatchInput(input);
+  const planId = await inTransaction(store, async (tx) => {
+    const b = await assertBatchEditable(tx, id);
+    const lead = input.departments.find((d) => d.role === "lead")!;
+    if (lead.departmentId !== b.plan.departmentId) throw new RepoError(422, "INVALID_BATCH", "the lead department of a batch is the plan's department", "departments");
+    for (const [i, d] of input.departments.entries()) {
+      const items = await tx.inspectionItem.findMany({ where: { id: { in: d.itemIds } } });
+      for (const itemId of d.itemIds) {
+        const it = items.find((x: any) => x.id === itemId);
+        if (!it) throw new RepoError(422, "UNKNOWN_ITEM", `inspection item ${itemId} does not exist`, `departments.${i}.itemIds`);
+        if (it.departmentId !== d.departmentId) throw new RepoError(422, "FOREIGN_ITEM", `item ${itemId} is not on department ${d.departmentId}'s list`, `departments.${i}.itemIds`);
+      }
+    }
+    await tx.batchDepartment.deleteMany({ where: { batchId: id } });
+    await tx.batch.update({
+      where: { id },
+      data: { code: input.code, name: input.name, directed: input.directed, conditions: input.conditions as any, windowStart: input.windowStart, windowEnd: input.windowEnd, jointTemplateId: input.jointTemplateId ?? null },
+    });
+    for (const d of input.departments) {
+      await tx.batchDepartment.create({ data: { batchId: id, departmentId: d.departmentId, role: d.role } });
+      for (const itemId of d.itemIds) await tx.batchItem.create({ data: { batchId: id, departmentId: d.departmentId, itemId } });
+      for (const r of d.samplingRules)
+        await tx.samplingRule.create({ data: { batchId: id, departmentId: d.departmentId, riskClass: r.riskClass, ratioPerMille: r.ratioPerMille ?? null, count: r.count ?? null } });
+    }
+    return { value: b.planId as number, audit: { actor, action: "batch.update", subject: `batch:${id}`, payload: { planId: b.planId, ...input } } };
+  });
+  await republishPlan(store, planId, log);
+  return getBatch(store, id);
+}
+
+/**
+ * Delete a batch of a draft plan while nothing is committed. A batch of an approved plan is on
+ * the public record (一公开) and stays there; it can still be changed until its first draw.
+ */
+export async function deleteBatch(store: RepoStore, id: number, actor: string): Promise<void> {
+  await inTransaction(store, async (tx) => {
+    const b = await assertBatchEditable(tx, id);
+    if (b.plan.status !== "draft") throw new RepoError(409, "PLAN_PUBLISHED", `计划 ${b.planId} 已批准并公示，其批次不能删除（抽取前仍可修改）`);
+    await tx.batchDepartment.deleteMany({ where: { batchId: id } });
+    await tx.batch.delete({ where: { id } });
+    return { value: null, audit: { actor, action: "batch.delete", subject: `batch:${id}`, payload: { planId: b.planId, code: b.code, name: b.name } } };
+  });
+}
