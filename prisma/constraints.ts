@@ -92,12 +92,15 @@ export const checks: CheckRule[] = [
     expr: {
       sqlite:
         "({code_kind} = 'uscc' AND length({code}) = 18 AND {code} NOT GLOB '*[^0-9A-HJ-NPQRTUWXY]*') OR " +
-        "({code_kind} = 'regno' AND length({code}) = 15 AND {code} NOT GLOB '*[^0-9]*')",
+        "({code_kind} = 'regno' AND length({code}) = 15 AND {code} NOT GLOB '*[^0-9]*') OR " +
+        "({code_kind} = 'legacy' AND length({code}) BETWEEN 1 AND 23 AND {code} NOT GLOB '*[^0-9A-Z]*')",
       postgresql:
         "({code_kind} = 'uscc' AND {code} ~ '^[0-9A-HJ-NPQRTUWXY]{18}$') OR " +
-        "({code_kind} = 'regno' AND {code} ~ '^[0-9]{15}$')",
+        "({code_kind} = 'regno' AND {code} ~ '^[0-9]{15}$') OR " +
+        "({code_kind} = 'legacy' AND {code} ~ '^[0-9A-Z]{1,23}$')",
     },
   },
+  { name: "entities_code_as_written", table: "entities", expr: "{code_as_written} IS NULL OR {code_kind} = 'legacy'" },
   { name: "entities_kind", table: "entities", expr: oneOf("kind", ENTITY_KINDS) },
   { name: "entities_status", table: "entities", expr: oneOf("status", ENTITY_STATUSES) },
   { name: "entities_risk_class", table: "entities", expr: oneOf("risk_class", RISK_CLASSES) },
@@ -207,6 +210,8 @@ export const checks: CheckRule[] = [
   { name: "results_check_date", table: "results", expr: isoDate("check_date") },
   { name: "publications_deadline", table: "publications", expr: isoDate("deadline") },
 
+  { name: "import_changes_part", table: "import_changes", expr: "{part} >= 0" },
+  { name: "import_changes_digest", table: "import_changes", expr: hex64("digest") },
   { name: "audit_log_seq", table: "audit_log", expr: "{seq} >= 1" },
   { name: "audit_log_hash", table: "audit_log", expr: hex64("hash") },
   { name: "audit_log_prev_hash", table: "audit_log", expr: hex64("prev_hash") },
@@ -297,6 +302,7 @@ export const triggers: TriggerRule[] = [
   guard("draw_commitments_no_delete", "draw_commitments", "DELETE", "TRUE", "draw_commitments: a secret commitment is never deleted"),
   appendOnly("draw_records"),
   appendOnly("audit_anchors"),
+  appendOnly("import_changes"),
   {
     name: "audit_log_append_only",
     table: "audit_log",

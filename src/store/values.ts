@@ -6,7 +6,8 @@
 export const DEPARTMENT_LEVELS = ["city", "district"] as const;
 export const ITEM_METHODS = ["on-site", "written", "online"] as const;
 export const ITEM_IMPORTANCE = ["key", "general"] as const;
-export const CODE_KINDS = ["uscc", "regno"] as const;
+/** uscc 统一社会信用代码; regno 15-digit 注册号; legacy a registration number of another era or kind (旧登记号, flagged for review). */
+export const CODE_KINDS = ["uscc", "regno", "legacy"] as const;
 export const ENTITY_KINDS = ["enterprise", "individual", "cooperative", "other"] as const;
 export const ENTITY_STATUSES = ["active", "deregistered", "revoked", "cancelled", "closed", "moved-out"] as const;
 export const RISK_CLASSES = ["A", "B", "C", "D"] as const;
