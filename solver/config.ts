@@ -12,6 +12,7 @@ export const DEFAULT_RULES: Readonly<Rules> = Object.freeze({
   minPerDepartment: 1,
   minSoloDepartment: 2,
   assignmentCap: 0.5,
+  rotationRounds: 1,
 });
 
 export interface SolverConfig {

@@ -24,6 +24,8 @@ export interface CheckContext {
   tasks: Map<string, Task>;
   recused: Set<string>;
   unavailable: Map<string, Set<string>>;
+  /** Per-run memo of resolved visits (set by `checkSchedule` for one run only). */
+  memo?: WeakMap<Visit, Resolved>;
 }
 
 export function recusalKey(inspector: string, entity: string): string {
@@ -55,6 +57,10 @@ export const eligibility = {
   availability: (ctx: CheckContext, inspector: Inspector, day: string): boolean => !ctx.unavailable.get(inspector.id)?.has(day),
   /** qualification: the inspector holds every qualification in `requires`. */
   qualified: (inspector: Inspector, requires: readonly string[]): boolean => requires.every((q) => inspector.qualifications.includes(q)),
+  /** daily-capacity / total-capacity: an inspector with no capacity can serve on no visit. */
+  capacity: (inspector: Inspector): boolean => inspector.dailyCapacity >= 1 && inspector.totalCapacity >= 1,
+  /** pinned-team: a task with a pinned team admits only its team's officers. */
+  pinned: (task: Task, inspector: Inspector): boolean => task.team === undefined || task.team.includes(inspector.id),
 };
 
 export type RuleName =
@@ -80,15 +86,23 @@ export interface ConstraintRule {
   check(ctx: CheckContext, schedule: Schedule): Violation[];
 }
 
-const resolved = new WeakMap<Visit, { tasks: Task[]; team: Inspector[] }>();
-function resolve(ctx: CheckContext, v: Visit): { tasks: Task[]; team: Inspector[] } {
-  let r = resolved.get(v);
+interface Resolved {
+  tasks: Task[];
+  team: Inspector[];
+}
+/**
+ * A visit's known tasks and inspectors. `checkSchedule` gives each run its own memo (ctx.memo), so
+ * a schedule mutated between two checks is resolved afresh; a rule called on its own resolves
+ * every time.
+ */
+function resolve(ctx: CheckContext, v: Visit): Resolved {
+  let r = ctx.memo?.get(v);
   if (!r) {
     r = {
       tasks: v.tasks.map((id) => ctx.tasks.get(id)).filter((t): t is Task => t !== undefined),
       team: [...new Set(v.team)].map((id) => ctx.inspectors.get(id)).filter((i): i is Inspector => i !== undefined),
     };
-    resolved.set(v, r);
+    ctx.memo?.set(v, r);
   }
   return r;
 }
@@ -363,7 +377,7 @@ export interface CheckResult {
 
 /** Checks every hard constraint, independently of how the schedule was made. */
 export function checkSchedule(instance: Instance, schedule: Schedule, defaults: Rules = DEFAULT_RULES): CheckResult {
-  const ctx = buildContext(instance, defaults);
+  const ctx: CheckContext = { ...buildContext(instance, defaults), memo: new WeakMap() };
   const violations = constraintRules.flatMap((r) => r.check(ctx, schedule));
   return { feasible: violations.length === 0, violations, metrics: scheduleMetrics(instance, schedule) };
 }

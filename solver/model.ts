@@ -69,6 +69,16 @@ export interface Rules {
   minSoloDepartment: number;
   /** Upper bound on P(inspector i is assigned to entity e), wherever the eligible pool allows. */
   assignmentCap: number;
+  /**
+   * Rotation (轮换): an inspector who visited an entity in one of the last `rotationRounds` rounds
+   * of `previous` is not drawn for it again where the eligible pool allows (0: no rotation).
+   */
+  rotationRounds: number;
+}
+
+/** One earlier round's schedule, as far as rotation needs it (other fields of a schedule are ignored). */
+export interface PreviousRound {
+  visits: { entity: string; team: string[] }[];
 }
 
 export interface Instance {
@@ -80,6 +90,8 @@ export interface Instance {
   rules: Partial<Rules>;
   /** Hex string; every random choice of the optimizer derives from it. */
   seed: string;
+  /** Earlier rounds' schedules, oldest first (rotation); optional. Unknown ids in them are ignored. */
+  previous?: PreviousRound[];
 }
 
 export interface Visit {
@@ -222,7 +234,7 @@ export function parseInstance(raw: unknown): Instance {
   });
   const ro = obj(o.rules ?? {}, "rules");
   const rules: Partial<Rules> = {};
-  for (const k of ["minTeam", "minPerDepartment", "minSoloDepartment"] as const)
+  for (const k of ["minTeam", "minPerDepartment", "minSoloDepartment", "rotationRounds"] as const)
     if (ro[k] !== undefined) rules[k] = nonNegInt(ro[k], `rules.${k}`);
   if (ro.assignmentCap !== undefined) {
     const c = ro.assignmentCap;
@@ -231,7 +243,17 @@ export function parseInstance(raw: unknown): Instance {
   }
   const seed = o.seed === undefined ? "0" : str(o.seed, "seed");
   if (!/^[0-9a-fA-F]+$/.test(seed)) throw new FormatError("seed", "expected a hex string");
-  return { horizon: { days }, entities, inspectors, tasks, recusals, rules, seed };
+  const previous = o.previous === undefined ? undefined : arr(o.previous, "previous").map((r, i): PreviousRound => {
+    const p = `previous[${i}]`;
+    const x = obj(r, p);
+    return {
+      visits: arr(x.visits, `${p}.visits`).map((v, j) => {
+        const y = obj(v, `${p}.visits[${j}]`);
+        return { entity: str(y.entity, `${p}.visits[${j}].entity`), team: strs(y.team, `${p}.visits[${j}].team`) };
+      }),
+    };
+  });
+  return { horizon: { days }, entities, inspectors, tasks, recusals, rules, seed, ...(previous ? { previous } : {}) };
 }
 
 /** Validates untrusted JSON as a schedule's shape (its content is judged by `checkSchedule`). */
