@@ -15,6 +15,20 @@
  * CHECK, `NEW."col"` in a SQLite trigger).
  */
 import {
+  ALERT_HANDLINGS,
+  ALERT_LEVELS,
+  DECISION_KINDS,
+  DECISION_OUTCOMES,
+  DECISION_SOURCES,
+  DEPARTMENT_KINDS,
+  DISPUTE_KINDS,
+  DUTY_LIST_STATUSES,
+  NOTICE_STATUSES,
+  PANEL_PURPOSES,
+  PANEL_RECORD_KINDS,
+  PUSH_ROUTES,
+  REVIEW_OUTCOMES,
+  VERIFICATION_OUTCOMES,
   BATCH_ROLES,
   BATCH_STATUSES,
   CAP_LEVELS,
@@ -81,6 +95,7 @@ export const checks: CheckRule[] = [
   { name: "departments_level", table: "departments", expr: oneOf("level", DEPARTMENT_LEVELS) },
   { name: "departments_district_code", table: "departments", expr: districtCode("district_code") },
   { name: "departments_parent", table: "departments", expr: "{parent_id} IS NULL OR {parent_id} <> {id}" },
+  { name: "departments_kind", table: "departments", expr: oneOf("kind", DEPARTMENT_KINDS) },
 
   { name: "inspection_items_importance", table: "inspection_items", expr: oneOf("importance", ITEM_IMPORTANCE) },
   { name: "inspection_items_name", table: "inspection_items", expr: nonEmpty("name") },
@@ -212,10 +227,109 @@ export const checks: CheckRule[] = [
 
   { name: "import_changes_part", table: "import_changes", expr: "{part} >= 0" },
   { name: "import_changes_digest", table: "import_changes", expr: hex64("digest") },
+  ...loopChecks(),
+
   { name: "audit_log_seq", table: "audit_log", expr: "{seq} >= 1" },
   { name: "audit_log_hash", table: "audit_log", expr: hex64("hash") },
   { name: "audit_log_prev_hash", table: "audit_log", expr: hex64("prev_hash") },
 ];
+
+/** "all or none of these columns are set" */
+function together(...cols: string[]): string {
+  return `(${cols.map((c) => `{${c}} IS NULL`).join(" AND ")}) OR (${cols.map((c) => `{${c}} IS NOT NULL`).join(" AND ")})`;
+}
+
+/** Rules of the approval–supervision loop's tables (审管联动, docs/approvals.md). */
+function loopChecks(): CheckRule[] {
+  return [
+    { name: "duty_lists_status", table: "duty_lists", expr: oneOf("status", DUTY_LIST_STATUSES) },
+    { name: "duty_lists_version", table: "duty_lists", expr: "{version} >= 1" },
+    { name: "duty_lists_reason", table: "duty_lists", expr: nonEmpty("reason") },
+    { name: "duty_lists_digest", table: "duty_lists", expr: hex64("digest") },
+    { name: "duty_lists_superseded", table: "duty_lists", expr: "({status} = 'superseded') = ({superseded_at} IS NOT NULL)" },
+    { name: "duty_entries_approval_code", table: "duty_entries", expr: nonEmpty("approval_code") },
+    { name: "duty_entries_approval_name", table: "duty_entries", expr: nonEmpty("approval_name") },
+    { name: "duty_entries_supervision_name", table: "duty_entries", expr: nonEmpty("supervision_name") },
+
+    { name: "law_change_notices_status", table: "law_change_notices", expr: oneOf("status", NOTICE_STATUSES) },
+    { name: "law_change_notices_law", table: "law_change_notices", expr: nonEmpty("law") },
+    { name: "law_change_notices_effective_on", table: "law_change_notices", expr: isoDate("effective_on") },
+    { name: "law_change_notices_resolved", table: "law_change_notices", expr: "({status} = 'open') = ({resolved_at} IS NULL) AND ({resolved_at} IS NULL) = ({resolved_by} IS NULL)" },
+
+    { name: "approval_decisions_kind", table: "approval_decisions", expr: oneOf("kind", DECISION_KINDS) },
+    { name: "approval_decisions_decision", table: "approval_decisions", expr: oneOf("decision", DECISION_OUTCOMES) },
+    { name: "approval_decisions_level", table: "approval_decisions", expr: oneOf("level", DEPARTMENT_LEVELS) },
+    { name: "approval_decisions_source", table: "approval_decisions", expr: oneOf("source", DECISION_SOURCES) },
+    { name: "approval_decisions_decided_on", table: "approval_decisions", expr: isoDate("decided_on") },
+    { name: "approval_decisions_decision_no", table: "approval_decisions", expr: nonEmpty("decision_no") },
+
+    { name: "decision_pushes_route", table: "decision_pushes", expr: oneOf("route", PUSH_ROUTES) },
+    { name: "decision_pushes_via", table: "decision_pushes", expr: "({route} = 'forward') = ({via_push_id} IS NOT NULL)" },
+    { name: "decision_pushes_pushed_on", table: "decision_pushes", expr: isoDate("pushed_on") },
+    { name: "decision_pushes_due_on", table: "decision_pushes", expr: isoDate("due_on") },
+    { name: "decision_pushes_working_days", table: "decision_pushes", expr: "{working_days} BETWEEN 0 AND 60" },
+    { name: "decision_pushes_acknowledged_on", table: "decision_pushes", expr: isoDate("acknowledged_on") },
+    { name: "decision_pushes_acknowledged", table: "decision_pushes", expr: together("acknowledged_at", "acknowledged_on", "acknowledged_by") },
+
+    { name: "verifications_outcome", table: "verifications", expr: oneOf("outcome", VERIFICATION_OUTCOMES) },
+    { name: "verifications_nominal_due_on", table: "verifications", expr: isoDate("nominal_due_on") },
+    { name: "verifications_due_on", table: "verifications", expr: isoDate("due_on") },
+    { name: "verifications_checked_on", table: "verifications", expr: isoDate("checked_on") },
+    { name: "verifications_recorded", table: "verifications", expr: together("outcome", "checked_on", "recorded_at", "recorded_by") },
+
+    { name: "disputes_kind", table: "disputes", expr: oneOf("kind", DISPUTE_KINDS) },
+    { name: "disputes_outcome", table: "disputes", expr: oneOf("outcome", REVIEW_OUTCOMES) },
+    { name: "disputes_letter", table: "disputes", expr: nonEmpty("letter") },
+    { name: "disputes_sent_on", table: "disputes", expr: isoDate("sent_on") },
+    { name: "disputes_review_due_on", table: "disputes", expr: isoDate("review_due_on") },
+    { name: "disputes_reviewed_on", table: "disputes", expr: isoDate("reviewed_on") },
+    { name: "disputes_feedback_due_on", table: "disputes", expr: isoDate("feedback_due_on") },
+    { name: "disputes_feedback_ack_on", table: "disputes", expr: isoDate("feedback_ack_on") },
+    { name: "disputes_reviewed", table: "disputes", expr: together("outcome", "reviewed_at", "reviewed_on", "reviewed_by") },
+    { name: "disputes_feedback_ack", table: "disputes", expr: together("feedback_ack_at", "feedback_ack_on", "feedback_ack_by") },
+    { name: "disputes_order", table: "disputes", expr: "({feedback_ack_at} IS NULL AND {follow_up_task_id} IS NULL AND {feedback_due_on} IS NULL) OR {reviewed_at} IS NOT NULL" },
+
+    { name: "risk_alerts_level", table: "risk_alerts", expr: oneOf("level", ALERT_LEVELS) },
+    { name: "risk_alerts_handling", table: "risk_alerts", expr: oneOf("handling", ALERT_HANDLINGS) },
+    { name: "risk_alerts_external_id", table: "risk_alerts", expr: nonEmpty("external_id") },
+    { name: "risk_alerts_raised_on", table: "risk_alerts", expr: isoDate("raised_on") },
+    { name: "risk_alerts_received_on", table: "risk_alerts", expr: isoDate("received_on") },
+    { name: "risk_alerts_due_on", table: "risk_alerts", expr: isoDate("due_on") },
+    { name: "risk_alerts_handled_on", table: "risk_alerts", expr: isoDate("handled_on") },
+    { name: "risk_alerts_working_days", table: "risk_alerts", expr: "{working_days} BETWEEN 0 AND 60" },
+    { name: "risk_alerts_handled", table: "risk_alerts", expr: together("handling", "feedback", "handled_at", "handled_on", "handled_by") },
+
+    { name: "expert_recusals_reason", table: "expert_recusals", expr: nonEmpty("reason") },
+
+    { name: "panels_purpose", table: "panels", expr: oneOf("purpose", PANEL_PURPOSES) },
+    { name: "panels_day", table: "panels", expr: isoDate("day") },
+    { name: "panels_subject_district", table: "panels", expr: districtCode("subject_district") },
+    { name: "panels_name", table: "panels", expr: nonEmpty("name") },
+
+    { name: "panel_draws_status", table: "panel_draws", expr: oneOf("status", DRAW_STATUSES) },
+    {
+      name: "panel_draws_live_panel",
+      table: "panel_draws",
+      expr:
+        "({status} = 'void' AND {live_panel_id} IS NULL) OR " +
+        "({status} <> 'void' AND {live_panel_id} IS NOT NULL AND {live_panel_id} = {panel_id})",
+    },
+    { name: "panel_draws_void", table: "panel_draws", expr: "{status} <> 'void' OR ({void_reason} IS NOT NULL AND {voided_at} IS NOT NULL AND {void_actor} IS NOT NULL)" },
+    { name: "panel_draws_seeded", table: "panel_draws", expr: "{status} NOT IN ('seeded', 'drawn') OR ({seed} IS NOT NULL AND {seeded_at} IS NOT NULL)" },
+    { name: "panel_draws_drawn", table: "panel_draws", expr: "{status} <> 'drawn' OR {drawn_at} IS NOT NULL" },
+    { name: "panel_draws_attempt", table: "panel_draws", expr: "{attempt} >= 1" },
+    { name: "panel_draws_input_digest", table: "panel_draws", expr: hex64("input_digest") },
+    { name: "panel_draws_private_digest", table: "panel_draws", expr: hex64("private_digest") },
+    { name: "panel_draws_commitment", table: "panel_draws", expr: hex64("commitment") },
+    { name: "panel_draw_records_kind", table: "panel_draw_records", expr: oneOf("kind", PANEL_RECORD_KINDS) },
+    { name: "panel_draw_records_seq", table: "panel_draw_records", expr: "{seq} >= 0 AND ({seq} = 0) = ({kind} = 'draw')" },
+    { name: "panel_draw_records_prev", table: "panel_draw_records", expr: hex64("prev") },
+    { name: "panel_draw_records_digest", table: "panel_draw_records", expr: hex64("digest") },
+    { name: "panel_draw_records_private_digest", table: "panel_draw_records", expr: hex64("private_digest") },
+    { name: "panel_draw_commitments_hash", table: "panel_draw_commitments", expr: hex64("hash") },
+    { name: "panel_draw_commitments_reveal", table: "panel_draw_commitments", expr: "({reveal} IS NULL) = ({revealed_at} IS NULL)" },
+  ];
+}
 
 export const indexes: IndexRule[] = [
   {
@@ -302,6 +416,7 @@ export const triggers: TriggerRule[] = [
   guard("draw_commitments_no_delete", "draw_commitments", "DELETE", "TRUE", "draw_commitments: a secret commitment is never deleted"),
   appendOnly("draw_records"),
   appendOnly("audit_anchors"),
+  ...loopTriggers(),
   appendOnly("import_changes"),
   {
     name: "audit_log_append_only",
@@ -340,6 +455,78 @@ export const triggers: TriggerRule[] = [
     ].join(";\n"),
   },
 ];
+
+/**
+ * 审管联动: a decision and a list entry never change; a list version only moves current →
+ * superseded; a step once done (签收, 核查结果, 复核, 反馈签收, 预警反馈, 告知处理) cannot be undone or
+ * rewritten; panel draws are evidence like draws. Nothing of the loop is ever deleted.
+ */
+function loopTriggers(): TriggerRule[] {
+  const stepsFixed = (name: string, table: string, fixedCols: string[], once: string[], what: string) =>
+    guard(name, table, "UPDATE", "(" + [...fixedCols.map(fixed), ...once.map(onceSet)].join(" OR ") + ")", `${table}: ${what} cannot be changed once recorded`);
+  const noDelete = (table: string, what: string) => guard(`${table}_no_delete`, table, "DELETE", "TRUE", `${table}: ${what} is never deleted`);
+  return [
+    appendOnly("duty_entries"),
+    appendOnly("approval_decisions"),
+    guard(
+      "duty_lists_immutable",
+      "duty_lists",
+      "UPDATE",
+      "(" +
+        ["id", "bureau_id", "version", "reason", "notice_id", "source", "digest", "actor", "created_at"].map(fixed).join(" OR ") +
+        " OR " +
+        onceSet("superseded_at") +
+        " OR (DIFF({NEW.status}, {OLD.status}) AND NOT ({OLD.status} = 'current' AND {NEW.status} = 'superseded')))",
+      "duty_lists: a published list version cannot be changed (only superseded by a new version)",
+    ),
+    noDelete("duty_lists", "a list version"),
+    stepsFixed("law_change_notices_immutable", "law_change_notices", ["id", "department_id", "bureau_id", "law", "summary", "effective_on", "sent_at", "sent_by"], ["resolution_note", "resolved_at", "resolved_by"], "a notice and its resolution"),
+    guard("law_change_notices_status", "law_change_notices", "UPDATE", "({OLD.status} <> 'open' AND DIFF({NEW.status}, {OLD.status}))", "law_change_notices: a resolved notice cannot be changed"),
+    noDelete("law_change_notices", "a notice"),
+    stepsFixed("decision_pushes_immutable", "decision_pushes", ["id", "decision_id", "department_id", "route", "via_push_id", "supervision", "pushed_at", "pushed_on", "working_days"], ["due_on", "acknowledged_at", "acknowledged_on", "acknowledged_by"], "a push and its acknowledgement (签收)"),
+    noDelete("decision_pushes", "a push"),
+    stepsFixed("verifications_immutable", "verifications", ["id", "decision_id", "department_id", "task_id", "nominal_due_on"], ["due_on", "outcome", "findings", "checked_on", "recorded_at", "recorded_by"], "a verification and its outcome"),
+    noDelete("verifications", "a verification"),
+    stepsFixed(
+      "disputes_immutable",
+      "disputes",
+      ["id", "decision_id", "department_id", "verification_id", "kind", "letter_no", "letter", "sent_at", "sent_on", "sent_by"],
+      ["review_due_on", "outcome", "review_note", "reviewed_at", "reviewed_on", "reviewed_by", "feedback_due_on", "feedback_ack_at", "feedback_ack_on", "feedback_ack_by", "follow_up_task_id"],
+      "a 函告 and its 复核",
+    ),
+    noDelete("disputes", "a dispute"),
+    stepsFixed(
+      "risk_alerts_immutable",
+      "risk_alerts",
+      ["id", "external_id", "source", "entity_id", "department_id", "category", "level", "detail", "raised_on", "received_at", "received_on", "working_days", "task_id"],
+      ["due_on", "handling", "feedback", "handled_at", "handled_on", "handled_by"],
+      "an alert and its feedback",
+    ),
+    noDelete("risk_alerts", "an alert"),
+    guard(
+      "panel_draws_immutable",
+      "panel_draws",
+      "UPDATE",
+      "(" +
+        ["id", "panel_id", "spec_version", "input_digest", "commitment", "attempt", "frozen_at", "public_inputs", "private_inputs", "private_digest", "created_at"].map(fixed).join(" OR ") +
+        " OR " +
+        ["seed", "seed_provenance", "seeded_at", "drawn_at", "void_reason", "voided_at", "void_actor"].map(onceSet).join(" OR ") +
+        " OR {OLD.status} = 'void'" +
+        " OR (DIFF({NEW.status}, {OLD.status}) AND NOT (({OLD.status} = 'committed' AND {NEW.status} IN ('seeded', 'void')) OR ({OLD.status} = 'seeded' AND {NEW.status} IN ('drawn', 'void')) OR ({OLD.status} = 'drawn' AND {NEW.status} = 'void'))))",
+      "panel_draws: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)",
+    ),
+    guard("panel_draws_no_delete", "panel_draws", "DELETE", "TRUE", "panel_draws: a draw is never deleted; void it with a reason"),
+    guard(
+      "panel_draw_commitments_immutable",
+      "panel_draw_commitments",
+      "UPDATE",
+      "(" + ["id", "draw_id", "department_id", "hash", "committed_at"].map(fixed).join(" OR ") + " OR " + ["reveal", "revealed_at"].map(onceSet).join(" OR ") + ")",
+      "panel_draw_commitments: a secret commitment cannot be changed, and a reveal is made once",
+    ),
+    guard("panel_draw_commitments_no_delete", "panel_draw_commitments", "DELETE", "TRUE", "panel_draw_commitments: a secret commitment is never deleted"),
+    appendOnly("panel_draw_records"),
+  ];
+}
 
 /** One database object the builder manages, rendered for a provider. */
 export interface ExtraObject {

@@ -3,7 +3,9 @@
  * PostgreSQL, triggers on SQLite: see prisma/constraints.ts and docs/data-model.md); this module is
  * the single list both the migration builder and application code read. Pure data, no imports.
  */
-export const DEPARTMENT_LEVELS = ["city", "district"] as const;
+export const DEPARTMENT_LEVELS = ["city", "district", "zone"] as const;
+/** supervision 行业监管部门; approval 行政审批局 (grants licences after the 相对集中行政许可权 reform). */
+export const DEPARTMENT_KINDS = ["supervision", "approval"] as const;
 export const ITEM_METHODS = ["on-site", "written", "online"] as const;
 export const ITEM_IMPORTANCE = ["key", "general"] as const;
 /** uscc 统一社会信用代码; regno 15-digit 注册号; legacy a registration number of another era or kind (旧登记号, flagged for review). */
@@ -21,14 +23,53 @@ export const DRAW_STATUSES = ["committed", "seeded", "drawn", "void"] as const;
 export const TASK_KINDS = ["random", "directed"] as const;
 /** Why a directed (non-random) check happens: 投诉举报, 转办交办, 数据监测 (the public sees only this). */
 export const DIRECTED_KINDS = ["complaint", "referral", "dataAlert"] as const;
+/**
+ * Directed kinds the approval–supervision loop creates (never through POST /tasks): 告知承诺核查,
+ * 风险预警 (an alert of the 互联网+监管 system), 复核后续监管 (the follow-up after a 复核).
+ */
+export const LOOP_DIRECTED_KINDS = ["commitment", "riskAlert", "followUp"] as const;
 /** Stored values: the kinds, and "unspecified" for directed tasks recorded before kinds existed (published as plain 定向检查). */
-export const STORED_DIRECTED_KINDS = [...DIRECTED_KINDS, "unspecified"] as const;
+export const STORED_DIRECTED_KINDS = [...DIRECTED_KINDS, ...LOOP_DIRECTED_KINDS, "unspecified"] as const;
 export const DRAW_RECORD_KINDS = ["draw", "substitution", "schedule"] as const;
 export const TASK_STATUSES = ["open", "scheduled", "done", "cancelled"] as const;
 export const JOINT_CHECK_STATUSES = ["planned", "done", "cancelled"] as const;
 export const TEAM_ROLES = ["officer", "expert"] as const;
 
+// ── 审管联动 (docs/approvals.md) ──
+export const DUTY_LIST_STATUSES = ["current", "superseded"] as const;
+export const NOTICE_STATUSES = ["open", "revised", "noChange"] as const;
+/** 一般审批, 告知承诺, 备案, 下放, 委托. */
+export const DECISION_KINDS = ["general", "commitment", "filing", "delegated", "entrusted"] as const;
+/** 准予, 不予, 变更, 延续, 注销/撤回. */
+export const DECISION_OUTCOMES = ["grant", "deny", "change", "renew", "cancel"] as const;
+export const DECISION_SOURCES = ["api", "import"] as const;
+/** 同级推送, 市级审批告知区县/开发区监管部门, 同级监管部门向上级转送. */
+export const PUSH_ROUTES = ["sameLevel", "area", "forward"] as const;
+/** 承诺属实, 承诺不属实, 未履行承诺. */
+export const VERIFICATION_OUTCOMES = ["true", "false", "unfulfilled"] as const;
+/** 对审批结果有异议, 虚假承诺, 材料造假, 违反承诺. */
+export const DISPUTE_KINDS = ["dispute", "falseCommitment", "forgedMaterials", "brokenCommitment"] as const;
+/** 维持, 撤销, 责令整改, 依法处置. */
+export const REVIEW_OUTCOMES = ["maintain", "revoke", "rectify", "dispose"] as const;
+export const ALERT_LEVELS = ["high", "medium", "low"] as const;
+/** 核实属实已处置, 已责令整改, 核实不属实, 移送处理. */
+export const ALERT_HANDLINGS = ["confirmed", "rectified", "dismissed", "referred"] as const;
+/** 现场踏勘, 技术审查, 听证论证, 验收. */
+export const PANEL_PURPOSES = ["siteVisit", "technicalReview", "hearing", "acceptance"] as const;
+export const PANEL_RECORD_KINDS = ["draw", "substitution"] as const;
+
 export type DepartmentLevel = (typeof DEPARTMENT_LEVELS)[number];
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+export type LoopDirectedKind = (typeof LOOP_DIRECTED_KINDS)[number];
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+export type PushRoute = (typeof PUSH_ROUTES)[number];
+export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
+export type DisputeKind = (typeof DISPUTE_KINDS)[number];
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+export type AlertHandling = (typeof ALERT_HANDLINGS)[number];
+export type PanelPurpose = (typeof PANEL_PURPOSES)[number];
 export type ItemMethod = (typeof ITEM_METHODS)[number];
 export type ItemImportance = (typeof ITEM_IMPORTANCE)[number];
 export type CodeKind = (typeof CODE_KINDS)[number];
