@@ -1,8 +1,11 @@
 /**
  * The closed value sets of String columns. The database enforces them (CHECK constraints on
  * PostgreSQL, triggers on SQLite: see prisma/constraints.ts and docs/data-model.md); this module is
- * the single list both the migration builder and application code read. Pure data, no imports.
+ * the single list both the migration builder and application code read. Pure data (the loop's
+ * sets come from the core, src/approvals/values.ts, also pure data).
  */
+import { LOOP_DIRECTED_KINDS } from "../approvals/values.ts";
+
 export const DEPARTMENT_LEVELS = ["city", "district", "zone"] as const;
 /** supervision 行业监管部门; approval 行政审批局 (grants licences after the 相对集中行政许可权 reform). */
 export const DEPARTMENT_KINDS = ["supervision", "approval"] as const;
@@ -27,7 +30,7 @@ export const DIRECTED_KINDS = ["complaint", "referral", "dataAlert"] as const;
  * Directed kinds the approval–supervision loop creates (never through POST /tasks): 告知承诺核查,
  * 风险预警 (an alert of the 互联网+监管 system), 复核后续监管 (the follow-up after a 复核).
  */
-export const LOOP_DIRECTED_KINDS = ["commitment", "riskAlert", "followUp"] as const;
+export { LOOP_DIRECTED_KINDS };
 /** Stored values: the kinds, and "unspecified" for directed tasks recorded before kinds existed (published as plain 定向检查). */
 export const STORED_DIRECTED_KINDS = [...DIRECTED_KINDS, ...LOOP_DIRECTED_KINDS, "unspecified"] as const;
 export const DRAW_RECORD_KINDS = ["draw", "substitution", "schedule"] as const;
@@ -35,41 +38,37 @@ export const TASK_STATUSES = ["open", "scheduled", "done", "cancelled"] as const
 export const JOINT_CHECK_STATUSES = ["planned", "done", "cancelled"] as const;
 export const TEAM_ROLES = ["officer", "expert"] as const;
 
-// ── 审管联动 (docs/approvals.md) ──
-export const DUTY_LIST_STATUSES = ["current", "superseded"] as const;
-export const NOTICE_STATUSES = ["open", "revised", "noChange"] as const;
-/** 一般审批, 告知承诺, 备案, 下放, 委托. */
-export const DECISION_KINDS = ["general", "commitment", "filing", "delegated", "entrusted"] as const;
-/** 准予, 不予, 变更, 延续, 注销/撤回. */
-export const DECISION_OUTCOMES = ["grant", "deny", "change", "renew", "cancel"] as const;
-export const DECISION_SOURCES = ["api", "import"] as const;
-/** 同级推送, 市级审批告知区县/开发区监管部门, 同级监管部门向上级转送. */
-export const PUSH_ROUTES = ["sameLevel", "area", "forward"] as const;
-/** 承诺属实, 承诺不属实, 未履行承诺. */
-export const VERIFICATION_OUTCOMES = ["true", "false", "unfulfilled"] as const;
-/** 对审批结果有异议, 虚假承诺, 材料造假, 违反承诺. */
-export const DISPUTE_KINDS = ["dispute", "falseCommitment", "forgedMaterials", "brokenCommitment"] as const;
-/** 维持, 撤销, 责令整改, 依法处置. */
-export const REVIEW_OUTCOMES = ["maintain", "revoke", "rectify", "dispose"] as const;
-export const ALERT_LEVELS = ["high", "medium", "low"] as const;
-/** 核实属实已处置, 已责令整改, 核实不属实, 移送处理. */
-export const ALERT_HANDLINGS = ["confirmed", "rectified", "dismissed", "referred"] as const;
-/** 现场踏勘, 技术审查, 听证论证, 验收. */
-export const PANEL_PURPOSES = ["siteVisit", "technicalReview", "hearing", "acceptance"] as const;
+// ── 审管联动 (docs/approvals.md): the core's value sets (src/approvals/values.ts), one list ──
+export {
+  DUTY_LIST_STATUSES,
+  NOTICE_STATUSES,
+  DECISION_KINDS,
+  DECISION_OUTCOMES,
+  DECISION_SOURCES,
+  PUSH_ROUTES,
+  VERIFICATION_OUTCOMES,
+  DISPUTE_KINDS,
+  REVIEW_OUTCOMES,
+  ALERT_LEVELS,
+  ALERT_HANDLINGS,
+  PANEL_PURPOSES,
+} from "../approvals/values.ts";
 export const PANEL_RECORD_KINDS = ["draw", "substitution"] as const;
 
 export type DepartmentLevel = (typeof DEPARTMENT_LEVELS)[number];
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
-export type LoopDirectedKind = (typeof LOOP_DIRECTED_KINDS)[number];
-export type DecisionKind = (typeof DECISION_KINDS)[number];
-export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
-export type PushRoute = (typeof PUSH_ROUTES)[number];
-export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
-export type DisputeKind = (typeof DISPUTE_KINDS)[number];
-export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
-export type AlertLevel = (typeof ALERT_LEVELS)[number];
-export type AlertHandling = (typeof ALERT_HANDLINGS)[number];
-export type PanelPurpose = (typeof PANEL_PURPOSES)[number];
+export type {
+  LoopDirectedKind,
+  DecisionKind,
+  DecisionOutcome,
+  PushRoute,
+  VerificationOutcome,
+  DisputeKind,
+  ReviewOutcome,
+  AlertLevel,
+  AlertHandling,
+  PanelPurpose,
+} from "../approvals/values.ts";
 export type ItemMethod = (typeof ITEM_METHODS)[number];
 export type ItemImportance = (typeof ITEM_IMPORTANCE)[number];
 export type CodeKind = (typeof CODE_KINDS)[number];
