@@ -8,14 +8,15 @@
  *   seeded ──draw──▶ drawn;  any phase but drawn-with-results ──void (reason)──▶ void
  */
 import { secretCommitment } from "../seed.ts";
-import { seedFromProvenance2 } from "./seed.ts";
-import type { Provenance2, PublicInputs } from "./types.ts";
+import { seedFromProvenance2, type SeedContext } from "./seed.ts";
+import type { Provenance2 } from "./types.ts";
 
 export type CeremonyPhase = "committed" | "seeded" | "drawn" | "void";
 
 export interface Ceremony {
   phase: CeremonyPhase;
-  inputs: PublicInputs;
+  /** The committed public inputs (only the seed plan, attempts and freeze time are read). */
+  inputs: SeedContext;
   commitment: string;
   /** department → { hash, committedAt, secret?, revealedAt? } */
   secrets: Record<string, { hash: string; committedAt: string; secret?: string; revealedAt?: string }>;

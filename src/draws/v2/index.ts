@@ -11,7 +11,7 @@ export { freezeDraw, type DrawRequest2 } from "./freeze.ts";
 export { inputsDigests, fullManifest, publicManifest, verifyFull2, verifyPublic2, checkPublicResults, headOf, type Verify2Outcome, type Verify2Options } from "./manifest.ts";
 export { ChainReplay, PublicReplay, seedRecordDigest, recordDigest, publicRecord } from "./chain.ts";
 export { classRoot, classProof, verifyClassProof, type ClassProof } from "./classTree.ts";
-export { seedFromProvenance2, secretReceipt } from "./seed.ts";
+export { seedFromProvenance2, secretReceipt, type SeedContext } from "./seed.ts";
 export { submitSecretCommitment, revealSecret, enterExternalValue, CeremonyError, type Ceremony, type CeremonyPhase } from "./ceremony.ts";
 export { validatePublicInputs, validatePrivateInputs, validateDrawConfig, drawConfigShape, teamRuleShape } from "./validate.ts";
 export { digestOf, commitmentOf } from "./digest.ts";

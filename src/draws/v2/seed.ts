@@ -14,7 +14,10 @@ import { provenanceShape } from "./validate.ts";
 import type { Provenance2, PublicInputs } from "./types.ts";
 
 /** The seed a provenance implies; applies every rule of §5. */
-export function seedFromProvenance2(p: PublicInputs, commitment: string, prov: Provenance2, path = "seed.provenance"): string {
+/** What the seed rules read of the public inputs (a batch draw's, or a panel draw's: §15). */
+export type SeedContext = Pick<PublicInputs, "seedPlan" | "attempt" | "frozenAt">;
+
+export function seedFromProvenance2(p: SeedContext, commitment: string, prov: Provenance2, path = "seed.provenance"): string {
   provenanceShape(prov, path);
   const plan = p.seedPlan;
   let seed: string;

@@ -75,7 +75,7 @@ const department = obj({
 export const teamRuleShape = obj({ minPerDepartment: int(1, 20), minTotal: int(2, 20), experts: int(0, 20), reserves: int(0, 100) });
 export const drawConfigShape = obj({ generalRatioCap: record(RISK_CLASSES, ratio), substitutes: int(0, 1000), team: teamRuleShape });
 
-const previousAttempt = obj({
+export const previousAttempt = obj({
   attempt: int(1),
   commitment: hex64,
   seed: nullable(hex64),
@@ -86,7 +86,7 @@ const previousAttempt = obj({
   reason: str,
 });
 
-const seedPlan = union("mode", {
+export const seedPlan = union("mode", {
   commitReveal: obj({ mode: literal("commitReveal"), departments: list(strMax(64), { sorted: true, nonEmpty: true }) }),
   external: obj({ mode: literal("external"), source: strMax(200), reference: strMax(200) }),
 });
