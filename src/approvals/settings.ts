@@ -1,0 +1,42 @@
+/** Validation of the loop's configuration (`approvals` config key) into `LoopSettings`. */
+import { DEFAULT_LOOP_SETTINGS, LoopError, type LoopSettings } from "./types.ts";
+
+const INT_FIELDS = ["ackWorkingDays", "verificationMonths", "reviewWorkingDays", "feedbackWorkingDays", "followUpWorkingDays"] as const;
+const LIMITS: Record<(typeof INT_FIELDS)[number], [number, number]> = {
+  ackWorkingDays: [1, 60],
+  verificationMonths: [1, 12],
+  reviewWorkingDays: [1, 60],
+  feedbackWorkingDays: [1, 60],
+  followUpWorkingDays: [1, 120],
+};
+
+/**
+ * The settings from a stored configuration value (undefined = defaults). Unknown members, wrong
+ * types and numbers out of range are refused with the field named (`approvals.<member>`).
+ */
+export function loopSettings(value: unknown): LoopSettings {
+  if (value === undefined || value === null) return DEFAULT_LOOP_SETTINGS;
+  if (typeof value !== "object" || Array.isArray(value)) throw new LoopError("INVALID_CONFIG", "approvals 配置应为对象", "approvals");
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v))
+    if (![...INT_FIELDS, "alertWorkingDays"].includes(k)) throw new LoopError("INVALID_CONFIG", `approvals.${k}：未知成员（允许 ${[...INT_FIELDS, "alertWorkingDays"].join("、")}）`, `approvals.${k}`);
+  const out: LoopSettings = { ...DEFAULT_LOOP_SETTINGS, alertWorkingDays: { ...DEFAULT_LOOP_SETTINGS.alertWorkingDays } };
+  for (const k of INT_FIELDS) {
+    if (v[k] === undefined) continue;
+    const [lo, hi] = LIMITS[k];
+    const n = v[k];
+    if (!(typeof n === "number" && Number.isSafeInteger(n) && n >= lo && n <= hi)) throw new LoopError("INVALID_CONFIG", `approvals.${k} 须为 ${lo}–${hi} 的整数`, `approvals.${k}`);
+    out[k] = n;
+  }
+  if (v.alertWorkingDays !== undefined) {
+    const a = v.alertWorkingDays as Record<string, unknown>;
+    if (!a || typeof a !== "object" || Array.isArray(a)) throw new LoopError("INVALID_CONFIG", "approvals.alertWorkingDays 应为对象 { high, medium, low }", "approvals.alertWorkingDays");
+    for (const k of Object.keys(a)) {
+      if (!["high", "medium", "low"].includes(k)) throw new LoopError("INVALID_CONFIG", `approvals.alertWorkingDays.${k}：未知预警等级（允许 high、medium、low）`, `approvals.alertWorkingDays.${k}`);
+      const n = a[k];
+      if (!(typeof n === "number" && Number.isSafeInteger(n) && n >= 1 && n <= 60)) throw new LoopError("INVALID_CONFIG", `approvals.alertWorkingDays.${k} 须为 1–60 的整数`, `approvals.alertWorkingDays.${k}`);
+      out.alertWorkingDays[k as "high"] = n;
+    }
+  }
+  return out;
+}
