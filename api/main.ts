@@ -8,6 +8,8 @@ import { buildApp } from "./app.ts";
 import { openStore } from "../src/store/index.ts";
 import { loadDemoCity } from "../src/demo/index.ts";
 import { publishDailyAnchor } from "../src/store/repos/anchors.ts";
+import { ensureDemoAccounts } from "../src/store/repos/demoAccounts.ts";
+import { ROLE_LABEL } from "./console/layout.ts";
 
 const DEFAULT_DATABASE_URL = "file:data/ssj.db";
 
@@ -75,7 +77,15 @@ export async function start(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
-  await app.listen({ host, port });
+  const demo = process.env.SSJ_NO_DEMO === "1" ? [] : await ensureDemoAccounts(store);
+  const address = await app.listen({ host, port });
+  const base = address.replace("://0.0.0.0", "://127.0.0.1").replace("://[::]", "://127.0.0.1");
+  const lines = [`公示页      ${base}/public`, `工作台登录  ${base}/console/login`, `API 文档    ${base}/docs`];
+  if (demo.length) {
+    lines.push("演示账号（仅用于演示城市，数据为合成数据；正式使用前请删除或修改密码）：");
+    for (const a of demo) lines.push(`  ${ROLE_LABEL[a.role].padEnd(6, "　")} 账号 ${a.login.padEnd(13)} 密码 ${a.password}`);
+  }
+  process.stdout.write(`\n${lines.join("\n")}\n\n`);
 }
 
 const isEntry = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -86,10 +86,17 @@ export function sessionToken(request: FastifyRequest): string | undefined {
   return parseCookies(request.headers.cookie)[SESSION_COOKIE];
 }
 
-/** A cross-site Origin (or Referer) on an unsafe request: refused. No Origin at all is allowed (non-browser clients). */
+/**
+ * A cross-site request (by the browser's Sec-Fetch-Site, else by Origin or Referer): refused on
+ * unsafe requests. No such header at all is allowed (non-browser clients); an opaque `Origin: null`
+ * (sent e.g. under `Referrer-Policy: no-referrer`) decides nothing by itself — the CSRF token and
+ * SameSite=Strict still apply.
+ */
 export function crossSite(request: FastifyRequest): boolean {
+  const site = request.headers["sec-fetch-site"];
+  if (typeof site === "string") return site === "cross-site";
   const origin = request.headers.origin ?? (typeof request.headers.referer === "string" ? request.headers.referer : undefined);
-  if (!origin || origin === "null") return origin === "null";
+  if (!origin || origin === "null") return false;
   try {
     return new URL(origin).host !== request.headers.host;
   } catch {

@@ -39,7 +39,7 @@ const sessionRoutes: FastifyPluginAsync = async (fastify) => {
         description: `连续 5 次密码错误锁定账号 15 分钟（423 ACCOUNT_LOCKED）；会话闲置 30 分钟或登录 12 小时后失效。管理员设置的初始密码须先修改（mustChangePassword）。`,
         body: Type.Object(
           { login: Type.String({ minLength: 1, maxLength: 40, description: "登录账号" }), password: Type.String({ minLength: 1, maxLength: 128 }) },
-          { additionalProperties: false, examples: [{ login: "demo-admin", password: "ssj-Demo-admin-2026" }] },
+          { additionalProperties: false, examples: [{ login: "demo-admin", password: "Xa-Admin-2026!" }] },
         ),
         response: { 200: SessionView, 423: Type.Ref("Error"), ...errors },
       },
