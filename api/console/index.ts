@@ -24,6 +24,8 @@ import { CONSOLE, ROLE_LABEL, SCRIPT_URL, STYLE_URL, layout, navFor, type Layout
 import { PAGES } from "./pages/index.ts";
 import { loginRoutes } from "./pages/login.ts";
 
+export const CONSOLE_CSP = "default-src 'self';base-uri 'self';form-action 'self';frame-ancestors 'none';img-src 'self' data: blob:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'";
+
 const ASSETS: Record<string, { type: string; body: string }> = {
   [STYLE_URL]: { type: "text/css; charset=utf-8", body: readFileSync(new URL("./assets/console.css", import.meta.url), "utf8") },
   [SCRIPT_URL]: { type: "text/javascript; charset=utf-8", body: readFileSync(new URL("./assets/console.js", import.meta.url), "utf8") },
@@ -80,6 +82,13 @@ const consolePlugin: FastifyPluginAsync = async (app) => {
   await app.register(multipart, { limits: { fileSize: app.ssj.uploadLimit, files: 1, fields: 50, parts: 60 } });
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => done(null, parseForm(body as string)));
   const names = departmentNames(app);
+  // The console's own policy: everything from this server only; no `upgrade-insecure-requests`
+  // (an intranet served over plain HTTP must still load its stylesheet); forms send their Origin.
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.header("content-security-policy", `${CONSOLE_CSP}${request.protocol === "https" ? ";upgrade-insecure-requests" : ""}`);
+    reply.header("referrer-policy", "same-origin");
+    done();
+  });
 
   for (const [url, asset] of Object.entries(ASSETS)) {
     const etag = etagOf(asset.body);

@@ -33,6 +33,7 @@ const Schedule = Type.Object({
           name: Type.String(),
           departmentId: Type.Union([Type.Integer(), Type.Null()]),
           role: Type.String({ description: "officer（执法人员，计入两人）| expert（专家，不计入）" }),
+          certificateNo: Type.Union([Type.String(), Type.Null()], { description: "执法证号（检查时出示）；专家为其编号" }),
         }),
       ),
     }),

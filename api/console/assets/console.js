@@ -153,23 +153,35 @@
   }
 
   // ── instant checks
+  // The cap binds only when every item the department checks is a general (一般) item.
   function capCheck(input) {
     var cap = Number(input.getAttribute("data-cap")), msg = document.getElementById(input.getAttribute("aria-describedby").split(" ").pop());
+    var fs = input.closest("fieldset[data-dept]");
+    function capApplies() {
+      if (!fs) return true;
+      var checked = fs.querySelectorAll("input[type=checkbox][data-kind]:checked");
+      if (!checked.length) return false;
+      return Array.prototype.every.call(checked, function (c) { return c.getAttribute("data-kind") === "general"; });
+    }
     function run() {
       var group = input.closest("[data-quota]");
       var mode = group ? $(group, "select") : null;
+      var ratio = !mode || mode.value === "ratio";
       var v = input.value.trim();
+      var bound = capApplies() && cap >= 0;
       var problem = "";
       if (v !== "" && !/^\d+$/.test(v)) problem = "请填写不小于 0 的整数";
-      else if (v !== "" && (!mode || mode.value === "ratio") && Number(v) > 1000) problem = "比例最多 1000‰";
-      else if (v !== "" && (!mode || mode.value === "ratio") && cap >= 0 && Number(v) > cap) problem = "超过一般检查事项的比例上限 " + cap + "‰";
+      else if (v !== "" && ratio && Number(v) > 1000) problem = "比例最多 1000‰";
+      else if (v !== "" && ratio && bound && Number(v) > cap) problem = "超过一般检查事项的比例上限 " + cap + "‰";
       input.setCustomValidity(problem);
       input.setAttribute("aria-invalid", problem ? "true" : "false");
-      if (msg) say(msg, problem || (cap >= 0 ? "一般检查事项上限 " + cap + "‰" : "重点检查事项：比例不设上限"), !!problem);
+      var text = !ratio ? "数量：抽取时按该类候选对象数核对上限" : bound ? "一般检查事项上限 " + cap + "‰" : "含重点检查事项：比例不设上限";
+      if (msg) say(msg, problem || text, !!problem);
     }
     input.addEventListener("input", run);
     var group = input.closest("[data-quota]");
     if (group && $(group, "select")) $(group, "select").addEventListener("change", run);
+    if (fs) Array.prototype.forEach.call(fs.querySelectorAll("input[type=checkbox][data-kind]"), function (c) { c.addEventListener("change", run); });
     run();
   }
 

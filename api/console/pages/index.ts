@@ -2,10 +2,14 @@
  * Every console page, in one list. To add a page (e.g. issue 12's 审管联动 pages): write it in a
  * module of this folder as a `ConsolePage` (framework.ts) — path, title, roles, menu entry, the
  * API routes it uses, handler — and add the module's list here. The menu, the role check, CSRF,
- * the login redirect and the role-matrix test (test/console/pages.test.ts) follow from the list.
+ * the login redirect and the page matrix test (test/console/pages.test.ts) follow from the list.
  */
 import type { ConsolePage } from "../framework.ts";
 import { accountPages } from "./account.ts";
+import { drawPages } from "./draws.ts";
 import { homePages } from "./home.ts";
+import { planPages } from "./plans.ts";
+import { schedulePages } from "./schedule.ts";
+import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...accountPages];

@@ -16,7 +16,8 @@ export interface ScheduleView {
     status: string;
     entity: { code: string; name: string };
     tasks: { taskId: number; taskNo: string; departmentId: number }[];
-    team: { inspectorId: number | null; expertId: number | null; name: string; departmentId: number | null; role: string }[];
+    /** certificateNo: the 执法证号 the team shows at the door (行政处罚法 art. 55); an expert's number if any. */
+    team: { inspectorId: number | null; expertId: number | null; name: string; departmentId: number | null; role: string; certificateNo: string | null }[];
   }[];
   /** Checks the latest schedule record could not place, with the reason. */
   unscheduled: { code: string; reason: string }[];
@@ -44,7 +45,7 @@ export async function getSchedule(store: RepoStore, batchId: number): Promise<Sc
       status: c.status,
       entity: { code: c.entity.code, name: c.entity.name },
       tasks: c.tasks.map((t) => ({ taskId: t.taskId, taskNo: t.task.taskNo, departmentId: t.task.departmentId })),
-      team: c.team.map((m) => ({ inspectorId: m.inspectorId, expertId: m.expertId, name: m.inspector?.name ?? m.expert?.name ?? "", departmentId: m.departmentId, role: m.role })),
+      team: c.team.map((m) => ({ inspectorId: m.inspectorId, expertId: m.expertId, name: m.inspector?.name ?? m.expert?.name ?? "", departmentId: m.departmentId, role: m.role, certificateNo: m.inspector?.certificateNo ?? m.expert?.certificateNo ?? null })),
     })),
     unscheduled,
     draw: teams ? { id: teams.drawId, checks: teams.checks.length } : null,

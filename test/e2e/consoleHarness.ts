@@ -1,0 +1,95 @@
+/**
+ * The console's browser-test harness: the real service on a fresh SQLite file holding the demo
+ * city (small directory, so it loads in a second or two) and its demo accounts, one headless
+ * Chromium (Debian's /usr/bin/chromium via playwright-core), a browser context per person.
+ *
+ * Skips, saying why, when /usr/bin/chromium is missing — unless SSJ_REQUIRE_BROWSER=1 (CI), then
+ * it fails. SSJ_CONSOLE_SHOTS=<dir> saves screenshots of the main screens there (the README's
+ * pictures in docs/console/ are made that way).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { buildApp } from "../../api/app.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { loadDemoCity } from "../../src/demo/index.ts";
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from "../../src/store/repos/demoAccounts.ts";
+
+export const CHROMIUM = process.env.SSJ_CHROMIUM || "/usr/bin/chromium";
+const REQUIRE = process.env.SSJ_REQUIRE_BROWSER === "1";
+export const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && REQUIRE) throw new Error(`SSJ_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk`);
+if (!haveBrowser) console.warn(`[skip] console browser tests: ${CHROMIUM} not found (apt-get install -y chromium; SSJ_REQUIRE_BROWSER=1 makes this fail)`);
+
+export type DemoLogin = "demo-admin" | "demo-scjg" | "demo-cgzf" | "demo-auditor";
+
+export interface ConsoleE2E {
+  base: string;
+  store: Store;
+  app: FastifyInstance;
+  dir: string;
+  browser: Browser;
+  /** A fresh browser context (its own cookies and localStorage: one person's computer). */
+  person(o?: { width?: number; height?: number }): Promise<{ context: BrowserContext; page: Page }>;
+  /** A fresh context logged in as a demo account, on the console's home page. */
+  loggedIn(login: DemoLogin, o?: { width?: number }): Promise<{ context: BrowserContext; page: Page }>;
+  shot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startConsole(o: { entities?: number } = {}): Promise<ConsoleE2E> {
+  const dir = mkdtempSync(join(tmpdir(), "ssj-console-e2e-"));
+  const store = await openStore({ databaseUrl: `file:${join(dir, "ssj.db")}` });
+  await store.migrate();
+  await loadDemoCity(store, { entities: o.entities ?? 1500 });
+  await ensureDemoAccounts(store);
+  const app = await buildApp({ store });
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const contexts: BrowserContext[] = [];
+  const shots = process.env.SSJ_CONSOLE_SHOTS;
+  if (shots) mkdirSync(shots, { recursive: true });
+  const person: ConsoleE2E["person"] = async (v = {}) => {
+    const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, viewport: { width: v.width ?? 1280, height: v.height ?? 900 } });
+    contexts.push(context);
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
+    page.on("dialog", (d) => void d.accept());
+    return { context, page };
+  };
+  return {
+    base,
+    store,
+    app,
+    dir,
+    browser,
+    person,
+    async loggedIn(login, v) {
+      const p = await person(v);
+      const account = DEMO_ACCOUNTS.find((a) => a.login === login)!;
+      await p.page.goto(`${base}/console/login`);
+      await p.page.getByLabel("登录账号").fill(account.login);
+      await p.page.getByLabel("密码", { exact: true }).fill(account.password);
+      await Promise.all([p.page.waitForURL(`${base}/console`), p.page.getByRole("button", { name: "登录" }).click()]);
+      return p;
+    },
+    async shot(page, name) {
+      if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
