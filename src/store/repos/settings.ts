@@ -5,6 +5,7 @@
  *   publication       { workingDays?: number, dueSoonDays?: number }
  *   draw              { generalRatioCap?: {A,B,C,D: "p/q"}, substitutes?: number, team?: {minPerDepartment, minTotal, experts, reserves} }
  *   optimizer         { dailyCapacity?: number, totalCapacity?: number }   visits per inspector
+ *   approvals         { ackWorkingDays?, verificationMonths?, reviewWorkingDays?, feedbackWorkingDays?, followUpWorkingDays?, alertWorkingDays? }   审管联动 deadlines (src/approvals/settings.ts)
  */
 import { builtInCalendar, parseHolidayTable, withHolidayTable, type HolidayCalendar } from "../../calendar/index.ts";
 import { resultCategories, type ResultCategory } from "../../publication/index.ts";
@@ -12,10 +13,11 @@ import { getConfig } from "./directories.ts";
 import { DrawInputError } from "../../draws/rational.ts";
 import { validateDrawConfig } from "../../draws/v2/validate.ts";
 import { drawConfigFrom } from "../translate/draws.ts";
+import { LoopError, loopSettings, type LoopSettings } from "../../approvals/index.ts";
 import type { RepoStore } from "./db.ts";
 import { RepoError } from "./db.ts";
 
-export const CONFIG_KEYS = ["resultCategories", "holidayTables", "publication", "draw", "optimizer"] as const;
+export const CONFIG_KEYS = ["resultCategories", "holidayTables", "publication", "draw", "optimizer", "approvals"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Validate a configuration value before it is stored; throws RepoError 422 naming the field. */
@@ -54,6 +56,13 @@ export function validateConfig(key: string, value: unknown): void {
         throw new RepoError(422, "INVALID_CONFIG", "optimizer.dailyCapacity 须为 1–1000 的整数（每人每日最多检查次数）", "optimizer.dailyCapacity");
       if (v.totalCapacity !== undefined && !(Number.isSafeInteger(v.totalCapacity) && (v.totalCapacity as number) >= 0))
         throw new RepoError(422, "INVALID_CONFIG", "optimizer.totalCapacity 须为不小于 0 的整数（每人每批次最多检查次数）", "optimizer.totalCapacity");
+    } else if (key === "approvals") {
+      try {
+        loopSettings(value);
+      } catch (e) {
+        if (e instanceof LoopError) throw new RepoError(422, e.code, e.message, e.field);
+        throw e;
+      }
     } else {
       throw new Error(`unknown configuration key (known: ${CONFIG_KEYS.join(", ")})`);
     }
@@ -78,4 +87,9 @@ export async function categoriesFor(store: RepoStore): Promise<ResultCategory[]>
 export async function publicationSettings(store: RepoStore): Promise<{ workingDays: number; dueSoonDays: number }> {
   const c = ((await getConfig(store, "publication")) ?? {}) as { workingDays?: number; dueSoonDays?: number };
   return { workingDays: c.workingDays ?? 20, dueSoonDays: c.dueSoonDays ?? 5 };
+}
+
+/** The 审管联动 deadlines in force (config key `approvals`, defaults in src/approvals/types.ts). */
+export async function loopSettingsFor(store: RepoStore): Promise<LoopSettings> {
+  return loopSettings((await getConfig(store, "approvals")) ?? undefined);
 }
