@@ -1,7 +1,16 @@
 /**
- * Directory imports (admin): multipart upload of a CSV/XLSX (entities, inspectors) or an item list
- * (.xlsx/.xls: items, joint-items). One transaction per file; the report lists every rejected or
- * flagged row with row number, field and rule.
+ * Directory imports (admin): multipart upload of a CSV/XLSX/XLS (entities, inspectors) or an item
+ * list (.xlsx/.xls: items, joint-items). One transaction per file; the report lists every
+ * rejected or flagged row with row number, field and rule, and every column that was not imported.
+ *
+ *   POST /imports/entities?map=TYXYDM%3Dcode&map=QYMC%3Dname&dateOrder=mdy   (multipart field `file`)
+ *   GET  /imports/templates/entities                                           → .xlsx template
+ *   GET  /imports/<importId>/changes, /imports/<importId>/changes/<part>        → 全记录 of an import
+ *
+ * Uploads are read under hard limits (upload size; for .xlsx the decompressed bytes, rows, cells
+ * and shared strings of UPLOAD_XLSX_LIMITS): beyond one the answer is 413 naming the limit, and
+ * the server's memory stays bounded whatever the file claims. A malformed or unterminated
+ * multipart body is a 400.
  */
 import type { FastifyPluginAsync } from "fastify";
 import multipart from "@fastify/multipart";
@@ -10,8 +19,18 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal } from "../auth.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
-import { importDirectory, importItemList, importJointList } from "../../src/store/repos/imports.ts";
+import { importChangeList, importChangePart, importDirectory, importItemList, importJointList } from "../../src/store/repos/imports.ts";
+import { importTemplate, TEMPLATE_KINDS, type TemplateKind, type XlsxLimits } from "../../src/directories/import/index.ts";
 import { errors } from "../schemas.ts";
+
+const Issue = Type.Object({
+  row: Type.Integer(),
+  field: Type.Union([Type.String(), Type.Null()]),
+  column: Type.Union([Type.String(), Type.Null()]),
+  rule: Type.String(),
+  severity: Type.String(),
+  message: Type.String(),
+});
 
 export const ImportReport = Type.Object({
   kind: Type.String(),
@@ -23,23 +42,66 @@ export const ImportReport = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
-  issues: Type.Array(
-    Type.Object({
-      row: Type.Integer(),
-      field: Type.Union([Type.String(), Type.Null()]),
-      column: Type.Union([Type.String(), Type.Null()]),
-      rule: Type.String(),
-      severity: Type.String(),
-      message: Type.String(),
-    }),
-  ),
+  issues: Type.Array(Issue),
   issuesTruncated: Type.Boolean(),
+  issueCounts: Type.Record(Type.String(), Type.Integer(), { description: "how many issues of each kind (`field:rule`), counted over all rows, also beyond the listed ones" }),
+  ignoredColumns: Type.Array(Type.Object({ index: Type.Integer(), header: Type.String() }), { description: "columns of the file that were not imported (0-based index)" }),
+  districtFrom: Type.Optional(Type.Union([Type.Literal("column"), Type.Literal("code"), Type.Null()])),
+  changes: Type.Optional(
+    Type.Object(
+      { importId: Type.String(), parts: Type.Integer(), digest: Type.String(), created: Type.Integer(), updated: Type.Integer() },
+      { description: "the change list (全记录) stored in import_changes, committed to by the audit entry" },
+    ),
+  ),
+  warnings: Type.Array(Type.String()),
 });
 
+/**
+ * .xlsx limits for uploads: memory stays bounded (shared strings are the only part kept whole),
+ * and a bomb is refused from the sizes it declares before anything is inflated.
+ */
+export const UPLOAD_XLSX_LIMITS: Omit<XlsxLimits, "maxFileBytes"> = {
+  maxPartBytes: 512 * 1024 * 1024,
+  maxTotalBytes: 768 * 1024 * 1024,
+  maxRows: 1_048_576,
+  maxCells: 20_000_000,
+  maxSharedStrings: 1_000_000,
+  maxSharedStringChars: 40_000_000,
+  maxCellChars: 100_000,
+};
+
+const MapParam = Type.Union([Type.String({ maxLength: 500 }), Type.Array(Type.String({ maxLength: 500 }), { maxItems: 100 })], {
+  description: "explicit column mapping `列名=字段` (field name such as code, name, districtCode, or its Chinese header; `列名=-` ignores the column); repeat the parameter for several",
+});
+
+/** `["TYXYDM=code", "备注=-"]` → { TYXYDM: "code", 备注: null }; a malformed entry is a 400 naming it. */
+function parseMap(raw: string | string[] | undefined): Record<string, string | null> | undefined {
+  if (raw === undefined) return undefined;
+  const out: Record<string, string | null> = {};
+  for (const entry of Array.isArray(raw) ? raw : [raw]) {
+    const eq = entry.lastIndexOf("=");
+    if (eq <= 0) throw badRequest(`列映射“${entry.slice(0, 50)}”应写作 列名=字段（忽略一列：列名=-）`, "query.map", "VALIDATION_FAILED");
+    const field = entry.slice(eq + 1).trim();
+    out[entry.slice(0, eq).trim()] = field === "" || field === "-" ? null : field;
+  }
+  return out;
+}
+
+/** Multipart failures (unterminated body, too many parts, file over the limit) as 400/413. */
+function uploadError(e: unknown, limit: number): never {
+  const err = e as { code?: string; message?: string; statusCode?: number };
+  if (err.code === "FST_REQ_FILE_TOO_LARGE") throw new ApiError(413, "PAYLOAD_TOO_LARGE", `文件超过上传上限 ${limit} 字节`, "file");
+  if (err.code === "FST_PARTS_LIMIT" || err.code === "FST_FILES_LIMIT" || err.code === "FST_FIELDS_LIMIT")
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", "multipart 请求的部分过多：只发送一个 file 字段", "file");
+  if (e instanceof ApiError) throw e;
+  throw new ApiError(400, "MULTIPART_INVALID", `multipart 请求体无法读取（不完整或格式错误）：${String(err.message ?? "").slice(0, 100)}`, "file");
+}
+
 const importRoutes: FastifyPluginAsync = async (fastify) => {
-  await fastify.register(multipart, { limits: { fileSize: fastify.ssj.uploadLimit, files: 1, fields: 5, parts: 6 } });
+  await fastify.register(multipart, { limits: { fileSize: fastify.ssj.uploadLimit, files: 1, fields: 5, parts: 6, headerPairs: 100 } });
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const store = app.ssj.store;
+  const limits: XlsxLimits = { ...UPLOAD_XLSX_LIMITS, maxFileBytes: app.ssj.uploadLimit };
 
   app.post(
     "/imports/:kind",
@@ -47,31 +109,129 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin"] },
       schema: {
         tags: ["directories"],
-        summary: "Import a directory file (multipart field `file`): entities / inspectors (CSV, XLSX), items / joint-items (XLSX, XLS)",
+        summary: "Import a directory file (multipart field `file`): entities / inspectors (CSV, XLSX, XLS), items / joint-items (XLSX, XLS)",
         consumes: ["multipart/form-data"],
         params: Type.Object({ kind: Type.Union([Type.Literal("entities"), Type.Literal("inspectors"), Type.Literal("items"), Type.Literal("joint-items")]) }),
-        querystring: Type.Object({ department: Type.Optional(Type.String({ minLength: 1, description: "items: the department the list belongs to (code or id)" })) }),
+        querystring: Type.Object({
+          department: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "items: the department a one-department list belongs to (code or id); refused for a list that names several" })),
+          map: Type.Optional(MapParam),
+          dateOrder: Type.Optional(Type.Union([Type.Literal("mdy"), Type.Literal("dmy")], { description: "N/N/YYYY dates: month first (US-locale software) or day first; default: ambiguous ones flagged" })),
+          district: Type.Optional(Type.String({ pattern: "^[0-9]{6}$", description: "entities: the 区划码 for rows whose code carries none (企独琼总字第…号) and whose district cell is empty, e.g. the county of a county's export; such rows are flagged" })),
+        }),
         response: { 200: ImportReport, 413: Type.Ref("Error"), 415: Type.Ref("Error"), ...errors },
       },
     },
     async (request) => {
       const p = requirePrincipal(request);
-      if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the file as multipart/form-data in field 'file'");
-      const file = await request.file();
-      if (!file) throw badRequest("no file uploaded: send it in multipart field 'file'", "file", "VALIDATION_FAILED");
+      if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请以 multipart/form-data 上传，文件放在 file 字段", "file");
+      const kind = request.params.kind;
+      const columnMap = parseMap(request.query.map);
+      if (columnMap && kind !== "entities" && kind !== "inspectors") throw badRequest("列映射只用于检查对象和执法人员名录", "query.map", "VALIDATION_FAILED");
+      if (request.query.district && kind !== "entities") throw badRequest("district 只用于检查对象名录", "query.district", "VALIDATION_FAILED");
       let bytes: Buffer;
+      let fileName: string;
       try {
+        const file = await request.file();
+        if (!file) throw badRequest("没有上传文件：请放在 multipart 的 file 字段", "file", "VALIDATION_FAILED");
+        fileName = file.filename;
         bytes = await file.toBuffer();
       } catch (e) {
-        if ((e as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") throw new ApiError(413, "PAYLOAD_TOO_LARGE", `the file exceeds ${app.ssj.uploadLimit} bytes`, "file");
-        throw e;
+        uploadError(e, app.ssj.uploadLimit);
       }
-      if (bytes.length === 0) throw new ApiError(422, "IMPORT_EMPTY", "the file is empty", "file");
+      if (bytes.length === 0) throw new ApiError(422, "IMPORT_EMPTY", "文件是空的", "file");
       const actor = actorOf(p);
-      const kind = request.params.kind;
-      if (kind === "entities" || kind === "inspectors") return importDirectory(store, kind, bytes, actor, { totalBytes: bytes.length, fileName: file.filename });
-      if (kind === "items") return importItemList(store, bytes, actor, { fileName: file.filename, department: request.query.department });
-      return importJointList(store, bytes, actor, { fileName: file.filename });
+      if (kind === "entities" || kind === "inspectors")
+        return importDirectory(store, kind, bytes, actor, {
+          totalBytes: bytes.length,
+          fileName,
+          limits,
+          ...(columnMap ? { columnMap } : {}),
+          ...(request.query.dateOrder ? { dateOrder: request.query.dateOrder } : {}),
+          ...(request.query.district ? { fallbackDistrict: request.query.district } : {}),
+        });
+      if (kind === "items") return importItemList(store, bytes, actor, { fileName, ...(request.query.department ? { department: request.query.department } : {}) });
+      return importJointList(store, bytes, actor, { fileName });
+    },
+  );
+
+  app.get(
+    "/imports/templates/:kind",
+    {
+      config: { access: ["admin", "officer", "auditor"] },
+      schema: {
+        tags: ["directories"],
+        summary: "Download the .xlsx import template of a kind: the expected headers (required ones marked *) and one synthetic example row",
+        params: Type.Object({ kind: Type.Union(TEMPLATE_KINDS.map((k) => Type.Literal(k))) }),
+        produces: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+        response: { 200: Type.Any({ description: ".xlsx file" }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requirePrincipal(request);
+      const kind = request.params.kind as TemplateKind;
+      const body = Buffer.from(await importTemplate(kind));
+      return reply
+        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-disposition", `attachment; filename="${kind}-template.xlsx"; filename*=UTF-8''${encodeURIComponent(`${kind}导入模板.xlsx`)}`)
+        .send(body);
+    },
+  );
+
+  app.get(
+    "/imports/:importId/changes",
+    {
+      config: { access: ["admin", "auditor"] },
+      schema: {
+        tags: ["directories"],
+        summary: "The change list (全记录) of a directory import: its audit entry, how many entities it created or changed, and whether the stored parts chain to the audited digest",
+        params: Type.Object({ importId: Type.String({ maxLength: 64, description: "the import's id (changes.importId of its report)" }) }),
+        response: {
+          200: Type.Object({
+            importId: Type.String(),
+            auditSeq: Type.Integer(),
+            action: Type.String(),
+            file: Type.Union([Type.String(), Type.Null()]),
+            at: Type.String(),
+            actor: Type.String(),
+            parts: Type.Integer(),
+            created: Type.Integer(),
+            updated: Type.Integer(),
+            digest: Type.String(),
+            verified: Type.Boolean(),
+            problem: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      requirePrincipal(request);
+      return importChangeList(store, request.params.importId);
+    },
+  );
+
+  app.get(
+    "/imports/:importId/changes/:part",
+    {
+      config: { access: ["admin", "auditor"] },
+      schema: {
+        tags: ["directories"],
+        summary: "One part of an import's change list: the codes it created, and for each changed entity the old values of the columns that changed",
+        params: Type.Object({ importId: Type.String({ maxLength: 64 }), part: Type.String({ pattern: "^(0|[1-9][0-9]{0,8})$", description: "0, 1, 2 …" }) }),
+        response: {
+          200: Type.Object({
+            importId: Type.String(),
+            part: Type.Integer(),
+            created: Type.Array(Type.String()),
+            updated: Type.Array(Type.Object({ key: Type.String(), old: Type.Record(Type.String(), Type.Unknown()) })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      requirePrincipal(request);
+      return importChangePart(store, request.params.importId, Number(request.params.part));
     },
   );
 };

@@ -118,9 +118,9 @@ describe("directory import", () => {
     const log = vi.spyOn(console, "log").mockImplementation((s: string) => void out.push(String(s)));
     try {
       expect(await main(["import", "entities", path])).toBe(0);
-      expect(out.join("\n")).toMatch(/1 accepted \(1 new/);
+      expect(out.join("\n")).toMatch(/接受 1 行（新增 1，/);
       expect(await main(["import", "entities", path])).toBe(0);
-      expect(out.join("\n")).toMatch(/1 accepted \(0 new, 0 updated, 1 unchanged\)/);
+      expect(out.join("\n")).toMatch(/接受 1 行（新增 0，更新 0，未变 1）/);
       const err = vi.spyOn(console, "error").mockImplementation(() => {});
       writeFileSync(path, "garbage\n");
       expect(await main(["import", "entities", path])).toBe(2);

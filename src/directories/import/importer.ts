@@ -68,6 +68,8 @@ export interface ImportOptions {
   columnMap?: Record<string, string | null>;
   /** N/N/YYYY dates: month first (US-locale software) or day first; default: decided per cell, ambiguous ones flagged. */
   dateOrder?: DateOrder;
+  /** Entities: the 6-digit 区划码 for rows whose code carries none and whose district cell is empty (flagged). */
+  fallbackDistrict?: string;
   /** XLSX: the reader's hard limits (defaults: DEFAULT_XLSX_LIMITS). */
   limits?: Partial<XlsxLimits>;
   /** How many issues the summary keeps (all of them are in the batches). Default 10,000. */
@@ -298,6 +300,8 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
     let cells: CellValue[] = [];
     let ctx: EntityRowContext = { hasDistrictColumn: true };
     const explicit = normalizeColumnMap(o.columnMap, this.spec.columns);
+    if (o.fallbackDistrict !== undefined && (this.kind !== "entities" || !/^\d{6}$/.test(o.fallbackDistrict) || o.fallbackDistrict === "000000"))
+      throw new ImportError("header", this.kind !== "entities" ? "指定区划码只用于检查对象名录" : `指定的区划码须为 6 位数字，实为“${o.fallbackDistrict.slice(0, 20)}”`);
     let get: FieldGetter | null = null;
     rows: for await (const chunk of rows) for (const raw of chunk) {
       if (!header) {
@@ -306,10 +310,10 @@ export class DirectoryImport<T> implements AsyncIterable<ImportBatch<T>> {
         if (m) {
           const missing = this.spec.columns.filter((c) => c.required && !m.byField.has(c.field));
           if (missing.length > 0) {
-            throw new ImportError("header", `第 ${raw.row} 行是表头，但缺少必需的列：${missing.map((c) => `${c.aliases[0]}（${c.field}）`).join("、")}`);
+            throw new ImportError("header", `第 ${raw.row} 行是表头，但缺少必需的列：${missing.map((c) => `${c.aliases[0]}（${c.field}）`).join("、")}；该列的列名不同时，用列映射指明（--map 列名=${missing[0]!.field}）`);
           }
           header = { ...m, row: raw.row };
-          ctx = { hasDistrictColumn: m.byField.has("districtCode"), ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}) };
+          ctx = { hasDistrictColumn: m.byField.has("districtCode"), ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}), ...(o.fallbackDistrict ? { fallbackDistrict: o.fallbackDistrict } : {}) };
           this.#columns = m.columns;
         } else if (scanned >= HEADER_SCAN_ROWS) {
           break rows;

@@ -5,3 +5,4 @@ export * from "./schema.ts";
 export * from "./importer.ts";
 export * from "./files.ts";
 export * from "./xlsxReader.ts";
+export * from "./templates.ts";

@@ -145,6 +145,11 @@ export interface EntityRowContext {
   /** False when the header maps no column to districtCode: districts come from the codes. */
   hasDistrictColumn: boolean;
   dateOrder?: DateOrder;
+  /**
+   * The 区划码 for rows whose code carries none (企独琼总字第…号, a legacy number without a
+   * division prefix) and whose district cell is empty: a county's export is the county's. Flagged.
+   */
+  fallbackDistrict?: string;
 }
 
 const RANK: Record<EntityCodeKind, number> = { creditCode: 3, registrationNumber: 2, legacy: 1 };
@@ -186,7 +191,11 @@ function districtOf(
   const derived = districtFromCode(code.code, code.kind, code.asWritten);
   const why = ctx.hasDistrictColumn ? "区划码为空" : "文件没有区划码列";
   if (derived === null) {
-    add("districtCode", "required", "error", `${why}，且代码 ${code.asWritten ?? code.code} 中没有区划码：请补充该行的区划码`);
+    if (ctx.fallbackDistrict !== undefined) {
+      add("districtCode", "fallbackDistrict", "flag", `${why}，代码 ${code.asWritten ?? code.code} 中也没有区划码：按导入时指定的区划码 ${ctx.fallbackDistrict}（${districtName(ctx.fallbackDistrict) ?? "不在区划代码表中"}）记录，请核实`);
+      return ctx.fallbackDistrict;
+    }
+    add("districtCode", "required", "error", `${why}，且代码 ${code.asWritten ?? code.code} 中没有区划码：请补充该行的区划码（或导入时用 --district 指定本名录所属区划）`);
     return null;
   }
   const name = districtName(derived);

@@ -43,6 +43,7 @@ import type { PostgresStore, SqliteStore, Store } from "../index.ts";
 import { ENTITY_TARGET, INSPECTOR_TARGET, entityStatus, entityValues, inspectorValues, updatableColumns, type TargetColumn } from "./mapping.ts";
 import { checkTriggers } from "../bulk/bulkInsert.ts";
 import { appendAuditPgRaw, appendAuditSqliteRaw, sqliteDateTime } from "./rawAudit.ts";
+import { ChangeLog, type ChangeSummary } from "./changeLog.ts";
 
 export type DirectoryKind = "entities" | "inspectors";
 
@@ -74,6 +75,14 @@ export interface ImportDirectoryOptions {
   format?: ImportOptions["format"];
   sheet?: string;
   allowGb18030?: boolean;
+  /** Explicit column mapping (header → field, or null to ignore): see ImportOptions.columnMap. */
+  columnMap?: ImportOptions["columnMap"];
+  dateOrder?: ImportOptions["dateOrder"];
+  fallbackDistrict?: ImportOptions["fallbackDistrict"];
+  /** XLSX reader limits (API uploads pass tighter ones). */
+  limits?: ImportOptions["limits"];
+  /** How many issues the report lists (all are counted in issueCounts). Default 10,000. */
+  maxIssues?: number;
   /**
    * SQLite: from this file size on (bytes; default 16 MiB, about 130,000 entity rows), the
    * table's CHECK-emulating triggers are dropped inside the transaction, their conditions checked
@@ -103,8 +112,18 @@ export interface DirectoryImportReport {
   unchanged: number;
   /** Issue counts by `field:rule`. */
   issueCounts: Record<string, number>;
-  /** Every rejected or flagged row's issues, in row order. */
+  /** The rejected or flagged rows' issues in row order, the first `maxIssues` of them. */
   issues: RowIssue[];
+  /** More issues than listed (issueCounts has them all). */
+  issuesTruncated: boolean;
+  /** The header's columns and the field each one fills (null: not imported). */
+  columns: { index: number; header: string; field: string | null }[];
+  /** Columns whose data was not imported (no field takes them): never silently dropped. */
+  ignoredColumns: { index: number; header: string }[];
+  /** Entities: where the 区划码 came from (`code` when the file has no district column). */
+  districtFrom: "column" | "code" | null;
+  /** The change list (全记录) written to import_changes and committed to by the audit entry. */
+  changes: ChangeSummary;
   /** seq of the audit-log entry recording this import. */
   auditSeq: number;
   ms: number;
@@ -122,13 +141,14 @@ interface KindPlan<T> {
 }
 
 interface Writer {
-  /** Writes one batch of rows (values in target order). */
-  write(rows: unknown[][]): Promise<void> | void;
+  /** Writes one batch of rows (values in target order), recording what it created or changed. */
+  write(rows: unknown[][], log: ChangeLog): Promise<void> | void;
   /** Waits for writes in flight; the number of rows inserted or changed. */
   flush(): Promise<number>;
 }
 
 const DEFAULT_BATCH = 5000;
+const MAX_ISSUES = 10_000;
 
 export async function importDirectory(store: Store, options: ImportDirectoryOptions): Promise<DirectoryImportReport> {
   if (options.kind !== "entities" && options.kind !== "inspectors") throw new TypeError(`unknown directory kind: ${String(options.kind)}`);
@@ -153,7 +173,7 @@ function entityPlan(): KindPlan<EntityRow> {
     values(r, flags) {
       const status = entityStatus(r.status);
       if (status === null)
-        return { field: "status", column: null, rule: "unknownStatus", severity: "error", message: `状态 "${r.status}" is not one of 存续/在业, 注销, 吊销, 撤销, 停业/歇业/清算, 迁出` };
+        return { field: "status", column: null, rule: "unknownStatus", severity: "error", message: `状态“${r.status}”不是 存续/在业、注销、吊销、撤销、停业/歇业/清算、迁出 之一` };
       let checksumFailed = false;
       for (const f of flags) if (f.rule === "checksum" && f.field === "code") checksumFailed = true;
       return entityValues(r, checksumFailed, status);
@@ -170,7 +190,7 @@ function inspectorPlan(departments: Map<string, number>): KindPlan<InspectorRow>
     values(r) {
       const id = departments.get(r.department);
       if (id === undefined)
-        return { field: "department", column: null, rule: "unknownDepartment", severity: "error", message: `部门 "${r.department}" is neither the code nor the name of a department` };
+        return { field: "department", column: null, rule: "unknownDepartment", severity: "error", message: `部门“${r.department}”既不是已有部门的代码，也不是其名称` };
       return inspectorValues(r, id);
     },
   };
@@ -181,6 +201,8 @@ interface RunContext {
   count(): Promise<number>;
   departments(): Promise<{ id: number; code: string; name: string }[]>;
   writer(plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date): Writer;
+  /** Stores one part of the change list (inside the transaction). */
+  writePart(importId: string, part: number, changes: string, digest: string): Promise<void> | void;
   audit(entry: { actor: string; action: string; subject: string; payload: JsonValue }, at: Date): Promise<number>;
 }
 
@@ -210,7 +232,17 @@ async function run(ctx: RunContext, o: ImportDirectoryOptions): Promise<Director
     ...(o.format ? { format: o.format } : {}),
     ...(o.sheet !== undefined ? { sheet: o.sheet } : {}),
     ...(o.allowGb18030 !== undefined ? { allowGb18030: o.allowGb18030 } : {}),
+    ...(o.columnMap ? { columnMap: o.columnMap } : {}),
+    ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}),
+    ...(o.fallbackDistrict ? { fallbackDistrict: o.fallbackDistrict } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
   };
+  const maxIssues = o.maxIssues ?? MAX_ISSUES;
+  let issuesSeen = 0;
+  const keep = (i: RowIssue) => {
+    if (issuesSeen++ < maxIssues) issues.push(i);
+  };
+  const log = new ChangeLog((id, n, changes, digest) => ctx.writePart(id, n, changes, digest));
   const source = hashed(o.source, hash);
   const imp = (o.kind === "entities" ? importEntities(source, parserOptions) : importInspectors(source, parserOptions)) as unknown as DirectoryImport<unknown>;
 
@@ -226,28 +258,35 @@ async function run(ctx: RunContext, o: ImportDirectoryOptions): Promise<Director
       for (const c of imp.columns() ?? []) if (c.field) fields.add(c.field);
       writer = ctx.writer(plan, updatableColumns(plan.target, fields), now);
     }
-    for (const i of batch.issues) issues.push(i);
+    for (const i of batch.issues) keep(i);
     const rows: unknown[][] = [];
     for (const r of batch.rows) {
       const v = plan.values(r.value, r.flags);
       if (Array.isArray(v)) rows.push(v);
       else {
-        issues.push({ row: r.row, ...v });
+        keep({ row: r.row, ...v });
         const k = `${v.field}:${v.rule}`;
         extraCounts[k] = (extraCounts[k] ?? 0) + 1;
         extraRejected++;
         if (r.flags.length > 0) unflagged++;
       }
     }
-    if (rows.length > 0) await writer.write(rows);
+    if (rows.length > 0) await writer.write(rows, log);
+    await log.maybeFlush();
     written += rows.length;
     o.onProgress?.({ phase: "importing", rowsRead: parsed.rowsRead, rowsWritten: written, bytesRead: parsed.bytesRead, totalBytes: o.totalBytes ?? null });
   }
   const changed = writer ? await writer.flush() : 0;
+  await log.flush();
+  const changes = log.summary();
   const summary = imp.summary();
   const after = await ctx.count();
 
   const created = after - before;
+  if (changes.created !== created || changes.created + changes.updated !== changed)
+    throw new Error(`import change list disagrees with the table: ${changes.created} created / ${changes.updated} updated recorded, ${created} created / ${changed - created} updated counted`);
+  const ignoredColumns = summary.ignoredColumns;
+  const districtFrom = o.kind === "entities" ? (summary.columns.some((c) => c.field === "districtCode") ? "column" : "code") : null;
   const accepted = summary.accepted - extraRejected;
   const issueCounts = { ...summary.issueCounts };
   for (const [k, n] of Object.entries(extraCounts)) issueCounts[k] = (issueCounts[k] ?? 0) + n;
@@ -267,7 +306,16 @@ async function run(ctx: RunContext, o: ImportDirectoryOptions): Promise<Director
       actor: o.actor,
       action: `import.${o.kind}`,
       subject: `directory:${o.kind}`,
-      payload: { file: o.fileName, sha256, format: summary.format, ...counts, issueCounts } as JsonValue,
+      payload: {
+        file: o.fileName,
+        sha256,
+        format: summary.format,
+        ...counts,
+        issueCounts,
+        ignoredColumns: ignoredColumns.map((c) => c.header),
+        ...(districtFrom ? { districtFrom } : {}),
+        changes: { ...changes },
+      } as unknown as JsonValue,
     },
     new Date(),
   );
@@ -282,9 +330,44 @@ async function run(ctx: RunContext, o: ImportDirectoryOptions): Promise<Director
     ...counts,
     issueCounts,
     issues,
+    issuesTruncated: issuesSeen > issues.length,
+    columns: summary.columns.map((c) => ({ index: c.index, header: c.header, field: c.field })),
+    ignoredColumns,
+    districtFrom,
+    changes,
     auditSeq,
     ms: performance.now() - t0,
   };
+}
+
+/** SQLite's stored form → the change list's: booleans as true/false, JSON parsed. */
+function sqliteValue(type: TargetColumn["type"], v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === "bool") return v === 1 || v === true;
+  if (type === "json") return typeof v === "string" ? JSON.parse(v) : v;
+  return v;
+}
+
+/** pg's parsed values are already in the change list's form (jsonb parsed, bool as boolean). */
+function pgValue(type: TargetColumn["type"], v: unknown): unknown {
+  if (v === undefined) return null;
+  if (type === "json" && typeof v === "string") return JSON.parse(v);
+  return v;
+}
+
+/**
+ * The old values of the columns that changed: `old[i]` is the stored value of `updatable[i]`,
+ * `row[watched[i]]` the new one (written form); both normalised by `norm` before comparing.
+ */
+function oldValues(updatable: TargetColumn[], watched: number[], old: unknown[], row: unknown[], norm: (type: TargetColumn["type"], v: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < updatable.length; i++) {
+    const c = updatable[i]!;
+    const was = norm(c.type, old[i]);
+    const now = c.type === "json" && typeof row[watched[i]!] !== "string" ? row[watched[i]!] : norm(c.type, row[watched[i]!]);
+    if (JSON.stringify(was) !== JSON.stringify(now ?? null)) out[c.name] = was;
+  }
+  return out;
 }
 
 const q = (name: string) => {
@@ -343,9 +426,12 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
           const types = cols.map((c) => c.type);
           const convert = types.map((t) => t === "bool" || t === "json");
           const needs = convert.some(Boolean);
+          // the stored values of the columns an update may change, read before the upsert (全记录)
+          const watched = updatable.map((c) => cols.indexOf(c));
+          const select = emptyLoad ? null : db.prepare(`SELECT ${updatable.map((c) => q(c.name)).join(", ")} FROM ${q(plan.table)} WHERE ${q(plan.key)} = ?`).raw();
           let changes = 0;
           return {
-            write(rows) {
+            write(rows, log) {
               for (const row of rows) {
                 if (needs)
                   for (let k = 0; k < row.length; k++) {
@@ -353,7 +439,12 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
                     const v = row[k];
                     row[k] = v === null || v === undefined ? null : types[k] === "bool" ? (v ? 1 : 0) : JSON.stringify(v);
                   }
-                changes += insert.run(row).changes;
+                const old = select ? (select.get(row[0]) as unknown[] | undefined) : undefined;
+                const n = insert.run(row).changes;
+                changes += n;
+                if (n === 0) continue;
+                if (old === undefined) log.created(row[0] as string);
+                else log.updated(row[0] as string, oldValues(updatable, watched, old, row, sqliteValue));
               }
             },
             async flush() {
@@ -362,6 +453,9 @@ async function importSqlite(store: SqliteStore, o: ImportDirectoryOptions): Prom
               return changes;
             },
           };
+        },
+        writePart(importId, part, changes, digest) {
+          db.prepare(`INSERT INTO "import_changes" (import_id, part, changes, digest) VALUES (?, ?, ?, ?)`).run(importId, part, changes, digest);
         },
         async audit(entry, at) {
           return appendAuditSqliteRaw(db, entry, at).seq;
@@ -431,6 +525,9 @@ async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): 
             const size = o.totalBytes ?? (o.source instanceof Uint8Array ? o.source.length : 0);
             return pgWriter(client, plan, updatable, now, size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM) && countAtStart === 0);
           },
+          async writePart(importId, part, changes, digest) {
+            await client.query(`INSERT INTO "import_changes" (import_id, part, changes, digest) VALUES ($1, $2, $3, $4)`, [importId, part, changes, digest]);
+          },
           async audit(entry, at) {
             return (await appendAuditPgRaw(client, entry, at)).seq;
           },
@@ -467,16 +564,24 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
   if (updatable.some((c) => c.name === "status"))
     set.push(`"status_changed_on" = CASE WHEN ${t}."status" IS DISTINCT FROM EXCLUDED."status" THEN '${today}' ELSE ${t}."status_changed_on" END`);
   if (plan.updatedAt) set.push(`"updated_at" = CURRENT_TIMESTAMP`);
-  const sql =
-    `INSERT INTO ${t} (${cols.map((c) => q(c.name)).join(", ")}) SELECT ${select} FROM unnest(${params}) AS u(${cols.map((_, k) => `c${k}`).join(", ")})` +
-    (emptyLoad ? "" : ` ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")}`);
+  const unnested = `unnest(${params}) AS u(${cols.map((_, k) => `c${k}`).join(", ")})`;
+  const insert = `INSERT INTO ${t} (${cols.map((c) => q(c.name)).join(", ")}) SELECT ${select} FROM `;
+  // The upsert returns the rows it inserted or changed; the `old` CTE reads the same snapshot
+  // before the upsert (all sub-statements of a WITH see one snapshot), giving the old values (全记录).
+  const sql = emptyLoad
+    ? insert + unnested
+    : `WITH u AS (SELECT * FROM ${unnested}), ` +
+      `old AS (SELECT t.${q(plan.key)} AS k, ${updatable.map((c, i) => `t.${q(c.name)} AS o${i}`).join(", ")} FROM ${t} t JOIN u ON t.${q(plan.key)} = u.c0), ` +
+      `up AS (${insert}u ON CONFLICT (${q(plan.key)}) DO UPDATE SET ${set.join(", ")} WHERE ${differs.join(" OR ")} RETURNING ${t}.${q(plan.key)} AS k) ` +
+      `SELECT up.k, old.k AS ok, ${updatable.map((_, i) => `old.o${i}`).join(", ")} FROM up LEFT JOIN old ON old.k = up.k`;
+  const watched = updatable.map((c) => cols.indexOf(c));
   let indexes: { indexname: string; indexdef: string }[] | null = null;
   const json = cols.map((c) => c.type === "json");
   let changes = 0;
   // One statement in flight while the next batch is parsed; the pg client runs them in order.
   let inFlight: Promise<void> | null = null;
   return {
-    async write(rows) {
+    async write(rows, log) {
       if (emptyLoad && indexes === null) {
         indexes = (
           await client.query<{ indexname: string; indexdef: string }>(
@@ -496,8 +601,18 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
           arrays[k]![r] = v === undefined ? null : json[k] && v !== null ? JSON.stringify(v) : v;
         }
       }
-      const p = client.query(sql, arrays).then((res) => {
+      const p = client.query<Record<string, unknown>>(sql, arrays).then((res) => {
         changes += res.rowCount ?? 0;
+        if (emptyLoad) {
+          for (const row of rows) log.created(row[0] as string);
+          return;
+        }
+        const byKey = new Map<unknown, unknown[]>();
+        for (const row of rows) byKey.set(row[0], row);
+        for (const r of res.rows) {
+          if (r.ok === null) log.created(r.k as string);
+          else log.updated(r.k as string, oldValues(updatable, watched, updatable.map((_, i) => r[`o${i}`]), byKey.get(r.k)!, pgValue));
+        }
       });
       p.catch(() => {}); // observed below; keep Node from reporting it unhandled meanwhile
       if (inFlight) await inFlight;

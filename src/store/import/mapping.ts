@@ -31,6 +31,7 @@ export function entityKind(row: Pick<EntityRow, "entityType" | "code" | "codeKin
     }
     return kind;
   }
+  if (row.codeKind === "legacy" && /^\d{6}NA/.test(row.code)) return "cooperative"; // 农民专业合作社注册号
   if (row.codeKind === "creditCode" && row.code.charCodeAt(0) === 57 /* 9 */) {
     const c = row.code[1];
     return c === "1" ? "enterprise" : c === "2" ? "individual" : c === "3" ? "cooperative" : "other";
@@ -40,6 +41,8 @@ export function entityKind(row: Pick<EntityRow, "entityType" | "code" | "codeKin
 
 const STATUS_WORDS: [RegExp, string][] = [
   [/^(存续|在业|开业|正常|active|在营|登记成立)/i, "active"],
+  // before 注销: registration systems write a revoked entity that was never deregistered as 吊销，未注销
+  [/^吊销[，,、\s（(]*未注销/, "revoked"],
   [/注销|deregistered/i, "deregistered"],
   [/吊销|revoked/i, "revoked"],
   [/撤销|cancelled/i, "cancelled"],
@@ -78,6 +81,7 @@ export interface TargetColumn {
 export const ENTITY_TARGET: readonly TargetColumn[] = [
   { name: "code", type: "text", field: null },
   { name: "code_kind", type: "text", field: null },
+  { name: "code_as_written", type: "text", field: null },
   { name: "checksum_failed", type: "bool", field: null },
   { name: "name", type: "text", field: null },
   { name: "district_code", type: "text", field: null },
@@ -93,7 +97,8 @@ export const ENTITY_TARGET: readonly TargetColumn[] = [
 export function entityValues(r: EntityRow, checksumFailed: boolean, status: string): unknown[] {
   return [
     r.code,
-    r.codeKind === "creditCode" ? "uscc" : "regno",
+    r.codeKind === "creditCode" ? "uscc" : r.codeKind === "registrationNumber" ? "regno" : "legacy",
+    r.codeAsWritten,
     checksumFailed,
     r.name,
     r.districtCode,
