@@ -24,6 +24,7 @@ import type { ApiStore, Store } from "./storeTypes.ts";
 import healthRoutes from "./routes/health.ts";
 import { findTokenForAuth } from "../src/store/repos/users.ts";
 import apiRoutes from "./routes/index.ts";
+import panelRoutes from "./routes/panels.ts";
 import { registerSessionAuth } from "./session.ts";
 import consolePlugin from "./console/index.ts";
 
@@ -158,6 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(apiRoutes);
+  await app.register(panelRoutes); // 专家和人员抽取 (api/routes/panels.ts)
 
   // ─── Public read path (another engineer): api/public/index.ts, `export default` plugin ───
   if (existsSync(PUBLIC_PLUGIN)) {

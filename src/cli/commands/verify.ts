@@ -16,6 +16,8 @@ import { isPublicManifest, verifyPublicManifest } from "../../draws/publicManife
 import { validateFrozenStrictV1 } from "../../draws/strictV1.ts";
 import { verifyFull2, verifyPublic2, type FullManifest2, type PublicManifest2, type Verify2Outcome } from "../../draws/v2/index.ts";
 import { canonicalJson } from "../../draws/canonicalJson.ts";
+import { isPanelManifest } from "../../panels/index.ts";
+import { printPanelOutcome } from "./panel.ts";
 
 const HASH_PATHS = ["inputs.public", "inputs.private", "records[*].public", "records[*].private"];
 const SKIP_PATHS = ["records[*].private.results"];
@@ -80,6 +82,7 @@ export const verifyCommand: Command = {
     };
     await read(true);
     const o = doc as unknown as { manifest?: unknown; kind?: unknown } | null;
+    if (isPanelManifest(doc)) return (await read(false), printPanelOutcome(doc, { ...(expectedCommitment ? { expectedCommitment } : {}), ...(expectedHead ? { expectedHead } : {}) })); // 专家和人员抽取 (§15): read whole
     if (o && o.manifest === "ssj-draw-manifest/2") {
       const opts = { spans, threads, ...(expectedCommitment ? { expectedCommitment } : {}), ...(expectedHead ? { expectedHead } : {}) };
       let out: Verify2Outcome;

@@ -519,7 +519,7 @@ export async function submitSecret(store: RepoStore, drawId: number, departmentI
     if (!isV2(d)) throw new RepoError(409, "LEGACY_DRAW", "ssj-draw/1 版本的抽取不能继续");
     const code = await departmentCode(tx, departmentId);
     const at = new Date();
-    const used = (await tx.drawCommitment.count({ where: { hash } })) > 0;
+    const used = (await tx.drawCommitment.count({ where: { hash } })) + (await tx.panelDrawCommitment.count({ where: { hash } })) > 0; // no secret re-use across batch and panel draws
     try {
       submitSecretCommitment(ceremonyOf(d), code, hash, at.toISOString(), () => used);
     } catch (e) {
