@@ -30,16 +30,23 @@ const auditRoutes: FastifyPluginAsync = async (fastify) => {
         querystring: Type.Object({
           fromSeq: Type.Integer({ minimum: 1, default: 1 }),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
-          subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "对象，完全一致，如 draw:12" })),
+          action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "操作，前缀一致，如 draw. 或 draw.commit" })),
+          actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "操作者，包含即可，如 user:3" })),
         }),
         response: { 200: Type.Object({ entries: Type.Array(AuditRow), nextSeq: Type.Union([Type.Integer(), Type.Null()]) }), ...errors },
       },
     },
     async (request) => {
-      const { fromSeq, limit, subject } = request.query;
-      const rows = subject
-        ? await store.prisma.auditLog.findMany({ where: { subject, seq: { gte: fromSeq } }, orderBy: { seq: "asc" }, take: limit + 1 })
-        : await readAuditLog(store.prisma, { fromSeq, limit: limit + 1 });
+      const { fromSeq, limit, subject, action, actor } = request.query;
+      const rows =
+        subject || action || actor
+          ? await store.prisma.auditLog.findMany({
+              where: { seq: { gte: fromSeq }, ...(subject ? { subject } : {}), ...(action ? { action: { startsWith: action } } : {}), ...(actor ? { actor: { contains: actor } } : {}) },
+              orderBy: { seq: "asc" },
+              take: limit + 1,
+            })
+          : await readAuditLog(store.prisma, { fromSeq, limit: limit + 1 });
       const more = rows.length > limit;
       const page = rows.slice(0, limit);
       return {

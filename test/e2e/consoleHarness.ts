@@ -36,6 +36,8 @@ export interface ConsoleE2E {
   /** A fresh context logged in as a demo account, on the console's home page. */
   loggedIn(login: DemoLogin, o?: { width?: number }): Promise<{ context: BrowserContext; page: Page }>;
   shot(page: Page, name: string): Promise<void>;
+  /** The API as a demo account (its console session: cookie + CSRF token), for setting the scene. */
+  api(login: DemoLogin): Promise<(method: "GET" | "POST" | "PUT", url: string, body?: unknown) => Promise<any>>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,18 @@ export async function startConsole(o: { entities?: number } = {}): Promise<Conso
       await p.page.getByLabel("密码", { exact: true }).fill(account.password);
       await Promise.all([p.page.waitForURL(`${base}/console`), p.page.getByRole("button", { name: "登录" }).click()]);
       return p;
+    },
+    async api(login) {
+      const account = DEMO_ACCOUNTS.find((a) => a.login === login)!;
+      const res = await app.inject({ method: "POST", url: "/session", payload: { login, password: account.password } });
+      if (res.statusCode !== 200) throw new Error(`login ${login}: ${res.body}`);
+      const cookie = String(([] as string[]).concat(res.headers["set-cookie"] as string[] | string)[0]).split(";")[0]!;
+      const csrf = res.json().csrfToken as string;
+      return async (method, url, body) => {
+        const r = await app.inject({ method, url, headers: { cookie, "x-csrf-token": csrf }, ...(body === undefined ? {} : { payload: body as object }) });
+        if (r.statusCode >= 400) throw new Error(`${method} ${url} → ${r.statusCode} ${r.body}`);
+        return r.headers["content-type"]?.toString().includes("json") ? r.json() : r.body;
+      };
     },
     async shot(page, name) {
       if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });

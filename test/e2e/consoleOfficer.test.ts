@@ -94,7 +94,7 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     expect(h1).not.toBe(h2);
     // the secret stays in the department's browser; the server has only its hash
     const drawId = Number(drawUrl.split("/").pop());
-    const kept = await lead.evaluate((k) => window.localStorage.getItem(k), `ssj-secret:draw-${drawId}-D01`);
+    const kept = await lead.evaluate((k) => (globalThis as any).localStorage.getItem(k) as string | null, `ssj-secret:draw-${drawId}-D01`);
     expect(kept).toMatch(/^[0-9a-f]{64}$/);
     expect(createHash("sha256").update(Buffer.from(kept!, "hex")).digest("hex")).toBe(h1);
     const stored = await e.store.prisma.drawCommitment.findMany({ where: { drawId } });
@@ -108,7 +108,7 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
       await page.getByLabel("或粘贴秘密值").fill("ab".repeat(32));
       await expect.poll(() => status.textContent()).toMatch(/与本部门提交的承诺不符/);
       expect(await submit.isDisabled()).toBe(true);
-      const mine = await page.evaluate(() => Object.keys(window.localStorage).map((k) => window.localStorage.getItem(k)).find(Boolean)!);
+      const mine = await page.evaluate(() => { const ls = (globalThis as any).localStorage; return Object.keys(ls).map((k) => ls.getItem(k) as string).find(Boolean)!; });
       await page.getByLabel("或粘贴秘密值").fill(mine);
       await expect.poll(() => status.textContent()).toMatch(/已核对/);
       await Promise.all([page.waitForURL(drawUrl), submit.click()]);

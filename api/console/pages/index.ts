@@ -6,10 +6,12 @@
  */
 import type { ConsolePage } from "../framework.ts";
 import { accountPages } from "./account.ts";
+import { adminPages } from "./admin.ts";
+import { auditPages } from "./audit.ts";
 import { drawPages } from "./draws.ts";
 import { homePages } from "./home.ts";
 import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...adminPages, ...auditPages, ...accountPages];

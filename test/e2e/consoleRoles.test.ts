@@ -1,0 +1,224 @@
+/**
+ * The administrator's and the auditor's journeys in the console, in a real headless Chromium, on
+ * the demo city, and a role opening another role's page:
+ *   admin: creates an officer account with an initial password → the officer must change it at
+ *          first login → admin resets it → disables the user, whose session ends at once; uploads a
+ *          directory file and reads the row-by-row report; a configuration form refuses a bad cap;
+ *   auditor: sees every draw with its status history, downloads the full manifest, verifies the
+ *          stored draw and the downloaded file (proven / not provable in plain Chinese), sees a
+ *          tampered upload rejected naming what does not match, searches the audit log and
+ *          verifies its chain;
+ *   an officer opening the users page and an auditor opening the batch form get the 403 page.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { haveBrowser, startConsole, type ConsoleE2E } from "./consoleHarness.ts";
+
+describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in Chromium", () => {
+  let e: ConsoleE2E;
+  let drawId = 0;
+  let planId = 0;
+
+  beforeAll(async () => {
+    e = await startConsole();
+    // The scene: a drawn batch of 市场监管 (external seed), through the API as the demo officer.
+    const api = await e.api("demo-scjg");
+    const items = (await api("GET", "/departments/1/items")) as { id: number; importance: string }[];
+    const plan = await api("POST", "/plans", { year: 2026, name: "2026年度审计演示计划" });
+    planId = plan.id;
+    const batch = await api("POST", `/plans/${plan.id}/batches`, {
+      code: "2026-SJ-AUD",
+      name: "审计演示批次",
+      directed: false,
+      conditions: {},
+      windowStart: "2026-11-02",
+      windowEnd: "2026-12-31",
+      departments: [{ departmentId: 1, role: "lead", itemIds: [items.find((i) => i.importance === "general")!.id], samplingRules: [{ riskClass: "A", count: 3 }, { riskClass: "B", count: 3 }] }],
+    });
+    await api("POST", `/plans/${plan.id}/status`, { status: "approved" });
+    const d = await api("POST", `/batches/${batch.id}/draws`, { seed: { mode: "external", source: "中国福利彩票 双色球", reference: "2026139 期" } });
+    await api("POST", `/draws/${d.id}/external-value`, { value: "03 07 12 19 25 31 + 09", publishedAt: new Date(Date.parse(d.frozenAt) + 1000).toISOString() });
+    await api("POST", `/draws/${d.id}/run`);
+    drawId = d.id;
+  }, 90_000);
+  afterAll(async () => e?.close());
+
+  async function login(page: Page, loginName: string, password: string) {
+    await page.goto(`${e.base}/console/login`);
+    await page.getByLabel("登录账号").fill(loginName);
+    await page.getByLabel("密码", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForLoadState();
+  }
+
+  it("admin creates an officer account; the officer must change the initial password first; reset; disable ends the session", async () => {
+    const { page: admin } = await e.loggedIn("demo-admin");
+    await e.shot(admin, "home-admin");
+    await admin.goto(`${e.base}/console/users`);
+    await admin.getByLabel("姓名", { exact: true }).fill("王晓明");
+    await admin.getByLabel("角色").selectOption("officer");
+    await admin.getByLabel("部门（科员必填）").selectOption({ label: "西安市市场监督管理局" });
+    await admin.getByLabel("登录账号").fill("wang-xm");
+    await admin.getByLabel("初始密码", { exact: true }).fill("Chushi-Mima-2026");
+    await Promise.all([admin.waitForURL(`${e.base}/console/users`), admin.getByRole("button", { name: "建立账号" }).click()]);
+    await expect.poll(() => admin.locator(".flash").textContent()).toContain("已建立账号 wang-xm");
+    await e.shot(admin, "users");
+    const row = admin.locator("tbody tr", { hasText: "wang-xm" });
+    await expect.poll(() => row.textContent()).toContain("待修改初始密码");
+    // a weak password is refused with the rule named
+    await admin.getByLabel("姓名", { exact: true }).fill("弱密码");
+    await admin.getByLabel("角色").selectOption("auditor");
+    await admin.getByLabel("登录账号").fill("weak-pw");
+    await admin.getByLabel("初始密码", { exact: true }).fill("1234567890");
+    await admin.getByRole("button", { name: "建立账号" }).click();
+    await expect.poll(() => admin.locator("#form-error").textContent()).toMatch(/密码/);
+
+    const { page: officer } = await e.person();
+    await login(officer, "wang-xm", "Chushi-Mima-2026");
+    expect(officer.url()).toContain("/console/password");
+    await officer.goto(`${e.base}/console/plans`);
+    expect(officer.url()).toContain("/console/password");
+    await officer.getByLabel("当前密码").fill("Chushi-Mima-2026");
+    await officer.getByLabel("新密码", { exact: true }).fill("Wode-Xin-Mima-77");
+    await officer.getByLabel("确认新密码").fill("Wode-Xin-Mima-77");
+    await Promise.all([officer.waitForURL(`${e.base}/console`), officer.getByRole("button", { name: "保存新密码" }).click()]);
+    await officer.goto(`${e.base}/console/plans`);
+    expect(officer.url()).toBe(`${e.base}/console/plans`);
+
+    // reset: the officer's sessions end, the new initial password must be changed again
+    await admin.goto(`${e.base}/console/users`);
+    const r = admin.locator("tbody tr", { hasText: "wang-xm" });
+    await r.locator("summary").click();
+    await r.getByLabel("新的初始密码").fill("Chongzhi-Mima-2026");
+    await Promise.all([admin.waitForURL(`${e.base}/console/users`), r.getByRole("button", { name: /重置密码/ }).click()]);
+    await expect.poll(() => admin.locator(".flash").textContent()).toContain("已重置 王晓明 的密码");
+    await officer.goto(`${e.base}/console/plans`);
+    expect(officer.url()).toContain("/console/login");
+    await login(officer, "wang-xm", "Chongzhi-Mima-2026");
+    expect(officer.url()).toContain("/console/password");
+
+    // disable: the officer's open session ends at once
+    await r.locator("summary").click();
+    await Promise.all([admin.waitForURL(`${e.base}/console/users`), r.getByRole("button", { name: "停用此用户" }).click()]);
+    await expect.poll(() => admin.locator("tbody tr", { hasText: "wang-xm" }).textContent()).toContain("已停用");
+    await officer.goto(`${e.base}/console/plans`);
+    expect(officer.url()).toContain("/console/login");
+  });
+
+  it("admin uploads an entity file and reads the row-by-row report", async () => {
+    const { page } = await e.loggedIn("demo-admin");
+    await page.goto(`${e.base}/console/imports`);
+    const csv = join(e.dir, "entities.csv");
+    writeFileSync(
+      csv,
+      "统一社会信用代码,名称,区划代码,行业代码,主体类型,登记状态\n" +
+        "91610102MA6U000000,西安市新城区测试餐饮有限公司,610102,H6210,enterprise,active\n" +
+        "不是代码,第二行名称,610102,H6210,enterprise,active\n",
+    );
+    await page.getByLabel("名录类型").selectOption("entities");
+    await page.getByLabel("文件", { exact: true }).setInputFiles(csv);
+    await page.getByRole("button", { name: "上传并导入" }).click();
+    await expect.poll(() => page.locator("#report-title").count()).toBe(1);
+    const report = page.locator("section[aria-labelledby=report-title]");
+    await e.shot(page, "import-report");
+    const text = (await report.textContent())!;
+    expect(text).toContain("读取行数");
+    const rows = report.locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(0);
+    // the bad row is named by its row number and rule
+    await expect.poll(() => report.locator("tbody").textContent()).toMatch(/统一社会信用代码|代码/);
+    const rejected = report.locator("tbody tr", { hasText: "拒绝" });
+    expect(await rejected.count()).toBeGreaterThan(0);
+    expect((await rejected.first().locator('td[data-label="行号"]').textContent())!.trim()).toMatch(/^[23]$/);
+  });
+
+  it("admin's configuration form refuses a cap that is not a ratio and saves a valid one", async () => {
+    const { page } = await e.loggedIn("demo-admin");
+    await page.goto(`${e.base}/console/config`);
+    const form = page.locator("section[aria-labelledby=cfg-draw] form");
+    await form.getByLabel("A 类（低风险）").fill("百分之五");
+    // the browser itself refuses (pattern) — and a crafted post is refused by the server, naming the field
+    expect(await form.getByLabel("A 类（低风险）").evaluate((el) => (el as any).validity.patternMismatch as boolean)).toBe(true);
+    await form.getByLabel("每组执法人员至少（人）").evaluate((el) => el.removeAttribute("min"));
+    await form.getByLabel("A 类（低风险）").fill("3/100");
+    await form.getByLabel("每组执法人员至少（人）").fill("1");
+    await form.getByRole("button", { name: "保存" }).click();
+    await expect.poll(() => page.locator("section[aria-labelledby=cfg-draw] .error-box").textContent()).toMatch(/\S/);
+    await form.getByLabel("每组执法人员至少（人）").fill("2");
+    await Promise.all([page.waitForURL(`${e.base}/console/config`), form.getByRole("button", { name: "保存" }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("配置已保存");
+    const rules = await (await e.api("demo-auditor"))("GET", "/draw-rules");
+    expect(rules.generalRatioCap.A).toBe("3/100");
+  });
+
+  it("auditor: draws with status history, full manifest download, stored and uploaded verification, tampered upload rejected", async () => {
+    const { page } = await e.loggedIn("demo-auditor");
+    await e.shot(page, "home-auditor");
+    await page.getByRole("link", { name: "抽取仪式与记录" }).click();
+    const row = page.locator("tbody tr", { hasText: "审计演示批次" });
+    await expect.poll(() => row.textContent()).toMatch(/已抽取/);
+    await expect.poll(() => row.locator("ol.timeline").textContent()).toMatch(/承诺.*种子.*抽取/);
+    await e.shot(page, "draws");
+    await row.getByRole("link", { name: String(drawId) }).click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /下载完整清单/ }).click()]);
+    const file = join(e.dir, "full.json");
+    await download.saveAs(file);
+    const manifest = readFileSync(file, "utf8");
+    expect(JSON.parse(manifest)).toBeTypeOf("object");
+
+    await page.goto(`${e.base}/console/verify?draw=${drawId}`);
+    const stored = page.locator("section.verdict");
+    await expect.poll(() => stored.locator("h2").textContent()).toContain("核验通过");
+    await expect.poll(() => stored.textContent()).toContain(`与本系统公布的抽取 ${drawId} 的承诺值一致`);
+
+    await page.getByLabel(/清单文件/).setInputFiles(file);
+    await page.getByRole("button", { name: "上传并核验" }).click();
+    await expect.poll(() => page.locator("section.verdict h2").textContent()).toContain("核验通过：上传的清单");
+    await e.shot(page, "verify-ok");
+
+    // tamper: one selected code replaced by another code of the directory
+    const m = JSON.parse(manifest) as Record<string, unknown>;
+    const text = JSON.stringify(m);
+    const codes = [...new Set(text.match(/"[0-9A-Z]{18}"/g) ?? [])];
+    expect(codes.length).toBeGreaterThan(2);
+    const tampered = text.replace(codes[0]!, "__X__").replace(codes[1]!, codes[0]!).replace("__X__", codes[1]!);
+    expect(tampered).not.toBe(text);
+    const bad = join(e.dir, "tampered.json");
+    writeFileSync(bad, tampered);
+    await page.getByLabel(/清单文件/).setInputFiles(bad);
+    await page.getByRole("button", { name: "上传并核验" }).click();
+    const verdict = page.locator("section.verdict");
+    await expect.poll(() => verdict.locator("h2").textContent()).toContain("核验未通过");
+    await expect.poll(() => verdict.textContent()).toContain("不能证明抽取是按规则进行的");
+    await e.shot(page, "verify-tampered");
+  });
+
+  it("auditor searches the audit log and verifies its chain", async () => {
+    const { page } = await e.loggedIn("demo-auditor");
+    await page.locator("nav.menu").getByRole("link", { name: "审计日志" }).click();
+    await page.getByLabel("对象").fill(`draw:${drawId}`);
+    await Promise.all([page.waitForURL(/subject=/), page.getByRole("button", { name: "检索" }).click()]);
+    const rows = page.locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const s of await rows.locator('td[data-label="对象"]').allTextContents()) expect(s.trim()).toBe(`draw:${drawId}`);
+    await page.getByRole("link", { name: "核验整条哈希链" }).click();
+    await expect.poll(() => page.locator(".verdict").textContent()).toMatch(/完整.*共 \d+ 条记录/);
+    await e.shot(page, "audit");
+  });
+
+  it("a role opening another role's page is refused", async () => {
+    const { page: officer } = await e.loggedIn("demo-cgzf");
+    const res = await officer.goto(`${e.base}/console/users`);
+    expect(res?.status()).toBe(403);
+    await expect.poll(() => officer.locator("h1").textContent()).toBe("无权访问");
+    expect(await officer.locator("nav.menu a", { hasText: "用户" }).count()).toBe(0);
+    const { page: auditor } = await e.loggedIn("demo-auditor");
+    const r2 = await auditor.goto(`${e.base}/console/plans/${planId}/batches/new`);
+    expect(r2?.status()).toBe(403);
+    await expect.poll(() => auditor.locator("main").textContent()).toContain("不对审计（纪检）开放");
+    const r3 = await auditor.goto(`${e.base}/console/config`);
+    expect(r3?.status()).toBe(403);
+  });
+});
