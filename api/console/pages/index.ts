@@ -9,9 +9,10 @@ import { accountPages } from "./account.ts";
 import { adminPages } from "./admin.ts";
 import { auditPages } from "./audit.ts";
 import { drawPages } from "./draws.ts";
+import { exportPages } from "./exports.ts";
 import { homePages } from "./home.ts";
 import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...adminPages, ...auditPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...adminPages, ...auditPages, ...exportPages, ...accountPages];
