@@ -169,6 +169,18 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await expect(lead.locator(".flash").textContent()).resolves.toContain("检查结果已公示");
   });
 
+  it("the dashboard counts the drawn batch, the joint share and the published result", async () => {
+    await lead.goto(`${e.base}/console/dashboard?year=2026`);
+    const main = lead.locator("main");
+    await expect.poll(() => main.locator(".cards").textContent()).toMatch(/1\s*已抽取的批次/);
+    const joint = (await main.locator("section[aria-labelledby=joint-title] p").first().textContent())!;
+    expect(joint).toMatch(/已排期的 \d+ 项任务中，\d+ 项在联合检查中完成/);
+    const cat = main.locator("section[aria-labelledby=cat-title] tbody tr", { hasText: "未发现问题" });
+    expect((await cat.locator("td.num").textContent())!.trim()).toBe("1");
+    expect(await main.locator("svg.chart").count()).toBeGreaterThanOrEqual(3);
+    await e.shot(lead, "dashboard");
+  });
+
   it("the published result is on 公示", async () => {
     const citizen = await e.person({ width: 390 });
     await citizen.page.goto(`${e.base}/public?q=${entityCode}`);

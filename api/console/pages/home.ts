@@ -16,16 +16,19 @@ const TODO: Record<string, { href: string; label: string; what: string }[]> = {
     { href: `${CONSOLE}/draws`, label: "抽取仪式", what: "冻结输入、提交并公开本部门秘密值、抽取、递补" },
     { href: `${CONSOLE}/tasks`, label: "检查任务", what: "排期日历、录入检查结果、公示结果" },
     { href: `${CONSOLE}/deadlines`, label: "公示期限", what: "已逾期和 5 个工作日内到期的结果" },
+    { href: `${CONSOLE}/dashboard`, label: "统计", what: "本部门的计划、抽取、联合检查占比、结果分类、按时公示" },
   ],
   admin: [
     { href: `${CONSOLE}/users`, label: "用户", what: "建立科员账号、重置密码、停用" },
     { href: `${CONSOLE}/entities`, label: "名录库", what: "检查对象、执法人员名录，导入及逐行报告" },
     { href: `${CONSOLE}/config`, label: "配置", what: "比例上限、检查组规则、节假日表、结果类别名称" },
+    { href: `${CONSOLE}/dashboard`, label: "统计", what: "各部门、各年度的抽查情况" },
   ],
   auditor: [
     { href: `${CONSOLE}/draws`, label: "抽取记录", what: "每次抽取的状态经过、清单下载" },
     { href: `${CONSOLE}/verify`, label: "清单核验", what: "核验存储的或上传的清单，结论用中文说明" },
     { href: `${CONSOLE}/audit`, label: "审计日志", what: "检索日志、核验哈希链" },
+    { href: `${CONSOLE}/dashboard`, label: "统计", what: "各部门、各年度的抽查情况，按时公示率" },
   ],
 };
 

@@ -8,6 +8,7 @@ import type { ConsolePage } from "../framework.ts";
 import { accountPages } from "./account.ts";
 import { adminPages } from "./admin.ts";
 import { auditPages } from "./audit.ts";
+import { dashboardPages } from "./dashboard.ts";
 import { drawPages } from "./draws.ts";
 import { exportPages } from "./exports.ts";
 import { homePages } from "./home.ts";
@@ -15,4 +16,4 @@ import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...adminPages, ...auditPages, ...exportPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...adminPages, ...auditPages, ...exportPages, ...accountPages];
