@@ -82,6 +82,20 @@ for (const p of await providers()) {
       expect(await s.prisma.entity.findUniqueOrThrow({ where: { code: creditCode(1) } })).toMatchObject({ name: "企业一改名有限公司" });
     });
 
+    it("inspectors: list columns, department and 在岗 changes keep their old values in the stored form", async () => {
+      const d1 = (await s.prisma.department.create({ data: { code: "CL-1", name: "变更测试一局", level: "city", districtCode: "460100" } })).id;
+      const d2 = (await s.prisma.department.create({ data: { code: "CL-2", name: "变更测试二局", level: "city", districtCode: "460100" } })).id;
+      const head = "执法证号,姓名,部门,资质,区划,在岗";
+      const first = await run({ kind: "inspectors", source: csv([head, "CL0001,示例甲,CL-1,行政执法；食品,460105；460106,是", "CL0002,示例乙,CL-1,行政执法,460106,是", "CL0003,示例丙,CL-2,,,否"]) });
+      expect(first.changes).toMatchObject({ created: 3, updated: 0 });
+      const r = await run({ kind: "inspectors", source: csv([head, "CL0001,示例甲,CL-1,行政执法,460105；460106,是", "CL0002,示例乙,CL-2,行政执法,460106,否", "CL0003,示例丙,CL-2,,,否"]) });
+      expect(r).toMatchObject({ created: 0, updated: 2, unchanged: 1 });
+      const part = await importChangePart(s, r.changes.importId, 0);
+      const old = Object.fromEntries(part.updated.map((u) => [u.key, u.old]));
+      expect(old).toEqual({ CL0001: { qualifications: ["行政执法", "食品"] }, CL0002: { department_id: d1, active: true } });
+      expect(d2).not.toBe(d1);
+    });
+
     it("an import that changes nothing writes no part and says so", async () => {
       const r = await run({ source: csv([HEADER, line(3), line(5)]) });
       expect(r).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
