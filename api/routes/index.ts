@@ -10,6 +10,7 @@ import importRoutes from "./imports.ts";
 import scheduleRoutes from "./schedules.ts";
 import sessionRoutes from "./session.ts";
 import overviewRoutes from "./overview.ts";
+import approvalRoutes from "./approvals.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -22,6 +23,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(scheduleRoutes);
   await app.register(sessionRoutes);
   await app.register(overviewRoutes);
+  await app.register(approvalRoutes); // 审管联动 (docs/approvals.md)
 };
 
 export default apiRoutes;

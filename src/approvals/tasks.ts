@@ -26,9 +26,10 @@ function window(start: string, end: string): { windowStart: string; windowEnd: s
 }
 
 /**
- * 告知承诺核查 of one decision by one verifying department, from the push day to the deadline (the
- * nominal deadline when the holiday data is missing: the window is only for planning, the
- * deadline stays "期限未定"). `itemIds` are the department's inspection items the list names.
+ * 告知承诺核查 of one decision by one verifying department, from the decision day (a visit already
+ * planned after the decision can carry it) to the deadline (the nominal deadline when the holiday
+ * data is missing: the window is only for planning, the deadline stays "期限未定"). `itemIds` are
+ * the department's inspection items the list names.
  */
 export function verificationTask(input: {
   entityId: number;
@@ -37,7 +38,7 @@ export function verificationTask(input: {
   decisionNo: string;
   approvalName: string;
   kind: DecisionKind;
-  pushedOn: string;
+  decidedOn: string;
   nominalDueOn: string;
   dueOn: string | null;
 }): LoopTaskSpec {
@@ -47,7 +48,7 @@ export function verificationTask(input: {
     itemIds: [...new Set(input.itemIds)].sort((a, b) => a - b),
     directedKind: "commitment",
     reason: `告知承诺核查：${DECISION_KIND_LABELS[input.kind]}决定 ${input.decisionNo}（${input.approvalName}）`,
-    ...window(input.pushedOn, input.dueOn ?? input.nominalDueOn),
+    ...window(input.decidedOn, input.dueOn ?? input.nominalDueOn),
   };
 }
 

@@ -95,6 +95,33 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /panel-draws/verify": [A, "/panel-draws/verify"],
   "GET /audit": [AA, "/audit"],
   "GET /audit/verify": [AA, "/audit/verify"],
+  // 审管联动 (docs/approvals.md): department scoping (approval bureau vs supervising departments) in test/api/approvals.test.ts
+  "GET /duty-lists": ["public", "/duty-lists"],
+  "GET /duty-lists/:id": ["public", "/duty-lists/999999"],
+  "POST /duty-lists": [AO, "/duty-lists"],
+  "GET /law-change-notices": [A, "/law-change-notices"],
+  "POST /law-change-notices": [AO, "/law-change-notices"],
+  "POST /law-change-notices/:id/resolve": [AO, "/law-change-notices/999999/resolve"],
+  "POST /approval-decisions": [AO, "/approval-decisions"],
+  "GET /approval-decisions": [A, "/approval-decisions"],
+  "GET /approval-decisions/:id": [A, "/approval-decisions/999999"],
+  "GET /pushes": [A, "/pushes"],
+  "POST /pushes/:id/acknowledge": [AO, "/pushes/999999/acknowledge"],
+  "GET /verifications": [A, "/verifications"],
+  "GET /verifications/:id": [A, "/verifications/999999"],
+  "POST /verifications/:id/outcome": [AO, "/verifications/999999/outcome"],
+  "GET /disputes": [A, "/disputes"],
+  "GET /disputes/:id": [A, "/disputes/999999"],
+  "POST /disputes": [OFFICER, "/disputes"],
+  "POST /disputes/:id/review": [AO, "/disputes/999999/review"],
+  "POST /disputes/:id/acknowledge": [AO, "/disputes/999999/acknowledge"],
+  "GET /risk-alerts": [A, "/risk-alerts"],
+  "GET /risk-alerts/:id": [A, "/risk-alerts/999999"],
+  "POST /risk-alerts": [AO, "/risk-alerts"],
+  "POST /risk-alerts/:id/feedback": [AO, "/risk-alerts/999999/feedback"],
+  "GET /approvals/overdue": [A, "/approvals/overdue"],
+  "GET /approvals/stats": [A, "/approvals/stats?year=2026"],
+  "POST /approvals/schedule": [AO, "/approvals/schedule"],
 };
 
 const key = (method: string, url: string) => `${method} ${url}`;
@@ -169,6 +196,9 @@ describe("role matrix", () => {
       ["GET", "/results/deadlines?department=:dept", "deadline list"],
       ["GET", "/draws?department=:dept", "draw list"],
       ["GET", "/stats?year=2026&department=:dept", "dashboard figures"],
+      ["GET", "/pushes?department=:dept", "approval pushes (审管联动)"],
+      ["GET", "/approvals/overdue?department=:dept", "overdue steps (审管联动)"],
+      ["POST", "/approvals/schedule", "scheduling another department's loop tasks", { from: "2026-03-02", to: "2026-03-06", departmentId: ":dept" }],
     ];
     for (const [method, url, what, body] of cases) {
       it(`${method} ${url} (${what})`, async () => {

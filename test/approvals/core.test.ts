@@ -274,8 +274,8 @@ describe("merge into the optimizer's schedule (进一次门、查多项事)", ()
       { numRuns: 60 },
     );
   });
-  it("the verification task: window from the push day to the deadline, the nominal one when the holiday data is missing", () => {
-    const t = verificationTask({ entityId: 1, departmentId: 2, itemIds: [5, 3, 5], decisionNo: "X-1", approvalName: "食品经营许可", kind: "commitment", pushedOn: "2026-11-20", nominalDueOn: "2027-01-20", dueOn: null });
+  it("the verification task: window from the decision day to the deadline, the nominal one when the holiday data is missing", () => {
+    const t = verificationTask({ entityId: 1, departmentId: 2, itemIds: [5, 3, 5], decisionNo: "X-1", approvalName: "食品经营许可", kind: "commitment", decidedOn: "2026-11-20", nominalDueOn: "2027-01-20", dueOn: null });
     expect(t).toMatchObject({ directedKind: "commitment", itemIds: [3, 5], windowStart: "2026-11-20", windowEnd: "2027-01-20" });
     expect(t.reason).toContain("告知承诺");
   });

@@ -352,7 +352,7 @@ export async function recordDecisions(store: RepoStore, input: { bureauId?: numb
         const due = monthDeadline(cal, d.decidedOn, settings.verificationMonths);
         return verifiers(plans, departments).map((p) => {
           const itemIds = p.route === "area" ? [] : p.supervision.map((s) => entries.find((e) => e.id === s.entryId)!.itemId).filter((x): x is number => x !== null);
-          const spec = verificationTask({ entityId, departmentId: p.departmentId, itemIds, decisionNo: d.decisionNo, approvalName: approvalName.get(d.approvalCode)!, kind: d.kind, pushedOn: today, nominalDueOn: due.nominal, dueOn: due.due });
+          const spec = verificationTask({ entityId, departmentId: p.departmentId, itemIds, decisionNo: d.decisionNo, approvalName: approvalName.get(d.approvalCode)!, kind: d.kind, decidedOn: d.decidedOn, nominalDueOn: due.nominal, dueOn: due.due });
           const decisionId = idOf.get(d.decisionNo)!;
           return { spec, decisionId, due, taskNo: `HC-${departments.get(p.departmentId)!.code}-${decisionId}` };
         });
