@@ -188,5 +188,8 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     expect(await rows.count()).toBe(1);
     await expect(rows.first().textContent()).resolves.toContain("未发现问题");
     await expect(rows.first().textContent()).resolves.toContain("西安市市场监督管理局");
+    // usable at 390 px: each row a card, nothing wider than the screen
+    expect(await citizen.page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(390);
+    expect(await rows.first().locator("td").first().evaluate((el) => (globalThis as any).getComputedStyle(el).display as string)).toBe("block");
   });
 });

@@ -208,6 +208,17 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     await e.shot(page, "audit");
   });
 
+  it("the auditor's pages are usable at 390 px (no horizontal scrolling; tables become cards)", async () => {
+    const { page } = await e.loggedIn("demo-auditor", { width: 390 });
+    for (const path of ["/console/draws", `/console/draws/${drawId}`, "/console/audit", "/console/dashboard", `/console/verify?draw=${drawId}`, "/console/tasks"]) {
+      await page.goto(`${e.base}${path}`);
+      const width = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number);
+      expect(width, path).toBeLessThanOrEqual(390);
+    }
+    await page.goto(`${e.base}/console/draws`);
+    await e.shot(page, "draws-390");
+  });
+
   it("a role opening another role's page is refused", async () => {
     const { page: officer } = await e.loggedIn("demo-cgzf");
     const res = await officer.goto(`${e.base}/console/users`);
