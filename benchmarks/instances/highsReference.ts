@@ -1,8 +1,10 @@
 /**
  * Reference optimum with HiGHS (devDependency; tests and benchmarks only): the whole instance as
  * one mixed-integer program, solved monolithically. Objective: unscheduled tasks first (weight
- * M), then visits. Team variables carry every hard constraint of docs/optimizer.md, so the
- * optimum is a true lower bound for the optimizer on the same instance.
+ * M), then visits. Team variables carry every hard constraint of docs/optimizer.md (and the
+ * optimizer's one rule beyond the checker: a drawn check — the pinned tasks of one entity whose
+ * windows share a day — goes out whole), so the optimum is a true lower bound for the optimizer
+ * on the same instance. Limited by nodes, never by a clock.
  */
 import highsModule from "highs";
 import { DEFAULT_RULES } from "../../solver/config.ts";
@@ -66,6 +68,16 @@ export function referenceModel(instance: Instance): { lp: string; variables: num
       for (let t = w[0]; t <= w[1]; t++) daySet.add(t);
     }
     const depts = [...new Set(tasks.map((j) => instance.tasks[j]!.department))];
+    // Pinned teams: exactly these officers of the department go; the drawn check (the pinned
+    // tasks of the entity, when their windows share a day) goes out whole or not at all.
+    const pinnedTeam = new Map<string, Set<string>>();
+    for (const j of tasks) {
+      const task = instance.tasks[j]!;
+      if (task.team) pinnedTeam.set(task.department, new Set(task.team));
+    }
+    const pinnedTasks = tasks.filter((j) => instance.tasks[j]!.team !== undefined);
+    const common = pinnedTasks.reduce<[number, number]>((a, j) => [Math.max(a[0], win.get(j)![0]), Math.min(a[1], win.get(j)![1])], [-Infinity, Infinity]);
+    const block = pinnedTasks.length > 1 && common[0] <= common[1] ? new Set(pinnedTasks) : new Set<number>();
     for (const t of [...daySet].sort((a, b) => a - b)) {
       const y = bin(`y${e}_${t}`);
       objective.push(`+ ${y}`);
@@ -73,19 +85,30 @@ export function referenceModel(instance: Instance): { lp: string; variables: num
       const wByDept = new Map<string, { name: string; i: number }[]>();
       for (const d of depts) {
         row([`${h.get(d)!}`, `- ${y}`], "<= 0");
+        // a department is on the visit only with one of its tasks
+        const own = tasks.filter((j) => instance.tasks[j]!.department === d && t >= win.get(j)![0] && t <= win.get(j)![1] && (!block.has(j) || (t >= common[0] && t <= common[1])));
+        row([`${h.get(d)!}`, ...own.map((j) => `- z${j}_${t}`)], "<= 0");
         const ws: { name: string; i: number }[] = [];
+        const pin = pinnedTeam.get(d);
+        let pinnedMissing = false;
         instance.inspectors.forEach((x, i) => {
-          if (x.department !== d || !x.districts.includes(entity.district) || recused.has(`${x.id}|${entity.id}`)) return;
-          if (x.unavailable.includes(days[t]!) || x.dailyCapacity < 1 || x.totalCapacity < 1) return;
+          if (x.department !== d) return;
+          if (pin && !pin.has(x.id)) return;
+          const ok = x.districts.includes(entity.district) && !recused.has(`${x.id}|${entity.id}`) && !x.unavailable.includes(days[t]!) && x.dailyCapacity >= 1 && x.totalCapacity >= 1;
+          if (!ok) {
+            if (pin) pinnedMissing = true;
+            return;
+          }
           const name = bin(`w${i}_${e}_${t}`);
           ws.push({ name, i });
-          row([name, `- ${h.get(d)!}`], "<= 0");
+          row([name, `- ${h.get(d)!}`], pin ? "= 0" : "<= 0");
           const k = `${i}_${t}`;
           if (!load.has(k)) load.set(k, []);
           load.get(k)!.push(name);
           if (!total.has(i)) total.set(i, []);
           total.get(i)!.push(name);
         });
+        if (pin && (pinnedMissing || ws.length < pin.size)) row([`${h.get(d)!}`], "<= 0");
         wByDept.set(d, ws);
         row([...ws.map((w) => `+ ${w.name}`), `- ${rules.minPerDepartment} ${h.get(d)!}`], ">= 0");
         const others = depts.filter((o) => o !== d).map((o) => `+ ${rules.minSoloDepartment} ${h.get(o)!}`);
@@ -96,12 +119,15 @@ export function referenceModel(instance: Instance): { lp: string; variables: num
       for (const j of tasks) {
         const [lo, hi] = win.get(j)!;
         if (t < lo || t > hi) continue;
+        if (block.has(j) && (t < common[0] || t > common[1])) continue;
         const task = instance.tasks[j]!;
         const z = bin(`z${j}_${t}`);
         row([z, `- ${h.get(task.department)!}`], "<= 0");
         const q = wByDept.get(task.department)!.filter((w) => task.requires.every((r) => instance.inspectors[w.i]!.qualifications.includes(r)));
         row([...q.map((w) => `+ ${w.name}`), `- ${z}`], ">= 0");
       }
+      const inBlock = [...block].filter((j) => t >= common[0] && t <= common[1]);
+      for (let k = 1; k < inBlock.length; k++) row([`z${inBlock[0]!}_${t}`, `- z${inBlock[k]!}_${t}`], "= 0");
     }
   }
   // Σ_t z + u = 1
@@ -125,11 +151,12 @@ export function referenceModel(instance: Instance): { lp: string; variables: num
   return { lp, variables: binaries.length, weight };
 }
 
-export async function referenceOptimum(instance: Instance, timeLimitSeconds = 60): Promise<ReferenceResult> {
+/** The optimum, or HiGHS's status when `maxNodes` branch-and-bound nodes did not prove one (no clock). */
+export async function referenceOptimum(instance: Instance, maxNodes = 1_000_000): Promise<ReferenceResult> {
   const { lp, variables } = referenceModel(instance);
   const h = await highs();
   const t0 = performance.now();
-  const r = h.solve(lp, { time_limit: timeLimitSeconds, mip_rel_gap: 0, output_flag: false } as Parameters<Highs["solve"]>[1]);
+  const r = h.solve(lp, { mip_max_nodes: maxNodes, mip_rel_gap: 0, output_flag: false } as Parameters<Highs["solve"]>[1]);
   const ms = performance.now() - t0;
   if (r.Status !== "Optimal") return { status: r.Status, visits: NaN, unscheduled: NaN, ms, variables };
   let visits = 0;
