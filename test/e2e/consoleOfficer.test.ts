@@ -147,6 +147,16 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await expect(sheet.locator("h1").textContent()).resolves.toMatch(/检查通知书/);
     await expect(sheet.textContent()).resolves.toMatch(/执法证号/);
     await e.shot(lead, "notice");
+    // A4 print: controls hidden, one notice per sheet of paper
+    await lead.emulateMedia({ media: "print" });
+    expect(await lead.locator(".no-print").first().isVisible()).toBe(false);
+    const pdf = (await lead.pdf({ format: "A4", preferCSSPageSize: true })).toString("latin1");
+    expect(pdf.match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+    await lead.emulateMedia({ media: "screen" });
+    await lead.getByRole("link", { name: "返回" }).click();
+    await lead.getByRole("link", { name: "打印现场检查记录表" }).click();
+    await expect.poll(() => lead.locator("article.sheet h1").textContent()).toBe("现场检查记录表");
+    await expect.poll(() => lead.locator("article.sheet").textContent()).toMatch(/检查人员签名/);
   });
 
   let entityCode = "";

@@ -196,9 +196,9 @@ function recordSheet(doc: VisitDoc): Html {
 </article>`;
 }
 
-function printPage(title: string, sheets: Html): string {
+function printPage(title: string, sheets: Html, back: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><link rel="stylesheet" href="${STYLE_URL}"><script src="${SCRIPT_URL}" defer></script></head>
-<body><main id="main"><p class="no-print"><button type="button" data-print hidden>打印（A4）</button> <a href="javascript:history.back()">返回</a></p>${sheets.text}</main></body></html>`;
+<body><main id="main"><p class="no-print"><button type="button" data-print hidden>打印（A4）</button> <a href="${esc(back)}">返回</a></p>${sheets.text}</main></body></html>`;
 }
 
 async function visitPage(ctx: PageContext) {
@@ -240,20 +240,20 @@ export const schedulePages: ConsolePage[] = [
     title: "检查通知书",
     roles: ALL,
     uses: DOC_USES,
-    handler: async (ctx) => ctx.bare(printPage("检查通知书", html`${(await visitDoc(ctx, Number(ctx.params.visit))).map(noticeSheet)}`)),
+    handler: async (ctx) => ctx.bare(printPage("检查通知书", html`${(await visitDoc(ctx, Number(ctx.params.visit))).map(noticeSheet)}`, `${CONSOLE}/batches/${ctx.params.id}/visits/${ctx.params.visit}`)),
   },
   {
     path: `${CONSOLE}/batches/:id/visits/:visit/record`,
     title: "现场检查记录表",
     roles: ALL,
     uses: DOC_USES,
-    handler: async (ctx) => ctx.bare(printPage("现场检查记录表", html`${(await visitDoc(ctx, Number(ctx.params.visit))).map(recordSheet)}`)),
+    handler: async (ctx) => ctx.bare(printPage("现场检查记录表", html`${(await visitDoc(ctx, Number(ctx.params.visit))).map(recordSheet)}`, `${CONSOLE}/batches/${ctx.params.id}/visits/${ctx.params.visit}`)),
   },
   {
     path: `${CONSOLE}/batches/:id/notices`,
     title: "检查通知书（全部）",
     roles: ALL,
     uses: DOC_USES,
-    handler: async (ctx) => ctx.bare(printPage("检查通知书", html`${(await visitDoc(ctx, 0)).map(noticeSheet)}`)),
+    handler: async (ctx) => ctx.bare(printPage("检查通知书", html`${(await visitDoc(ctx, 0)).map(noticeSheet)}`, `${CONSOLE}/batches/${ctx.params.id}/schedule`)),
   },
 ];
