@@ -61,7 +61,7 @@ export async function startConsole(o: { entities?: number } = {}): Promise<Conso
   const person: ConsoleE2E["person"] = async (v = {}) => {
     const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, viewport: { width: v.width ?? 1280, height: v.height ?? 900 } });
     contexts.push(context);
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
     page.on("dialog", (d) => void d.accept());
