@@ -56,6 +56,8 @@ export function validatePanelPublic(p: PanelPublicInputs, path = "inputs.public"
     if (s.kind === "officer" && !deps.has(s.department)) fail(`${path}.seats[${i}].department`, "department", `席位的部门 ${s.department} 不在参与部门之列`);
   });
   if (p.seedPlan.mode === "commitReveal") {
+    if (p.seedPlan.departments.every((d) => d === p.bureau.id))
+      fail(`${path}.seedPlan.departments`, "seedPlan", "承诺—公开须至少有一个监管部门参加：只由审批部门一方提交秘密值，种子就由它一方决定；没有参与的监管部门时请用外部公开随机数");
     const allowed = new Set([p.bureau.id, ...deps]);
     p.seedPlan.departments.forEach((d, i) => {
       if (!allowed.has(d)) fail(`${path}.seedPlan.departments[${i}]`, "seedPlan", `${d} 既不是审批部门也不是参与的监管部门`);

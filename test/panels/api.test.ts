@@ -50,7 +50,7 @@ async function setUp(fx: Fixture): Promise<Ctx> {
       method: "POST",
       url: "/experts",
       payload: {
-        departmentId: i % 2 ? fx.dept.a : fx.dept.b,
+        departmentId: i % 2 ? null : fx.dept.b, // B's library and the shared one
         name,
         certificateNo: cert,
         specialities: i <= 5 ? ["结构工程"] : ["消防工程"],
@@ -61,6 +61,11 @@ async function setUp(fx: Fixture): Promise<Ctx> {
     expect(res.statusCode, res.body).toBe(201);
     expertNames.push(name);
     certs.push(cert);
+  }
+  // A's library has no expert of the seats' specialities: A takes no part in the case.
+  for (let i = 1; i <= 4; i++) {
+    const res = await fx.as("officerA", { method: "POST", url: "/experts", payload: { name: `食品专家${i}${b.id}`, certificateNo: `SPJ-${b.id}-${i}`, specialities: ["食品检验"], districts: ["6101"] } });
+    expect(res.statusCode, res.body).toBe(201);
   }
   return { fx, bureau: { id: b.id, code: b.code, token }, expertNames, certs };
 }
@@ -84,12 +89,14 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
     });
 
     it("expert libraries: a department keeps its own, sees only its own; the approval bureau sees the open libraries", async () => {
+      expect((await c.fx.as("officerA", { method: "POST", url: "/experts", payload: { name: "共享", certificateNo: "X-0", specialities: ["结构工程"], districts: ["6101"], departmentId: null } })).statusCode).toBe(403);
       const own = await c.fx.as("officerA", { method: "POST", url: "/experts", payload: { departmentId: c.fx.dept.b, name: "越权专家", certificateNo: "X-1", specialities: ["结构工程"], districts: ["6101"] } });
       expect(own.statusCode, own.body).toBe(403);
       const a = (await c.fx.as("officerA", { method: "GET", url: "/experts" })).json() as { department: string }[];
       expect(a.length).toBe(4);
       expect((await c.fx.as("officerA", { method: "GET", url: `/experts?department=${c.fx.dept.b}` })).statusCode).toBe(403);
-      expect(((await asBureau({ method: "GET", url: "/experts" })).json() as unknown[]).length).toBe(8);
+      expect(((await asBureau({ method: "GET", url: "/experts" })).json() as unknown[]).length).toBe(12);
+      expect(((await c.fx.as("officerB", { method: "GET", url: "/experts" })).json() as unknown[]).length).toBe(4);
     });
 
     it("only an approval bureau records a panel; seats and recusals are checked", async () => {
@@ -130,7 +137,7 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
       const commit = await asBureau({ method: "POST", url: `/panels/${panelId}/draws`, payload: { seed: { mode: "commitReveal" } } });
       expect(commit.statusCode, commit.body).toBe(201);
       drawId = commit.json().id;
-      expect(commit.json().seedPlan.departments).toHaveLength(2);
+      expect(commit.json().seedPlan.departments).toHaveLength(2); // the bureau and B (staff seat, library); never the bureau alone
       expect((await asBureau({ method: "POST", url: `/panels/${panelId}/draws`, payload: { seed: { mode: "commitReveal" } } })).statusCode).toBe(409); // one live draw
       const outsider = await c.fx.as("officerA", { method: "POST", url: `/panel-draws/${drawId}/commitments`, payload: { hash: secretHash(newSecret()) } });
       expect(outsider.statusCode, outsider.body).toBe(403);
@@ -145,8 +152,10 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
       const r2 = await c.fx.as("officerB", { method: "POST", url: `/panel-draws/${drawId}/reveals`, payload: { secret: secrets.officerB } });
       expect(r2.statusCode, r2.body).toBe(201);
       expect(r2.json().status).toBe("seeded");
-      const run = await asBureau({ method: "POST", url: `/panel-draws/${drawId}/run` });
-      expect(run.statusCode, run.body).toBe(201);
+      // Two runs at once (two clicks, two API instances): exactly one draws.
+      const runs = await Promise.all([asBureau({ method: "POST", url: `/panel-draws/${drawId}/run` }), asBureau({ method: "POST", url: `/panel-draws/${drawId}/run` })]);
+      expect(runs.map((r) => r.statusCode).sort(), runs.map((r) => r.body).join("\n")).toEqual([201, 409]);
+      expect(await c.fx.store.prisma.panelDrawRecord.count({ where: { drawId } })).toBe(1);
     }
 
     it("commit-reveal among the bureau and the staff department; drawn once; no re-roll", async () => {

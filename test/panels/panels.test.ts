@@ -72,6 +72,7 @@ describe("panel draw", () => {
 
   it("refuses inputs that break §15.2 (a staff seat of a department not taking part, one id in both lists)", () => {
     expect(() => freezePanel(panelRequest({ seats: [{ id: "O1", kind: "officer", department: "WJW", qualifications: [], count: 1 }] }))).toThrow(/参与部门/);
+    expect(() => freezePanel(panelRequest({ seedPlan: { mode: "commitReveal", departments: ["XZSP"] } }))).toThrow(/审批部门一方/);
     const r = panelRequest();
     expect(() => freezePanel({ ...r, officers: [...r.officers, { ...r.officers[0]!, id: "ZJ-002" }] })).toThrow(/一人只能有一个编号/);
   });

@@ -360,7 +360,6 @@ export async function commitPanelDraw(store: RepoStore, panelId: number, seed: P
     const dir = await directoryFor(tx, panel, seats);
     const previous = await previousAttempts(tx, panelId);
     const frozenAt = new Date();
-    const staff = [...new Set(seats.flatMap((s) => (s.kind === "officer" ? [s.department] : [])))];
     let inputs: PanelInputs;
     try {
       inputs = freezePanel({
@@ -372,7 +371,9 @@ export async function commitPanelDraw(store: RepoStore, panelId: number, seed: P
         frozenAt: frozenAt.toISOString(),
         audit: await auditHead(tx),
         reserves,
-        seedPlan: seed.mode === "commitReveal" ? { mode: "commitReveal", departments: [panel.bureau.code, ...staff] } : seed,
+        // Commit-reveal: the bureau, the staff seats' departments and the libraries drawn from, so that
+        // the bureau never chooses the seed alone (refused by §15.2 when no other department takes part).
+        seedPlan: seed.mode === "commitReveal" ? { mode: "commitReveal", departments: [panel.bureau.code, ...dir.departments.map((d) => d.id)] } : seed,
         salt: randomBytes(32).toString("hex"),
         application: { no: panel.applicationNo, code: panel.subjectCode, district: panel.subjectDistrict },
         experts: dir.experts,
