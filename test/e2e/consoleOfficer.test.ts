@@ -128,6 +128,19 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await expect(partner.locator("h1").textContent()).resolves.toContain("已抽取");
   });
 
+  it("递补: replaces a drawn entity by the next in the published order, with a public reason", async () => {
+    await lead.goto(drawUrl);
+    const form = lead.locator("form[action$=substitute]");
+    const out = await form.getByLabel("检查对象", { exact: true }).inputValue();
+    await form.getByLabel("理由（检查对象的理由公开）").fill("该企业已注销，无法检查");
+    await Promise.all([lead.waitForURL(drawUrl), form.getByRole("button", { name: "递补" }).click()]);
+    const flash = (await lead.locator(".flash").textContent())!;
+    expect(flash).toMatch(/已递补：由 [0-9A-Z]+ 替换/);
+    const incoming = /由 ([0-9A-Z]+) 替换/.exec(flash)![1]!;
+    expect(incoming).not.toBe(out);
+    await expect.poll(() => lead.locator("ol.timeline").textContent()).toContain("递补");
+  });
+
   it("schedules the joint checks: calendar, by inspector with loads, joint visits marked; prints a notice", async () => {
     await lead.getByRole("link", { name: "排期与日历" }).first().click();
     await Promise.all([lead.waitForURL(/\/schedule$/), lead.getByRole("button", { name: "生成排期" }).click()]);
@@ -162,7 +175,10 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
   let entityCode = "";
   it("enters a result with the standard categories (checked as ticked) and publishes it", async () => {
     await lead.goto(`${e.base}/console/tasks`);
+    await lead.getByLabel("任务状态").selectOption("scheduled");
+    await Promise.all([lead.waitForURL(/status=scheduled/), lead.getByRole("button", { name: "筛选" }).click()]);
     const row = lead.locator("tbody tr").first();
+    await expect.poll(() => row.locator('td[data-label="状态"]').textContent()).toBe("已排期");
     entityCode = (await row.locator("code").textContent())!.trim();
     await e.shot(lead, "tasks");
     await row.locator("a").first().click();
@@ -172,11 +188,24 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await boxes.locator('input[data-group="problem"]').first().check();
     await expect(boxes.locator("[data-status]").textContent()).resolves.toContain("不能与发现问题的类别同时选择");
     await boxes.locator('input[data-group="problem"]').first().uncheck();
-    await lead.getByLabel("检查日期").fill("2026-11-20");
+    await lead.getByLabel("检查日期").fill("2026-11-02");
     await Promise.all([lead.waitForURL(/\/console\/tasks\/\d+$/), lead.getByRole("button", { name: "保存结果" }).click()]);
     await expect(lead.locator(".flash").textContent()).resolves.toContain("检查结果已保存");
+    // checked on 2 Nov, not yet published: past the 20-working-day deadline, on the deadline list
+    const taskUrl = lead.url();
+    await lead.goto(`${e.base}/console/deadlines`);
+    const overdue = lead.locator("table", { has: lead.locator("caption", { hasText: "已逾期" }) });
+    await expect.poll(() => overdue.textContent()).toContain("2026-11-02");
+    await lead.goto(taskUrl);
     await Promise.all([lead.waitForURL(/\/console\/tasks\/\d+$/), lead.getByRole("button", { name: "公示检查结果" }).click()]);
     await expect(lead.locator(".flash").textContent()).resolves.toContain("检查结果已公示");
+  });
+
+  it("the deadline list names the result not yet published, and forgets it once published", async () => {
+    await lead.goto(`${e.base}/console/deadlines`);
+    await expect.poll(() => lead.locator("main").textContent()).toContain("今天");
+    expect(await lead.locator("main").textContent()).not.toContain("2026-11-02");
+    await expect.poll(() => lead.locator("main").textContent()).toContain("已逾期：无");
   });
 
   it("the dashboard counts the drawn batch, the joint share and the published result", async () => {
