@@ -779,3 +779,39 @@ export async function createExpert(store: RepoStore, x: ExpertInput, a: PanelAct
   });
   return expertView(await store.prisma.expert.findUniqueOrThrow({ where: { id }, include: { department: true } }));
 }
+
+// ─── demo ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * For the demo city (`ssj demo`): a few drawn panels per approval bureau, so that a newcomer sees
+ * step 5 working — expert seats of specialities the open libraries hold for the bureau's area, a
+ * staff seat of a supervising department of the same level, an external seed named in advance (a
+ * demo value), drawn once. `actor`: an administrator. Returns the panel draws made.
+ */
+export async function demoPanels(store: RepoStore, actor: PanelActor, opts: { perBureau?: number; day?: string } = {}): Promise<number[]> {
+  const bureaus = await store.prisma.department.findMany({ where: { kind: "approval", active: true }, orderBy: { id: "asc" } });
+  const experts = await store.prisma.expert.findMany({ where: { active: true, OR: [{ departmentId: null }, { department: { kind: "supervision" } }] }, select: { specialities: true, districts: true } });
+  const purposes = ["siteVisit", "technicalReview", "hearing", "acceptance"] as const;
+  const day = opts.day ?? new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  const made: number[] = [];
+  for (const b of bureaus) {
+    const area = b.districtCode.slice(0, b.level === "city" ? 4 : 6);
+    const counts = new Map<string, number>();
+    for (const x of experts) if (asArray(x.districts).some((d) => area.startsWith(d) || d.startsWith(area))) for (const s of asArray(x.specialities)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    const specialities = [...counts].filter(([, n]) => n >= 4).sort((a, z) => z[1] - a[1] || (a[0] < z[0] ? -1 : 1)).map(([s]) => s);
+    const staff = await store.prisma.department.findFirst({ where: { kind: "supervision", level: b.level, active: true, inspectors: { some: { active: true } } }, orderBy: { id: "asc" } });
+    const entity = await store.prisma.entity.findFirst({ where: { districtCode: { startsWith: area }, status: "active" }, orderBy: { id: "asc" } });
+    if (specialities.length === 0 || !entity) continue;
+    for (let k = 0; k < (opts.perBureau ?? 2); k++) {
+      const purpose = purposes[(b.id + k) % purposes.length]!;
+      const seats: SeatInput[] = [{ id: "E1", kind: "expert", speciality: specialities[k % specialities.length]!, count: 3 }];
+      if (staff) seats.push({ id: "O1", kind: "officer", departmentId: staff.id, count: 1 });
+      const p = await createPanel(store, { bureauId: b.id, purpose, name: `${PANEL_PURPOSE_LABELS[purpose]}（演示办件 ${k + 1}）`, applicationNo: `DEMO-${b.code}-${k + 1}`, subjectCode: entity.code, subjectDistrict: entity.districtCode, day, seats }, actor);
+      const d = await commitPanelDraw(store, p.id, { mode: "external", source: "演示随机数（非真实来源）", reference: `演示-${b.code}-${p.id}` }, actor);
+      await enterPanelExternal(store, d.id, `demo-${p.id}`, new Date(Date.parse(d.frozenAt) + 1).toISOString(), actor);
+      await runPanelDraw(store, d.id, actor);
+      made.push(d.id);
+    }
+  }
+  return made;
+}
