@@ -134,6 +134,17 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     expect((await rejected.first().locator('td[data-label="行号"]').textContent())!.trim()).toMatch(/^[23]$/);
   });
 
+  it("admin reads a department's item list", async () => {
+    const { page } = await e.loggedIn("demo-admin");
+    await page.locator("nav.menu").getByRole("link", { name: "抽查事项清单" }).click();
+    await page.getByLabel("部门").selectOption({ label: "西安市城市管理和综合执法局" });
+    await Promise.all([page.waitForURL(/department=10/), page.getByRole("button", { name: "查看" }).click()]);
+    const api = await e.api("demo-admin");
+    const items = (await api("GET", "/departments/10/items")) as { name: string }[];
+    expect(await page.locator("tbody tr").count()).toBe(Math.min(50, items.length));
+    await expect.poll(() => page.locator("tbody").textContent()).toContain(items[0]!.name);
+  });
+
   it("admin's configuration form refuses a cap that is not a ratio and saves a valid one", async () => {
     const { page } = await e.loggedIn("demo-admin");
     await page.goto(`${e.base}/console/config`);

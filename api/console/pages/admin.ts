@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { ApiCallError, answer, field, intField, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, raw, type Html } from "../html.ts";
 import { CONSOLE, ROLE_LABEL, errorBox } from "../layout.ts";
-import { ADMIN, KIND_LABEL, RISK_CLASSES, RISK_LABEL, badge, csrf, pageOffset, pager, td, actionButton, type Category, type Department } from "./shared.ts";
+import { ADMIN, KIND_LABEL, RISK_CLASSES, RISK_LABEL, badge, csrf, pageOffset, pager, td, actionButton, type Category, type Department, type Item } from "./shared.ts";
 
 const LIMIT = 50;
 
@@ -160,6 +160,34 @@ async function inspectorsPage(ctx: PageContext) {
     )}</select></div><button type="submit" class="secondary">查找</button></form>
 <table class="cards-sm"><thead><tr><th scope="col">姓名</th><th scope="col">执法证号</th><th scope="col">部门</th><th scope="col">资格</th><th scope="col">专长</th><th scope="col">状态</th></tr></thead><tbody>${rows}</tbody></table>
 ${pager(`${CONSOLE}/inspectors`, department ? { department } : {}, page.total, offset, LIMIT)}`,
+    { wide: true },
+  );
+}
+
+const METHOD_LABEL: Record<string, string> = { "on-site": "现场检查", written: "书面检查", online: "网络监测" };
+
+async function itemsPage(ctx: PageContext) {
+  const depts = await ctx.api.get<Department[]>("/departments");
+  const department = /^\d+$/.test(ctx.query.department ?? "") ? Number(ctx.query.department) : depts[0]?.id;
+  const items = department ? await ctx.api.get<Item[]>(`/departments/${department}/items`) : [];
+  const offset = pageOffset(ctx.query);
+  const rows = items.slice(offset, offset + LIMIT).map(
+    (i) => html`<tr>${td("编码", i.code)}${td("类别", i.category)}${td("检查事项", i.name)}${td("检查对象", i.target)}${td("检查依据", i.legalBasis)}${td("方式", i.methods.map((m) => METHOD_LABEL[m] ?? m).join("、"))}${td(
+      "重要程度",
+      i.importance === "key" ? "重点" : "一般",
+    )}</tr>`,
+  );
+  return ctx.render(
+    html`<h1>抽查事项清单</h1>
+<p>各部门的随机抽查事项清单（向社会公开）。一般检查事项的抽查比例受上限约束，重点检查事项不受。<a href="${CONSOLE}/imports">导入事项清单</a></p>
+<form method="get" action="${CONSOLE}/items" class="filters"><div class="field"><label for="department">部门</label><select id="department" name="department">${options(
+      depts.map((d) => ({ value: d.id, label: d.name })),
+      department,
+    )}</select></div><button type="submit" class="secondary">查看</button></form>
+${items.length
+  ? html`<table class="cards-sm"><caption>${depts.find((d) => d.id === department)?.name ?? ""}：${items.length} 项</caption><thead><tr><th scope="col">编码</th><th scope="col">类别</th><th scope="col">检查事项</th><th scope="col">检查对象</th><th scope="col">检查依据</th><th scope="col">方式</th><th scope="col">重要程度</th></tr></thead><tbody>${rows}</tbody></table>`
+  : html`<p>该部门的事项清单为空。</p>`}
+${pager(`${CONSOLE}/items`, department ? { department: String(department) } : {}, items.length, offset, LIMIT)}`,
     { wide: true },
   );
 }
@@ -427,6 +455,7 @@ export const adminPages: ConsolePage[] = [
   },
   { path: `${CONSOLE}/entities`, title: "检查对象名录库", roles: ADMIN, nav: { group: "admin", label: "检查对象名录", order: 20 }, uses: ["GET /entities"], handler: entitiesPage },
   { path: `${CONSOLE}/inspectors`, title: "执法人员名录库", roles: ADMIN, nav: { group: "admin", label: "执法人员名录", order: 25 }, uses: ["GET /inspectors", "GET /departments"], handler: inspectorsPage },
+  { path: `${CONSOLE}/items`, title: "抽查事项清单", roles: ADMIN, nav: { group: "admin", label: "抽查事项清单", order: 28 }, uses: ["GET /departments", "GET /departments/:id/items"], handler: itemsPage },
   { path: `${CONSOLE}/imports`, title: "导入名录", roles: ADMIN, nav: { group: "admin", label: "导入名录", order: 30 }, uses: ["GET /departments"], handler: (ctx) => importsPage(ctx) },
   {
     path: `${CONSOLE}/imports`,
