@@ -26,7 +26,7 @@ const auditRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "auditor"] },
       schema: {
         tags: ["audit"],
-        summary: "Audit log entries in seq order (who, when, what)",
+        summary: "审计日志：按序号排列的条目（谁、何时、做了什么）；可按操作、对象、操作者检索",
         querystring: Type.Object({
           fromSeq: Type.Integer({ minimum: 1, default: 1 }),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
@@ -62,7 +62,7 @@ const auditRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "auditor"] },
       schema: {
         tags: ["audit"],
-        summary: "Verify the whole hash chain; names the first bad seq",
+        summary: "核验整条哈希链；不一致时指出第一条有问题的序号",
         response: {
           200: Type.Object({
             ok: Type.Boolean(),

@@ -92,7 +92,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     "/departments",
-    { config: { access: ALL }, schema: { tags: ["directories"], summary: "List departments", response: { 200: Type.Array(Department), ...errors } } },
+    { config: { access: ALL }, schema: { tags: ["directories"], summary: "部门列表", response: { 200: Type.Array(Department), ...errors } } },
     async () => listDepartments(store),
   );
 
@@ -100,7 +100,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
     "/departments",
     {
       config: { access: ["admin"] },
-      schema: { tags: ["directories"], summary: "Create a department", body: CreateDepartment, response: { 201: Department, ...errors } },
+      schema: { tags: ["directories"], summary: "新建部门", body: CreateDepartment, response: { 201: Department, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await createDepartment(store, request.body, actorOf(request.principal))),
   );
@@ -111,7 +111,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["directories"],
-        summary: "Search the entity directory (检查对象名录库)",
+        summary: "检索检查对象名录库（服务器端分页）",
         querystring: Type.Object({
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           district: Type.Optional(Type.String({ pattern: "^\\d{2,6}$" })),
@@ -130,7 +130,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["directories"],
-        summary: "One entity by 统一社会信用代码 or 注册号",
+        summary: "按统一社会信用代码或注册号查询一个检查对象",
         params: Type.Object({ code: Type.String({ pattern: "^[0-9A-Za-z]{15,18}$" }) }),
         response: { 200: Entity, ...errors },
       },
@@ -144,7 +144,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["directories"],
-        summary: "List inspectors (officers: their own department only; default is their own)",
+        summary: "执法检查人员名录（科员只能查看本部门，默认本部门）",
         querystring: Type.Object({ department: Type.Optional(Type.Integer({ minimum: 1 })), ...Paging }),
         response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Inspector) }), ...errors },
       },
@@ -154,7 +154,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "that inspector list");
+        assertDepartment(p, departmentId, "该执法人员名录");
       }
       return listInspectors(store, { departmentId, limit: request.query.limit, offset: request.query.offset });
     },
@@ -179,7 +179,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
     "/departments/:id/items",
     {
       config: { access: ["admin"] },
-      schema: { tags: ["directories"], summary: "Add an inspection item", params: IdParams, body: CreateItem, response: { 201: Item, ...errors } },
+      schema: { tags: ["directories"], summary: "新增抽查事项", params: IdParams, body: CreateItem, response: { 201: Item, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await createItem(store, request.params.id, request.body, actorOf(request.principal))),
   );
@@ -190,7 +190,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "auditor"] },
       schema: {
         tags: ["configuration"],
-        summary: "Configuration entries",
+        summary: "配置项列表",
         response: { 200: Type.Array(Type.Object({ key: Type.String(), value: Type.Unknown(), updatedAt: Type.String() })), ...errors },
       },
     },
@@ -203,7 +203,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin"] },
       schema: {
         tags: ["configuration"],
-        summary: "Set a configuration entry (resultCategories, holidayTables, publication)",
+        summary: "设置一项配置（resultCategories、holidayTables、publication、draw、optimizer），保存前按规则核对",
         params: Type.Object({ key: Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,40}$" }) }),
         body: Type.Unknown(),
         response: { 204: Type.Null(), ...errors },

@@ -43,14 +43,14 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
     "/health",
     {
       config: { access: "public" },
-      schema: { tags: ["health"], summary: "Service health and database schema version", response: { 200: Health, 503: Type.Ref("Error") } },
+      schema: { tags: ["health"], summary: "服务状态和数据库结构版本", response: { 200: Health, 503: Type.Ref("Error") } },
     },
     async () => {
       let version: unknown;
       try {
         version = await store.schemaVersion();
       } catch {
-        throw new ApiError(503, "DATABASE_UNAVAILABLE", "database unreachable");
+        throw new ApiError(503, "DATABASE_UNAVAILABLE", "数据库无法连接");
       }
       return { status: "ok" as const, database: store.kind, ...versionOf(version) };
     },
@@ -62,7 +62,7 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: "public" },
       schema: {
         tags: ["health"],
-        summary: "Readiness: database reachable and migrated (503 otherwise)",
+        summary: "就绪检查：数据库可连接且已迁移（否则 503）",
         response: { 200: Ready, 503: Type.Ref("Error") },
       },
     },
@@ -71,10 +71,10 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
       try {
         version = await store.schemaVersion();
       } catch {
-        throw new ApiError(503, "DATABASE_UNAVAILABLE", "database unreachable");
+        throw new ApiError(503, "DATABASE_UNAVAILABLE", "数据库无法连接");
       }
       const v = versionOf(version);
-      if (v.schemaVersion === null) throw new ApiError(503, "NOT_MIGRATED", "database schema not migrated yet");
+      if (v.schemaVersion === null) throw new ApiError(503, "NOT_MIGRATED", "数据库尚未迁移到当前结构（运行 ssj migrate）");
       return { status: "ready" as const, database: store.kind, ...v, schemaVersion: v.schemaVersion };
     },
   );

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { assertDepartment, requirePrincipal, type Principal } from "../auth.ts";
-import { forbidden } from "../errors.ts";
+import { badRequest, forbidden } from "../errors.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
 import { batchDepartmentIds, createBatch, createPlan, deleteBatch, getBatch, getPlan, listPlans, setPlanStatus, updateBatch, type BatchView } from "../../src/store/repos/plans.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
@@ -32,7 +32,7 @@ const CreatePlan = Type.Object(
     year: Type.Integer({ minimum: 2000, maximum: 2100 }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ year: 2026, name: "2026 年度餐饮服务联合抽查计划" }] },
 );
 const RiskClass = Type.Union([Type.Literal("A"), Type.Literal("B"), Type.Literal("C"), Type.Literal("D")]);
 const Conditions = Type.Object(
@@ -76,7 +76,25 @@ const CreateBatch = Type.Object(
       { minItems: 1, maxItems: 20 },
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // A valid request on the demo city (市场监管 D01 leads, 城管执法 D10 partners; general items,
+    // ratios within the 一般 caps): each quota gives either ratioPerMille or count, never both.
+    examples: [
+      {
+        code: "2026-CY-01",
+        name: "餐饮服务联合抽查",
+        directed: false,
+        conditions: {},
+        windowStart: "2026-11-02",
+        windowEnd: "2026-12-31",
+        departments: [
+          { departmentId: 1, role: "lead", itemIds: [1], samplingRules: [{ riskClass: "A", ratioPerMille: 30 }, { riskClass: "B", ratioPerMille: 100 }, { riskClass: "C", count: 5 }] },
+          { departmentId: 10, role: "partner", itemIds: [64], samplingRules: [{ riskClass: "A", ratioPerMille: 20 }, { riskClass: "B", count: 5 }] },
+        ],
+      },
+    ],
+  },
 );
 export const Batch = Type.Object({
   id: Type.Integer(),
@@ -108,7 +126,7 @@ export const Batch = Type.Object({
 /** Officers see a batch only when their department takes part in it. */
 export function assertBatchAccess(p: Principal, b: BatchView): void {
   if (p.role === "officer" && !batchDepartmentIds(b).includes(p.departmentId!)) {
-    throw forbidden("officers may only access batches their department takes part in");
+    throw forbidden("执法人员只能访问本部门参与的批次");
   }
 }
 
@@ -122,7 +140,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["plans"],
-        summary: "List annual plans (officers: their own department's)",
+        summary: "年度抽查计划列表（科员：本部门的计划）",
         querystring: Type.Object({ department: Type.Optional(Type.Integer({ minimum: 1 })), year: Type.Optional(Type.Integer()) }),
         response: { 200: Type.Array(Plan), ...errors },
       },
@@ -132,7 +150,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "that plan list");
+        assertDepartment(p, departmentId, "该计划列表");
       }
       return listPlans(store, { departmentId, year: request.query.year });
     },
@@ -142,13 +160,13 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     "/plans",
     {
       config: { access: WRITERS },
-      schema: { tags: ["plans"], summary: "Create an annual plan", body: CreatePlan, response: { 201: Plan, ...errors } },
+      schema: { tags: ["plans"], summary: "新建年度抽查计划（草稿）", body: CreatePlan, response: { 201: Plan, ...errors } },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
       const departmentId = request.body.departmentId ?? p.departmentId;
-      if (departmentId == null) throw forbidden("give departmentId");
-      assertDepartment(p, departmentId, "the plan");
+      if (departmentId == null) throw badRequest("请指定 departmentId（计划所属部门）", "body.departmentId", "VALIDATION_FAILED");
+      assertDepartment(p, departmentId, "该计划");
       const plan = await createPlan(store, { departmentId, year: request.body.year, name: request.body.name }, actorOf(p));
       return reply.status(201).send(plan);
     },
@@ -156,10 +174,10 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     "/plans/:id",
-    { config: { access: ALL }, schema: { tags: ["plans"], summary: "One plan with its batches", params: IdParams, response: { 200: PlanDetail, ...errors } } },
+    { config: { access: ALL }, schema: { tags: ["plans"], summary: "一个计划及其批次", params: IdParams, response: { 200: PlanDetail, ...errors } } },
     async (request) => {
       const plan = await getPlan(store, request.params.id);
-      assertDepartment(requirePrincipal(request), plan.departmentId, "this plan");
+      assertDepartment(requirePrincipal(request), plan.departmentId, "该计划");
       return plan;
     },
   );
@@ -180,7 +198,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const p = requirePrincipal(request);
       const plan = await getPlan(store, request.params.id);
-      assertDepartment(p, plan.departmentId, "this plan");
+      assertDepartment(p, plan.departmentId, "该计划");
       return setPlanStatus(store, plan.id, request.body.status, actorOf(p), request.log);
     },
   );
@@ -191,7 +209,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: WRITERS },
       schema: {
         tags: ["plans"],
-        summary: "Add a batch: lead/partner departments, items, 定向 conditions, window, sampling rules",
+        summary: "新增批次：牵头和配合部门、各部门的检查事项和抽取数量、定向条件、检查时间",
         description: "已批准计划新增的批次立即出现在公示的计划中。",
         params: IdParams,
         body: CreateBatch,
@@ -201,7 +219,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const plan = await getPlan(store, request.params.id);
-      assertDepartment(p, plan.departmentId, "this plan");
+      assertDepartment(p, plan.departmentId, "该计划");
       const batch = await createBatch(store, plan.id, request.body, actorOf(p), request.log);
       return reply.status(201).send(batch);
     },
@@ -209,7 +227,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     "/batches/:id",
-    { config: { access: ALL }, schema: { tags: ["plans"], summary: "One batch", params: IdParams, response: { 200: Batch, ...errors } } },
+    { config: { access: ALL }, schema: { tags: ["plans"], summary: "一个批次", params: IdParams, response: { 200: Batch, ...errors } } },
     async (request) => {
       const b = await getBatch(store, request.params.id);
       assertBatchAccess(requirePrincipal(request), b);
@@ -233,7 +251,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      assertDepartment(p, b.planDepartmentId, "this batch's plan");
+      assertDepartment(p, b.planDepartmentId, "该批次的计划");
       return updateBatch(store, b.id, request.body, actorOf(p), request.log);
     },
   );
@@ -253,7 +271,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      assertDepartment(p, b.planDepartmentId, "this batch's plan");
+      assertDepartment(p, b.planDepartmentId, "该批次的计划");
       await deleteBatch(store, b.id, actorOf(p));
       return reply.status(204).send(null);
     },

@@ -10,6 +10,9 @@ import { assertDepartment, requirePrincipal } from "../auth.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
 import { createDirectedTask, getTask, listTasks, publicationDeadlines, publishResult, recordResult } from "../../src/store/repos/results.ts";
 import { badRequest } from "../errors.ts";
+import { getBatch } from "../../src/store/repos/plans.ts";
+import { assertCanRead, drawScope } from "../../src/store/repos/draws.ts";
+import { assertBatchAccess } from "./plans.ts";
 import { categoriesFor } from "../../src/store/repos/settings.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
 import { DIRECTED_KINDS, type DirectedKind } from "../../src/store/values.ts";
@@ -65,7 +68,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["results"],
-        summary: "Result categories (codes and configured labels)",
+        summary: "检查结果类别（代码和配置的名称）",
         response: { 200: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), group: Type.String(), parent: Type.Optional(Type.String()) })), ...errors },
       },
     },
@@ -78,7 +81,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["results"],
-        summary: "Tasks (officers: their own department's, the default)",
+        summary: "检查任务（科员默认本部门）",
         querystring: Type.Object({
           department: Type.Optional(Type.Integer({ minimum: 1 })),
           batch: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -96,7 +99,10 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = q.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "those tasks");
+        assertDepartment(p, departmentId, "这些任务");
+        // Another department's batch or draw is refused, not answered with an empty list.
+        if (q.batch !== undefined) assertBatchAccess(p, await getBatch(store, q.batch));
+        if (q.draw !== undefined) assertCanRead({ userId: p.userId, role: p.role, departmentId: p.departmentId }, await drawScope(store.prisma, q.draw));
       }
       return listTasks(store, { departmentId, batchId: q.batch, drawId: q.draw, status: q.status, limit: q.limit, offset: q.offset });
     },
@@ -131,17 +137,17 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       const p = requirePrincipal(request);
       const departmentId = request.body.departmentId ?? p.departmentId;
       if (departmentId == null) throw badRequest("body.departmentId：请指定检查部门", "body.departmentId", "VALIDATION_FAILED");
-      assertDepartment(p, departmentId, "the task");
+      assertDepartment(p, departmentId, "该任务");
       return reply.status(201).send(await createDirectedTask(store, { ...request.body, departmentId }, actorOf(p)));
     },
   );
 
   app.get(
     "/tasks/:id",
-    { config: { access: ALL }, schema: { tags: ["results"], summary: "One task with its result", params: IdParams, response: { 200: Task, ...errors } } },
+    { config: { access: ALL }, schema: { tags: ["results"], summary: "一项任务及其检查结果", params: IdParams, response: { 200: Task, ...errors } } },
     async (request) => {
       const t = await getTask(store, request.params.id);
-      assertDepartment(requirePrincipal(request), t.departmentId, "this task");
+      assertDepartment(requirePrincipal(request), t.departmentId, "该任务");
       return t;
     },
   );
@@ -152,7 +158,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: OFFICER },
       schema: {
         tags: ["results"],
-        summary: "Record (or correct, until published) the result of a task of your department",
+        summary: "录入（公示前可修改）本部门任务的检查结果",
         params: IdParams,
         body: Type.Object(
           {
@@ -168,7 +174,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const p = requirePrincipal(request);
       const t = await getTask(store, request.params.id);
-      assertDepartment(p, t.departmentId, "this task");
+      assertDepartment(p, t.departmentId, "该任务");
       return recordResult(store, t.id, request.body, p.userId, actorOf(p));
     },
   );
@@ -179,7 +185,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: OFFICER },
       schema: {
         tags: ["results"],
-        summary: "Publish the recorded result (一公开); fixes the 20-working-day deadline and updates the public read model",
+        summary: "公示检查结果（一公开）：确定 20 个工作日期限并更新公示页",
         params: IdParams,
         response: { 200: Task, ...errors },
       },
@@ -187,7 +193,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const p = requirePrincipal(request);
       const t = await getTask(store, request.params.id);
-      assertDepartment(p, t.departmentId, "this task");
+      assertDepartment(p, t.departmentId, "该任务");
       return publishResult(store, t.id, p.userId, actorOf(p), request.log);
     },
   );
@@ -198,7 +204,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ALL },
       schema: {
         tags: ["results"],
-        summary: "Unpublished results: overdue, due soon (within dueSoonDays working days), undetermined (holiday data missing)",
+        summary: "未公示的结果：已逾期、即将到期（dueSoonDays 个工作日内）、无法计算期限（缺节假日数据）",
         querystring: Type.Object({
           department: Type.Optional(Type.Integer({ minimum: 1 })),
           dueSoonDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
@@ -219,7 +225,7 @@ const resultRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "those results");
+        assertDepartment(p, departmentId, "这些结果");
       }
       return publicationDeadlines(store, departmentId, { dueSoonDays: request.query.dueSoonDays });
     },

@@ -43,7 +43,7 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "officer", "auditor"] },
       schema: {
         tags: ["users"],
-        summary: "Who am I",
+        summary: "当前用户",
         response: {
           200: Type.Object({ userId: Type.Integer(), name: Type.String(), role: Role, departmentId: Type.Union([Type.Integer(), Type.Null()]) }),
           ...errors,
@@ -55,7 +55,7 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     "/users",
-    { config: { access: ["admin"] }, schema: { tags: ["users"], summary: "List users", response: { 200: Type.Array(User), ...errors } } },
+    { config: { access: ["admin"] }, schema: { tags: ["users"], summary: "用户列表", response: { 200: Type.Array(User), ...errors } } },
     async () => listAccounts(store),
   );
 
@@ -65,7 +65,7 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin"] },
       schema: {
         tags: ["users"],
-        summary: "Create a user; the token is returned once and never again",
+        summary: "新建用户：给出 login 和 password 时建立工作台账号；否则发放 API 令牌（只显示这一次）",
         body: CreateUser,
         response: { 201: Type.Object({ user: User, token: Type.Optional(Type.String()) }), ...errors },
       },
@@ -103,7 +103,7 @@ const userRoutes: FastifyPluginAsync = async (fastify) => {
     "/users/:id/revoke",
     {
       config: { access: ["admin"] },
-      schema: { tags: ["users"], summary: "Revoke a user's token", params: IdParams, response: { 200: User, ...errors } },
+      schema: { tags: ["users"], summary: "停用用户：令牌和工作台登录立即失效", params: IdParams, response: { 200: User, ...errors } },
     },
     async (request) => {
       const u = await revokeUser(store, request.params.id, actorOf(request.principal));
