@@ -15,7 +15,7 @@ import { openStore } from "../../src/store/index.ts";
 import { createUser } from "../../src/store/repos/users.ts";
 import { verifyCommand } from "../../src/cli/commands/verify.ts";
 import { verifyPanelPublic, type FullPanelManifest, type PublicPanelManifest } from "../../src/panels/index.ts";
-import { fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, type Fixture } from "../api/helpers.ts";
+import { fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch, type Fixture } from "../api/helpers.ts";
 import { newSecret, secretHash } from "../api/support/ceremony.ts";
 
 const problem = await pgProblem();
@@ -247,6 +247,14 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
       expect(full.inputs.public.attempt.previous).toHaveLength(1);
       expect(full.inputs.public.attempt.previous[0]!.reason).toBe("验收日期变更，重新抽取");
       expect(first).not.toBe(drawId);
+    });
+
+    it("a secret revealed in a panel draw is refused in a batch draw (no secret re-use anywhere)", async () => {
+      const { batchId } = await seedBatch(c.fx, { entities: 8, count: 1 });
+      const commit = await c.fx.as("officerA", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+      expect(commit.statusCode, commit.body).toBe(201);
+      const reused = await c.fx.as("officerB", { method: "POST", url: `/draws/${commit.json().id}/commitments`, payload: { hash: secretHash(secrets.officerB!) } });
+      expect(reused.statusCode, reused.body).toBe(409);
     });
 
     it("every step is in the audit chain; the database refuses a rewrite of a stored draw", async () => {

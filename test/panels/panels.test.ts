@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fullPanelManifest, PanelReplay, publicPanelManifest, verifyPanelFull, verifyPanelManifest, verifyPanelPublic, type FullPanelManifest } from "../../src/panels/index.ts";
+import { eligibleFor, fullPanelManifest, panelKey, PanelReplay, personTicket, publicPanelManifest, seatOrder, verifyPanelFull, verifyPanelManifest, verifyPanelPublic, type FullPanelManifest } from "../../src/panels/index.ts";
 import { freezePanel } from "../../src/panels/index.ts";
 import { DrawInputError } from "../../src/draws/rational.ts";
 import { panelRequest, seeded } from "./fixtures.ts";
@@ -75,6 +75,59 @@ describe("panel draw", () => {
     expect(() => freezePanel(panelRequest({ seedPlan: { mode: "commitReveal", departments: ["XZSP"] } }))).toThrow(/审批部门一方/);
     const r = panelRequest();
     expect(() => freezePanel({ ...r, officers: [...r.officers, { ...r.officers[0]!, id: "ZJ-002" }] })).toThrow(/一人只能有一个编号/);
+  });
+
+  it("property: on random directories every seat takes the smallest-ticket free eligible persons, nobody twice; substitutes are the next free", () => {
+    const base = panelRequest();
+    fc.assert(
+      fc.property(
+        fc.record({
+          active: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+          specs: fc.array(fc.subarray(["结构工程", "消防工程", "食品检验"]), { minLength: 12, maxLength: 12 }),
+          counts: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 })),
+          reserves: fc.integer({ min: 0, max: 4 }),
+          value: fc.string({ minLength: 1, maxLength: 8 }),
+          subs: fc.array(fc.tuple(fc.constantFrom("E1", "E2", "O1"), fc.nat()), { maxLength: 5 }),
+        }),
+        (c) => {
+          const experts = base.experts.map((x, i) => ({ ...x, active: c.active[i]!, specialities: c.specs[i]! }));
+          const { inputs, commitment, provenance, seed } = seeded({ experts, reserves: c.reserves, seats: base.seats.map((s, i) => ({ ...s, count: c.counts[i]! })) });
+          const key = panelKey(seed);
+          const r = new PanelReplay(inputs, seed, provenance, commitment);
+          const taken = new Set<string>();
+          for (const [i, s] of r.results.seats.entries()) {
+            const seat = inputs.public.seats[i]!;
+            const free = seatOrder(inputs, seat, key).filter((id) => !taken.has(id));
+            expect(s.drawn).toEqual(free.slice(0, seat.count));
+            expect(s.reserve).toEqual(free.slice(s.drawn.length, s.drawn.length + c.reserves));
+            expect(s.shortfall > 0).toBe(free.length < seat.count);
+            for (const id of s.drawn) expect(eligibleFor(inputs, seat)).toContain(id);
+            s.drawn.forEach((id) => taken.add(id));
+          }
+          const tickets = (ids: string[]) => ids.map((id) => personTicket(key, id));
+          for (const s of inputs.public.seats) {
+            const t = tickets(seatOrder(inputs, s, key));
+            expect([...t].sort()).toEqual(t);
+          }
+          r.makeDraw("2026-12-01T04:00:00.000Z", { seq: 1, hash: "a".repeat(64) });
+          const aside = new Set<string>();
+          c.subs.forEach(([seat, k], i) => {
+            const persons = r.currentSeats().find((s) => s.seat === seat)!.persons;
+            if (persons.length === 0) return;
+            const out = persons[k % persons.length]!;
+            const onSeats = new Set(r.currentSeats().flatMap((s) => s.persons));
+            aside.add(out);
+            const expected = seatOrder(inputs, inputs.public.seats.find((s) => s.id === seat)!, key).find((id) => !onSeats.has(id) && !aside.has(id)) ?? null;
+            const rec = r.makeSubstitution({ seat, out, reason: "回避" }, `2026-12-01T05:0${i}:00.000Z`, { seq: 2, hash: "b".repeat(64) });
+            expect((rec.private as { in: string | null }).in).toBe(expected);
+          });
+          const all = r.currentSeats().flatMap((s) => s.persons);
+          expect(new Set(all).size).toBe(all.length);
+          for (const id of aside) expect(all).not.toContain(id);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   describe("tampering is rejected", () => {
