@@ -109,7 +109,7 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin"] },
       schema: {
         tags: ["directories"],
-        summary: "Import a directory file (multipart field `file`): entities / inspectors (CSV, XLSX, XLS), items / joint-items (XLSX, XLS)",
+        summary: "导入名录文件（multipart 字段 file）：检查对象 / 执法人员（CSV、XLSX、XLS），随机抽查事项清单 / 部门联合抽查事项清单（XLSX、XLS）；一次事务，逐行报告",
         consumes: ["multipart/form-data"],
         params: Type.Object({ kind: Type.Union([Type.Literal("entities"), Type.Literal("inspectors"), Type.Literal("items"), Type.Literal("joint-items")]) }),
         querystring: Type.Object({
@@ -160,7 +160,7 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "officer", "auditor"] },
       schema: {
         tags: ["directories"],
-        summary: "Download the .xlsx import template of a kind: the expected headers (required ones marked *) and one synthetic example row",
+        summary: "下载导入模板（.xlsx）：应有的列名（* 为必填）和一行虚构的示例",
         params: Type.Object({ kind: Type.Union(TEMPLATE_KINDS.map((k) => Type.Literal(k))) }),
         produces: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
         response: { 200: Type.Any({ description: ".xlsx file" }), ...errors },
@@ -183,7 +183,7 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "auditor"] },
       schema: {
         tags: ["directories"],
-        summary: "The change list (全记录) of a directory import: its audit entry, how many entities it created or changed, and whether the stored parts chain to the audited digest",
+        summary: "名录导入的变更清单（全记录）概要：对应的审计记录、新增和变更的数目，以及所存各段是否与审计摘要相符",
         params: Type.Object({ importId: Type.String({ maxLength: 64, description: "the import's id (changes.importId of its report)" }) }),
         response: {
           200: Type.Object({
@@ -216,7 +216,7 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
       config: { access: ["admin", "auditor"] },
       schema: {
         tags: ["directories"],
-        summary: "One part of an import's change list: the codes it created, and for each changed entity the old values of the columns that changed",
+        summary: "变更清单的一段：新增的代码，以及每个变更对象被改动列的原值",
         params: Type.Object({ importId: Type.String({ maxLength: 64 }), part: Type.String({ pattern: "^(0|[1-9][0-9]{0,8})$", description: "0, 1, 2 …" }) }),
         response: {
           200: Type.Object({

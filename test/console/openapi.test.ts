@@ -41,11 +41,9 @@ describe("OpenAPI at /docs", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  // /imports/* belongs to the directory-import work in progress (api/routes/imports.ts), whose
-  // summaries are still English; it is left out here until that file is translated.
-  it("every operation's summary is in Chinese (except /imports/*, see above)", () => {
+  it("every operation's summary is in Chinese", () => {
     const english: string[] = [];
-    for (const [path, ops] of Object.entries(doc.paths as Json).filter(([p]) => !p.startsWith("/imports")))
+    for (const [path, ops] of Object.entries(doc.paths as Json))
       for (const [method, op] of Object.entries(ops as Json)) if (typeof op.summary === "string" && !/[\u4e00-\u9fff]/.test(op.summary)) english.push(`${method.toUpperCase()} ${path}: ${op.summary}`);
     expect(english).toEqual([]);
   });
