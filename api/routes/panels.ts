@@ -17,6 +17,7 @@ import {
   commitPanelDraw,
   createExpert,
   createPanel,
+  updateExpert,
   enterPanelExternal,
   getPanel,
   getPanelDraw,
@@ -198,6 +199,31 @@ const panelRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => reply.status(201).send(await createExpert(store, request.body, actor(request))),
+  );
+
+  app.put(
+    "/experts/:id",
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags,
+        summary: "维护本部门专家库中的专家（停用、专业、服务区域、不能参加的日期、新增回避）；已承诺的抽取保留其冻结的名录",
+        params: IdParams,
+        body: Type.Object(
+          {
+            active: Type.Optional(Type.Boolean({ description: "false：停用（不再被抽取）" })),
+            specialities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 50 })),
+            districts: Type.Optional(Type.Array(Type.String({ pattern: "^[0-9]{2,6}$" }), { maxItems: 100 })),
+            unavailable: Type.Optional(Type.Array(IsoDate, { maxItems: 366 })),
+            organization: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+            recusals: Type.Optional(Type.Array(Type.Object({ code: Type.String({ pattern: "^[0-9A-Z]{1,23}$" }), reason: Type.String({ minLength: 1 }) }, { additionalProperties: false }), { maxItems: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Expert, ...errors },
+      },
+    },
+    async (request) => updateExpert(store, request.params.id, request.body, actor(request)),
   );
 
   app.get(

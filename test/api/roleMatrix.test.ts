@@ -79,6 +79,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   // 专家和人员抽取 (api/routes/panels.ts; case scoping: test/panels/api.test.ts)
   "GET /experts": [A, "/experts"],
   "POST /experts": [AO, "/experts"],
+  "PUT /experts/:id": [AO, "/experts/999999"],
   "GET /panels": [A, "/panels"],
   "POST /panels": [AO, "/panels"],
   "GET /panels/:id": [A, "/panels/999999"],

@@ -96,6 +96,13 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
       expect(a.length).toBe(4);
       expect((await c.fx.as("officerA", { method: "GET", url: `/experts?department=${c.fx.dept.b}` })).statusCode).toBe(403);
       expect(((await asBureau({ method: "GET", url: "/experts" })).json() as unknown[]).length).toBe(12);
+      // maintenance: B's officer on B's expert yes, A's officer no; a deactivated expert is not drawn
+      const bs = (await c.fx.as("officerB", { method: "GET", url: "/experts" })).json() as { id: number; certificateNo: string }[];
+      const e8 = bs.find((x) => x.certificateNo === c.certs[7])!;
+      expect((await c.fx.as("officerA", { method: "PUT", url: `/experts/${e8.id}`, payload: { active: false } })).statusCode).toBe(403);
+      const up = await c.fx.as("officerB", { method: "PUT", url: `/experts/${e8.id}`, payload: { active: false } });
+      expect(up.statusCode, up.body).toBe(200);
+      expect(up.json().active).toBe(false);
       expect(((await c.fx.as("officerB", { method: "GET", url: "/experts" })).json() as unknown[]).length).toBe(4);
     });
 
@@ -168,6 +175,7 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
       expect(e1).not.toContain(c.certs[0]); // recused for this application
       expect(e1).not.toContain(c.certs[1]); // recused for the applicant (expert_recusals)
       expect(e1.every((x) => c.certs.slice(2, 5).includes(x))).toBe(true);
+      expect(seats[1]!.persons).not.toContain(c.certs[7]); // deactivated
       expect(seats[2]!.persons[0]).toMatch(/^ZJ-ZF-[123]-/);
       expect((await c.fx.as("officerA", { method: "GET", url: `/panel-draws/${drawId}` })).statusCode).toBe(403);
       expect((await c.fx.as("officerA", { method: "GET", url: `/panel-draws/${drawId}/manifest` })).statusCode).toBe(403);

@@ -815,3 +815,46 @@ export async function demoPanels(store: RepoStore, actor: PanelActor, opts: { pe
   }
   return made;
 }
+
+export interface ExpertUpdate {
+  active?: boolean;
+  specialities?: string[];
+  districts?: string[];
+  unavailable?: string[];
+  organization?: string | null;
+  /** Added to the expert's recusals (回避 for an entity, by code); existing ones are kept. */
+  recusals?: { code: string; reason: string }[];
+}
+
+/** Maintain an expert of a library: its department's officers, or an admin. Draws already committed keep their frozen copy. */
+export async function updateExpert(store: RepoStore, id: number, x: ExpertUpdate, a: PanelActor): Promise<ExpertView> {
+  if (a.role === "auditor") throw forbidden("审计人员不能维护专家库");
+  const row = await store.prisma.expert.findUnique({ where: { id } });
+  if (!row) throw new RepoError(404, "NOT_FOUND", `专家 ${id} 不存在`);
+  if (a.role === "officer" && row.departmentId !== a.departmentId) throw forbidden("只能维护本部门的专家库");
+  if (x.specialities && x.specialities.filter((s) => s.trim()).length === 0) throw bad("body.specialities", "至少要有一项专业");
+  (x.districts ?? []).forEach((d, i) => {
+    if (!/^[0-9]{2,6}$/.test(d)) throw bad(`body.districts[${i}]`, `“${d}”不是 2–6 位区划码前缀`);
+  });
+  (x.unavailable ?? []).forEach((d, i) => {
+    if (!DATE.test(d)) throw bad(`body.unavailable[${i}]`, `“${d}”不是日期（年-月-日）`);
+  });
+  (x.recusals ?? []).forEach((r, i) => {
+    if (!CODE.test(r.code) || !r.reason.trim()) throw bad(`body.recusals[${i}]`, "回避须写明企业代码（数字和大写字母）和理由");
+  });
+  await inTransaction(store, async (tx) => {
+    await tx.expert.update({
+      where: { id },
+      data: {
+        ...(x.active !== undefined ? { active: x.active } : {}),
+        ...(x.specialities ? { specialities: [...new Set(x.specialities.map((s) => s.trim()).filter(Boolean))].sort() } : {}),
+        ...(x.districts ? { districts: [...new Set(x.districts)].sort() } : {}),
+        ...(x.unavailable ? { unavailable: [...new Set(x.unavailable)].sort() } : {}),
+        ...(x.organization !== undefined ? { organization: x.organization?.trim() || null } : {}),
+      },
+    });
+    for (const r of x.recusals ?? []) await tx.expertRecusal.upsert({ where: { expertId_code: { expertId: id, code: r.code } }, create: { expertId: id, code: r.code, reason: r.reason.trim() }, update: {} });
+    return { value: null, audit: { actor: actorString(a), action: "expert.update", subject: `expert:${id}`, payload: { changed: Object.keys(x).filter((k) => k !== "recusals"), recusalsAdded: x.recusals?.length ?? 0 } } };
+  });
+  return expertView(await store.prisma.expert.findUniqueOrThrow({ where: { id }, include: { department: true } }));
+}
