@@ -20,6 +20,7 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
   let e: ConsoleE2E;
   let drawId = 0;
   let planId = 0;
+  let frozenAt = "";
 
   beforeAll(async () => {
     e = await startConsole();
@@ -39,9 +40,8 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     });
     await api("POST", `/plans/${plan.id}/status`, { status: "approved" });
     const d = await api("POST", `/batches/${batch.id}/draws`, { seed: { mode: "external", source: "中国福利彩票 双色球", reference: "2026139 期" } });
-    await api("POST", `/draws/${d.id}/external-value`, { value: "03 07 12 19 25 31 + 09", publishedAt: new Date(Date.parse(d.frozenAt) + 1000).toISOString() });
-    await api("POST", `/draws/${d.id}/run`);
     drawId = d.id;
+    frozenAt = d.frozenAt;
   }, 90_000);
   afterAll(async () => e?.close());
 
@@ -52,6 +52,23 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     await page.getByRole("button", { name: "登录" }).click();
     await page.waitForLoadState();
   }
+
+  it("the lead enters the external value in Beijing time (to the second) and draws", async () => {
+    const { page } = await e.loggedIn("demo-scjg");
+    await page.goto(`${e.base}/console/draws/${drawId}`);
+    // one second after the freeze, written as Beijing wall-clock time; wait until it is not in the future
+    const at = Date.parse(frozenAt) + 1000;
+    while (Date.now() <= at + 200) await new Promise((r) => setTimeout(r, 200));
+    const local = new Date(at + 8 * 3600_000).toISOString().slice(0, 19);
+    await page.getByLabel("公布的数值").fill("03 07 12 19 25 31 + 09");
+    await page.getByLabel("公布时间（北京时间）").fill(local);
+    await Promise.all([page.waitForURL(`${e.base}/console/draws/${drawId}`), page.getByRole("button", { name: "录入外部随机数" }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("种子已确定");
+    const stored = await (await e.api("demo-auditor"))("GET", `/draws/${drawId}`);
+    expect(JSON.stringify(stored.seedProvenance)).toContain(new Date(at).toISOString().slice(0, 19));
+    await Promise.all([page.waitForURL(`${e.base}/console/draws/${drawId}`), page.getByRole("button", { name: "抽取（只能一次）" }).click()]);
+    await expect.poll(() => page.locator("h1").textContent()).toContain("已抽取");
+  });
 
   it("admin creates an officer account; the officer must change the initial password first; reset; disable ends the session", async () => {
     const { page: admin } = await e.loggedIn("demo-admin");

@@ -135,7 +135,7 @@ function externalStep(c: Ceremony, token: string): Html {
 ${csrf(token)}
 <p>录入承诺时已指定的外部公开随机数（${c.draw.seedPlan?.source ?? ""} ${c.draw.seedPlan?.reference ?? ""}）。它的公布时间须晚于输入冻结时间（${beijing(c.draw.frozenAt)}），且不能是将来。</p>
 <div class="row"><div class="field"><label for="value">公布的数值</label><input id="value" name="value" required maxlength="500" placeholder="如 03 07 12 19 25 31 + 09"></div>
-<div class="field"><label for="publishedAt">公布时间（北京时间）</label><input id="publishedAt" name="publishedAt" type="datetime-local" required></div></div>
+<div class="field"><label for="publishedAt">公布时间（北京时间）</label><input id="publishedAt" name="publishedAt" type="datetime-local" step="1" required aria-describedby="publishedAt-h"><small id="publishedAt-h">精确到秒；须晚于 ${beijing(c.draw.frozenAt)}</small></div></div>
 <div class="actions"><button type="submit">录入外部随机数</button></div></form>`;
 }
 

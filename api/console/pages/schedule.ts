@@ -6,7 +6,7 @@
 import { ApiCallError, field, type ConsolePage, type PageContext } from "../framework.ts";
 import { esc, html, todayBeijing, type Html } from "../html.ts";
 import { CONSOLE, STYLE_URL, SCRIPT_URL, errorBox } from "../layout.ts";
-import { ALL, WRITERS, actionButton, csrf, td, type Batch, type Department, type Item, type Schedule, type Visit } from "./shared.ts";
+import { ALL, WRITERS, csrf, td, type Batch, type Department, type Item, type Schedule, type Visit } from "./shared.ts";
 
 const DOW = ["一", "二", "三", "四", "五", "六", "日"];
 
@@ -96,7 +96,7 @@ async function schedulePage(ctx: PageContext, error?: ApiCallError | null) {
 ${errorBox(error)}
 ${!planned
   ? html`<p>抽取已确定每次检查的检查组；排期把它们安排到工作日，同一检查对象上各部门的任务合并为一次联合检查（进一次门、查多项事）。排期不会改变检查组人员。</p>
-${isLead ? actionButton(`${CONSOLE}/batches/${batch.id}/schedule`, "生成排期", ctx.session.csrfToken) : html`<p>等待牵头部门排期。</p>`}`
+${isLead ? html`<form method="post" action="${CONSOLE}/batches/${batch.id}/schedule" class="inline" data-busy>${csrf(ctx.session.csrfToken)}<button type="submit">生成排期</button> <span class="hint" data-busy-text hidden>正在排期（检查多时需要十几秒）…</span></form>` : html`<p>等待牵头部门排期。</p>`}`
   : html`<div class="cards"><div class="card"><div class="n">${schedule.visits.length}</div><div class="k">次检查（进门）</div></div>
 <div class="card"><div class="n">${joint}</div><div class="k">次联合检查（${schedule.visits.length ? Math.round((100 * joint) / schedule.visits.length) : 0}%）</div></div>
 <div class="card"><div class="n">${schedule.unscheduled.length}</div><div class="k">项未能排期</div></div></div>
@@ -107,8 +107,8 @@ ${isLead ? actionButton(`${CONSOLE}/batches/${batch.id}/schedule`, "生成排期
 ${view === "day" ? calendar(schedule.visits, depts, batch.id) : view === "inspector" ? byInspector(schedule.visits, depts) : byEntity(schedule.visits, depts, batch.id)}
 ${schedule.unscheduled.length ? html`<h2>未能排期</h2><ul>${schedule.unscheduled.map((u) => html`<li><code>${u.code}</code>：${u.reason}</li>`)}</ul>` : ""}
 ${isLead
-  ? html`<details><summary>重新排期（须说明理由，理由公开）</summary><form method="post" action="${CONSOLE}/batches/${batch.id}/schedule" class="form">${csrf(ctx.session.csrfToken)}
-<div class="field"><label for="reason">重新排期的理由</label><input id="reason" name="reason" required minlength="2" maxlength="500"></div><div class="actions"><button type="submit" class="secondary">重新排期</button></div></form></details>`
+  ? html`<details><summary>重新排期（须说明理由，理由公开）</summary><form method="post" action="${CONSOLE}/batches/${batch.id}/schedule" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+<div class="field"><label for="reason">重新排期的理由</label><input id="reason" name="reason" required minlength="2" maxlength="500"></div><div class="actions"><button type="submit" class="secondary">重新排期</button><span class="hint" data-busy-text hidden>正在排期…</span></div></form></details>`
   : ""}`}`,
     { wide: true, status: error ? error.statusCode : 200 },
   );
