@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { buildApp } from "./app.ts";
 import { openStore } from "../src/store/index.ts";
 import { loadDemoCity } from "../src/demo/index.ts";
+import { loadDemoLoop } from "../src/demo/loop.ts";
 import { publishDailyAnchor } from "../src/store/repos/anchors.ts";
 import { ensureDemoAccounts } from "../src/store/repos/demoAccounts.ts";
 import { ROLE_LABEL } from "./console/layout.ts";
@@ -44,6 +45,8 @@ export async function start(): Promise<void> {
         }
       });
       app.log.info({ seed: result.seed, entities: result.entities }, "demo city loaded");
+      const loop = await loadDemoLoop(store, { seed: result.seed }); // 审管联动 (docs/approvals.md)
+      app.log.info({ decisions: loop.decisions, pushes: loop.pushes, verifications: loop.verifications, alerts: loop.alerts }, "demo approval–supervision loop loaded");
     }
   }
 

@@ -16,3 +16,4 @@ export * from "./tasks.ts";
 export * from "./disputes.ts";
 export * from "./merge.ts";
 export * from "./stats.ts";
+export * from "./sheets.ts";

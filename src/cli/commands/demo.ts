@@ -134,6 +134,12 @@ export const demoCommand: Command = {
         .map(([t, n]) => `${t} ${n}`)
         .join(", ");
       console.log(`载入完成，用时 ${(result.ms / 1000).toFixed(1)} 秒：${rows}`);
+      const { loadDemoLoop } = await import("../../demo/loop.ts");
+      const loop = await loadDemoLoop(store, { seed: resolved.seed });
+      console.log(
+        `审管联动：行政审批部门 ${loop.bureaus} 个、职责边界清单 ${loop.listEntries} 行；${loop.decisions} 件审批决定（告知承诺 ${loop.commitments} 件），推送 ${loop.pushes} 次、已签收 ${loop.acknowledged} 次；` +
+          `核查 ${loop.verifications} 项、已核查 ${loop.verified} 项，函告 ${loop.disputes} 件；风险预警 ${loop.alerts} 条、已反馈 ${loop.alertsAnswered} 条；12 月新排检查 ${loop.scheduled.created} 次（用时 ${(loop.ms / 1000).toFixed(1)} 秒）`,
+      );
       return 0;
     } finally {
       await store.close();

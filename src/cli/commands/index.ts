@@ -10,6 +10,7 @@ import { verifyCommand } from "./verify.ts";
 import { drawCommand } from "./draw.ts";
 import { secretCommand } from "./secret.ts";
 import { panelCommand } from "./panel.ts";
+import { approvalsCommand } from "./approvals.ts";
 
 /** Every `ssj` command, in the order `ssj help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand, drawCommand, secretCommand, panelCommand];
+export const commands: Command[] = [migrateCommand, demoCommand, userCommand, auditCommand, importCommand, optimizeCommand, checkScheduleCommand, verifyCommand, drawCommand, secretCommand, panelCommand, approvalsCommand];

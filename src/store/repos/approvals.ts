@@ -28,13 +28,15 @@ import {
   type DecisionKind,
   type DecisionOutcome,
   type DepartmentRef,
+  type DutyEntry,
   type DutyEntryInput,
+  type LoopSettings,
   type PushedSupervision,
 } from "../../approvals/index.ts";
-import { isIsoDate } from "../../calendar/index.ts";
+import { isIsoDate, type HolidayCalendar } from "../../calendar/index.ts";
 import { canonicalJson } from "../../draws/canonicalJson.ts";
 import { departmentRef, decisionView, dutyEntryOf, dutyListView, noticeView, pushView } from "../translate/approvals.ts";
-import { inTransaction } from "./audit.ts";
+import { inTransaction, type AuditEntry } from "./audit.ts";
 import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { todayInChina } from "./results.ts";
 import { calendarFor, loopSettingsFor } from "./settings.ts";
@@ -45,9 +47,11 @@ export interface LoopActor {
   userId: number;
   role: "admin" | "officer" | "auditor";
   departmentId: number | null;
+  /** The audit actor when it is not a user (the demo loader: "ssj demo"). */
+  actor?: string;
 }
 
-export const loopActorString = (a: LoopActor) => `user:${a.userId}`;
+export const loopActorString = (a: LoopActor) => a.actor ?? `user:${a.userId}`;
 
 /** A LoopError of the core as the repository's error (the API maps it 1:1). */
 export function repoErrorOf(e: unknown): never {
@@ -232,8 +236,8 @@ const OUTCOME_ALIASES: Record<string, DecisionOutcome> = { 准予: "grant", 同�
 /** The decision's recorded content, for recognising a resend. */
 const contentKey = (d: { entityId: number; approvalCode: string; kind: string; decision: string; decidedOn: string }) => `${d.entityId}|${d.approvalCode}|${d.kind}|${d.decision}|${d.decidedOn}`;
 
-function parseDecision(raw: DecisionInput, i: number, prefix: string, today: string) {
-  const f = (n: string) => `${prefix}[${i}].${n}`;
+function parseDecision(raw: DecisionInput, at: string, today: string) {
+  const f = (n: string) => `${at}.${n}`;
   const str = (v: unknown, n: string, max: number) => {
     if (typeof v !== "string" || v.trim() === "") throw new RepoError(400, "VALIDATION_FAILED", `${f(n)}：须填写`, f(n));
     if (v.trim().length > max) throw new RepoError(400, "VALIDATION_FAILED", `${f(n)}：不超过 ${max} 个字符`, f(n));
@@ -260,19 +264,47 @@ function parseDecision(raw: DecisionInput, i: number, prefix: string, today: str
   };
 }
 
+/** Decisions written per round trip (and per audit entry) inside the one transaction. */
+export const DECISION_CHUNK = 1000;
+
+interface ChunkContext {
+  bureau: DepartmentRef;
+  list: { id: number; version: number };
+  entries: DutyEntry[];
+  approvalName: Map<string, string>;
+  departments: Map<number, DepartmentRef>;
+  children: Map<number, DepartmentRef[]>;
+  settings: LoopSettings;
+  cal: HolidayCalendar;
+  ackDue: string | null;
+  today: string;
+  source: "api" | "import";
+  actor: string;
+  name: (i: number) => string;
+}
+
+type Parsed = ReturnType<typeof parseDecision>;
+
 /**
- * Records decisions of one bureau (at most a few thousand per call) and pushes each to the
- * departments the list in force names (same level, and area departments for city decisions); a
- * 告知承诺 decision also creates the verification task(s). All or nothing: one bad decision
- * (named by its index) and nothing is written. A resend with the same content is recognised
- * ("unchanged"); the same 办件编号 with another content is refused (409).
+ * Records decisions of one bureau and pushes each to the departments the list in force names
+ * (same level, and area departments for city decisions); a 告知承诺 decision also creates the
+ * verification task(s). All or nothing, however many: one bad decision (named by its index or
+ * row) and nothing is written. Written in chunks of DECISION_CHUNK, one audit entry per chunk,
+ * in one transaction. A resend with the same content is recognised ("unchanged"); the same
+ * 办件编号 with another content is refused (409).
  */
-export async function recordDecisions(store: RepoStore, input: { bureauId?: number; decisions: DecisionInput[]; source: "api" | "import"; prefix?: string }, a: LoopActor, today: string = todayInChina()): Promise<DecisionsOutcome> {
+export async function recordDecisions(
+  store: RepoStore,
+  input: { bureauId?: number; decisions: DecisionInput[]; source: "api" | "import"; prefix?: string; rowNames?: string[] },
+  a: LoopActor,
+  today: string = todayInChina(),
+): Promise<DecisionsOutcome> {
   const prefix = input.prefix ?? "decisions";
-  const parsed = input.decisions.map((d, i) => parseDecision(d, i, prefix, today));
+  const name = (i: number) => input.rowNames?.[i] ?? `${prefix}[${i}]`;
+  const parsed = input.decisions.map((d, i) => parseDecision(d, name(i), today));
   const seen = new Map<string, number>();
   parsed.forEach((d, i) => {
-    if (seen.has(d.decisionNo)) throw new RepoError(422, "DUPLICATE_DECISION", `${prefix}[${i}].decisionNo：办件编号 ${d.decisionNo} 与第 ${seen.get(d.decisionNo)! + 1} 条重复`, `${prefix}[${i}].decisionNo`);
+    if (seen.has(d.decisionNo)) throw new RepoError(422, "DUPLICATE_DECISION", `${name(i)}.decisionNo：办件编号 ${d.decisionNo} 与 ${name(seen.get(d.decisionNo)!)} 重复`, `${name(i)}.decisionNo`);
     seen.set(d.decisionNo, i);
   });
   const cal = await calendarFor(store);
@@ -285,114 +317,149 @@ export async function recordDecisions(store: RepoStore, input: { bureauId?: numb
       if (!list) throw new RepoError(422, "NO_DUTY_LIST", `${bureau.name} 尚未发布职责边界清单，无法确定监管部门`, "bureauId");
       const entries = (await tx.dutyEntry.findMany({ where: { listId: list.id }, orderBy: { id: "asc" } })).map(dutyEntryOf);
       const departments = await departmentsMap(tx);
-      const children = childrenIndex(departments.values());
-      const entities = new Map<string, { id: number; districtCode: string }>();
-      const codes = [...new Set(parsed.map((d) => d.entityCode))];
-      for (let k = 0; k < codes.length; k += 500)
-        for (const e of await tx.entity.findMany({ where: { code: { in: codes.slice(k, k + 500) } }, select: { id: true, code: true, districtCode: true } })) entities.set(e.code, e);
-      const existing = new Map<string, { id: number; key: string }>();
-      const nos = parsed.map((d) => d.decisionNo);
-      for (let k = 0; k < nos.length; k += 500)
-        for (const r of await tx.approvalDecision.findMany({ where: { bureauId: bureau.id, decisionNo: { in: nos.slice(k, k + 500) } } })) existing.set(r.decisionNo, { id: r.id, key: contentKey(r) });
-      const pushedAt = new Date();
-      const ackDue = workingDayDeadline(cal, today, settings.ackWorkingDays);
-      const fresh: { i: number; d: (typeof parsed)[number]; entityId: number; plans: ReturnType<typeof routeDecision> }[] = [];
-      const out: DecisionsOutcome = { recorded: 0, unchanged: 0, pushes: 0, verifications: 0, decisions: [] };
-      const slots: DecisionsOutcome["decisions"] = [];
-      parsed.forEach((d, i) => {
-        const e = entities.get(d.entityCode);
-        if (!e) throw new RepoError(422, "UNKNOWN_ENTITY", `${prefix}[${i}].entityCode：市场主体 ${d.entityCode} 不在名录中`, `${prefix}[${i}].entityCode`);
-        const ex = existing.get(d.decisionNo);
-        if (ex) {
-          if (ex.key !== contentKey({ ...d, entityId: e.id })) throw new RepoError(409, "DECISION_EXISTS", `${prefix}[${i}].decisionNo：办件编号 ${d.decisionNo} 已记录为另一内容的决定；更正须以新的决定记录`, `${prefix}[${i}].decisionNo`);
-          out.unchanged++;
-          slots[i] = { decisionNo: d.decisionNo, id: ex.id, status: "unchanged", pushes: [], verifications: [] };
-          return;
-        }
-        let plans;
-        try {
-          plans = routeDecision({ bureau, approvalCode: d.approvalCode, kind: d.kind, decision: d.decision, entityDistrict: e.districtCode }, entries, departments, children);
-        } catch (err) {
-          if (err instanceof LoopError) throw new RepoError(422, err.code, `${prefix}[${i}].${err.message}`, `${prefix}[${i}].approvalCode`);
-          throw err;
-        }
-        fresh.push({ i, d, entityId: e.id, plans });
-      });
-      const approvalName = new Map(entries.map((e) => [e.approvalCode, e.approvalName]));
-      const created = fresh.length
-        ? await tx.approvalDecision.createManyAndReturn({
-            data: fresh.map(({ d, entityId }) => ({
-              bureauId: bureau.id,
-              decisionNo: d.decisionNo,
-              entityId,
-              listId: list.id,
-              approvalCode: d.approvalCode,
-              approvalName: approvalName.get(d.approvalCode)!,
-              kind: d.kind,
-              decision: d.decision,
-              decidedOn: d.decidedOn,
-              level: bureau.level,
-              approvingBody: d.approvingBody,
-              licenceNo: d.licenceNo,
-              commitment: d.commitment,
-              source: input.source,
-              actor: loopActorString(a),
-            })),
-            select: { id: true, decisionNo: true },
-          })
-        : [];
-      const idOf = new Map(created.map((c) => [c.decisionNo, c.id]));
-      const pushRows = fresh.flatMap(({ d, plans }) =>
-        plans.map((p) => ({ decisionId: idOf.get(d.decisionNo)!, departmentId: p.departmentId, route: p.route, supervision: p.supervision as unknown as object, pushedAt, pushedOn: today, workingDays: settings.ackWorkingDays, dueOn: ackDue })),
-      );
-      const pushes = pushRows.length ? await tx.decisionPush.createManyAndReturn({ data: pushRows, select: { id: true, decisionId: true } }) : [];
-      // 告知承诺: verification tasks for the departments closest to the entity.
-      const taskSpecs = fresh.flatMap(({ d, entityId, plans }) => {
-        if (d.kind !== "commitment" || d.decision === "deny" || d.decision === "cancel") return [];
-        const due = monthDeadline(cal, d.decidedOn, settings.verificationMonths);
-        return verifiers(plans, departments).map((p) => {
-          const itemIds = p.route === "area" ? [] : p.supervision.map((s) => entries.find((e) => e.id === s.entryId)!.itemId).filter((x): x is number => x !== null);
-          const spec = verificationTask({ entityId, departmentId: p.departmentId, itemIds, decisionNo: d.decisionNo, approvalName: approvalName.get(d.approvalCode)!, kind: d.kind, decidedOn: d.decidedOn, nominalDueOn: due.nominal, dueOn: due.due });
-          const decisionId = idOf.get(d.decisionNo)!;
-          return { spec, decisionId, due, taskNo: `HC-${departments.get(p.departmentId)!.code}-${decisionId}` };
-        });
-      });
-      const tasks = taskSpecs.length
-        ? await tx.task.createManyAndReturn({
-            data: taskSpecs.map(({ spec, taskNo }) => ({ taskNo, entityId: spec.entityId, departmentId: spec.departmentId, kind: "directed", directedKind: spec.directedKind, directedReason: spec.reason, windowStart: spec.windowStart, windowEnd: spec.windowEnd })),
-            select: { id: true, taskNo: true },
-          })
-        : [];
-      const taskId = new Map(tasks.map((t) => [t.taskNo, t.id]));
-      const items = taskSpecs.flatMap(({ spec, taskNo }) => spec.itemIds.map((itemId) => ({ taskId: taskId.get(taskNo)!, itemId })));
-      if (items.length) await tx.taskItem.createMany({ data: items });
-      const verifs = taskSpecs.length
-        ? await tx.verification.createManyAndReturn({
-            data: taskSpecs.map(({ spec, decisionId, due, taskNo }) => ({ decisionId, departmentId: spec.departmentId, taskId: taskId.get(taskNo)!, nominalDueOn: due.nominal, dueOn: due.due })),
-            select: { id: true, decisionId: true },
-          })
-        : [];
-      for (const { i, d } of fresh) {
-        const id = idOf.get(d.decisionNo)!;
-        slots[i] = { decisionNo: d.decisionNo, id, status: "recorded", pushes: pushes.filter((p) => p.decisionId === id).map((p) => p.id), verifications: verifs.filter((v) => v.decisionId === id).map((v) => v.id) };
-      }
-      out.recorded = fresh.length;
-      out.pushes = pushes.length;
-      out.verifications = verifs.length;
-      out.decisions = slots;
-      const digest = createHash("sha256").update(canonicalJson(fresh.map(({ d }) => d))).digest("hex");
-      return {
-        value: out,
-        audit: {
-          actor: loopActorString(a),
-          action: "approval.decisions",
-          subject: `bureau:${bureau.code}`,
-          payload: { source: input.source, list: { id: list.id, version: list.version }, recorded: out.recorded, unchanged: out.unchanged, pushes: out.pushes, verifications: out.verifications, digest, decisions: slots.filter((s) => s.status === "recorded").map((s) => [s.id, s.decisionNo, s.pushes, s.verifications]) },
-        },
+      const ctx: ChunkContext = {
+        bureau,
+        list,
+        entries,
+        approvalName: new Map(entries.map((e) => [e.approvalCode, e.approvalName])),
+        departments,
+        children: childrenIndex(departments.values()),
+        settings,
+        cal,
+        ackDue: workingDayDeadline(cal, today, settings.ackWorkingDays),
+        today,
+        source: input.source,
+        actor: loopActorString(a),
+        name,
       };
+      const out: DecisionsOutcome = { recorded: 0, unchanged: 0, pushes: 0, verifications: 0, decisions: [] };
+      const audit: AuditEntry[] = [];
+      for (let k = 0; k < parsed.length; k += DECISION_CHUNK) {
+        const r = await writeDecisionChunk(tx, ctx, parsed.slice(k, k + DECISION_CHUNK), k);
+        out.recorded += r.recorded;
+        out.unchanged += r.unchanged;
+        out.pushes += r.pushes;
+        out.verifications += r.verifications;
+        for (const d of r.decisions) out.decisions.push(d);
+        audit.push(r.audit);
+      }
+      return { value: out, audit };
     },
-    { timeout: 10 * 60_000 },
+    { timeout: 30 * 60_000 },
   );
+}
+
+async function writeDecisionChunk(tx: Tx, ctx: ChunkContext, parsed: Parsed[], offset: number): Promise<Omit<DecisionsOutcome, "decisions"> & { decisions: DecisionsOutcome["decisions"]; audit: AuditEntry }> {
+  const { bureau, entries, departments, name } = ctx;
+  const entities = new Map<string, { id: number; districtCode: string }>();
+  const codes = [...new Set(parsed.map((d) => d.entityCode))];
+  for (let k = 0; k < codes.length; k += 500)
+    for (const e of await tx.entity.findMany({ where: { code: { in: codes.slice(k, k + 500) } }, select: { id: true, code: true, districtCode: true } })) entities.set(e.code, e);
+  const existing = new Map<string, { id: number; key: string }>();
+  const nos = parsed.map((d) => d.decisionNo);
+  for (let k = 0; k < nos.length; k += 500)
+    for (const r of await tx.approvalDecision.findMany({ where: { bureauId: bureau.id, decisionNo: { in: nos.slice(k, k + 500) } } })) existing.set(r.decisionNo, { id: r.id, key: contentKey(r) });
+  const pushedAt = new Date();
+  const fresh: { i: number; d: Parsed; entityId: number; plans: ReturnType<typeof routeDecision> }[] = [];
+  let unchanged = 0;
+  const slots: DecisionsOutcome["decisions"] = [];
+  parsed.forEach((d, j) => {
+    const i = offset + j;
+    const e = entities.get(d.entityCode);
+    if (!e) throw new RepoError(422, "UNKNOWN_ENTITY", `${name(i)}.entityCode：市场主体 ${d.entityCode} 不在名录中`, `${name(i)}.entityCode`);
+    const ex = existing.get(d.decisionNo);
+    if (ex) {
+      if (ex.key !== contentKey({ ...d, entityId: e.id })) throw new RepoError(409, "DECISION_EXISTS", `${name(i)}.decisionNo：办件编号 ${d.decisionNo} 已记录为另一内容的决定；更正须以新的决定记录`, `${name(i)}.decisionNo`);
+      unchanged++;
+      slots[j] = { decisionNo: d.decisionNo, id: ex.id, status: "unchanged", pushes: [], verifications: [] };
+      return;
+    }
+    let plans;
+    try {
+      plans = routeDecision({ bureau, approvalCode: d.approvalCode, kind: d.kind, decision: d.decision, entityDistrict: e.districtCode }, entries, departments, ctx.children);
+    } catch (err) {
+      if (err instanceof LoopError) throw new RepoError(422, err.code, `${name(i)}.${err.message}`, `${name(i)}.approvalCode`);
+      throw err;
+    }
+    fresh.push({ i: j, d, entityId: e.id, plans });
+  });
+  const created = fresh.length
+    ? await tx.approvalDecision.createManyAndReturn({
+        data: fresh.map(({ d, entityId }) => ({
+          bureauId: bureau.id,
+          decisionNo: d.decisionNo,
+          entityId,
+          listId: ctx.list.id,
+          approvalCode: d.approvalCode,
+          approvalName: ctx.approvalName.get(d.approvalCode)!,
+          kind: d.kind,
+          decision: d.decision,
+          decidedOn: d.decidedOn,
+          level: bureau.level,
+          approvingBody: d.approvingBody,
+          licenceNo: d.licenceNo,
+          commitment: d.commitment,
+          source: ctx.source,
+          actor: ctx.actor,
+        })),
+        select: { id: true, decisionNo: true },
+      })
+    : [];
+  const idOf = new Map(created.map((c) => [c.decisionNo, c.id]));
+  const pushRows = fresh.flatMap(({ d, plans }) =>
+    plans.map((p) => ({ decisionId: idOf.get(d.decisionNo)!, departmentId: p.departmentId, route: p.route, supervision: p.supervision as unknown as object, pushedAt, pushedOn: ctx.today, workingDays: ctx.settings.ackWorkingDays, dueOn: ctx.ackDue })),
+  );
+  const pushes = pushRows.length ? await tx.decisionPush.createManyAndReturn({ data: pushRows, select: { id: true, decisionId: true } }) : [];
+  const entryById = new Map(entries.map((e) => [e.id, e]));
+  // 告知承诺: verification tasks for the departments closest to the entity.
+  const taskSpecs = fresh.flatMap(({ d, entityId, plans }) => {
+    if (d.kind !== "commitment" || d.decision === "deny" || d.decision === "cancel") return [];
+    const due = monthDeadline(ctx.cal, d.decidedOn, ctx.settings.verificationMonths);
+    const decisionId = idOf.get(d.decisionNo)!;
+    return verifiers(plans, departments).map((p) => {
+      const itemIds = p.route === "area" ? [] : p.supervision.map((s) => entryById.get(s.entryId)!.itemId).filter((x): x is number => x !== null);
+      const spec = verificationTask({ entityId, departmentId: p.departmentId, itemIds, decisionNo: d.decisionNo, approvalName: ctx.approvalName.get(d.approvalCode)!, kind: d.kind, decidedOn: d.decidedOn, nominalDueOn: due.nominal, dueOn: due.due });
+      return { spec, decisionId, due, taskNo: `HC-${departments.get(p.departmentId)!.code}-${decisionId}` };
+    });
+  });
+  const tasks = taskSpecs.length
+    ? await tx.task.createManyAndReturn({
+        data: taskSpecs.map(({ spec, taskNo }) => ({ taskNo, entityId: spec.entityId, departmentId: spec.departmentId, kind: "directed", directedKind: spec.directedKind, directedReason: spec.reason, windowStart: spec.windowStart, windowEnd: spec.windowEnd })),
+        select: { id: true, taskNo: true },
+      })
+    : [];
+  const taskId = new Map(tasks.map((t) => [t.taskNo, t.id]));
+  const items = taskSpecs.flatMap(({ spec, taskNo }) => spec.itemIds.map((itemId) => ({ taskId: taskId.get(taskNo)!, itemId })));
+  if (items.length) await tx.taskItem.createMany({ data: items });
+  const verifs = taskSpecs.length
+    ? await tx.verification.createManyAndReturn({
+        data: taskSpecs.map(({ spec, decisionId, due, taskNo }) => ({ decisionId, departmentId: spec.departmentId, taskId: taskId.get(taskNo)!, nominalDueOn: due.nominal, dueOn: due.due })),
+        select: { id: true, decisionId: true },
+      })
+    : [];
+  const pushesOf = new Map<number, number[]>();
+  for (const p of pushes) pushesOf.set(p.decisionId, [...(pushesOf.get(p.decisionId) ?? []), p.id]);
+  const verifsOf = new Map<number, number[]>();
+  for (const v of verifs) verifsOf.set(v.decisionId, [...(verifsOf.get(v.decisionId) ?? []), v.id]);
+  for (const { i, d } of fresh) {
+    const id = idOf.get(d.decisionNo)!;
+    slots[i] = { decisionNo: d.decisionNo, id, status: "recorded", pushes: pushesOf.get(id) ?? [], verifications: verifsOf.get(id) ?? [] };
+  }
+  const digest = createHash("sha256").update(canonicalJson(fresh.map(({ d }) => d))).digest("hex");
+  const recorded = slots.filter((s) => s.status === "recorded");
+  return {
+    recorded: fresh.length,
+    unchanged,
+    pushes: pushes.length,
+    verifications: verifs.length,
+    decisions: slots,
+    audit: {
+      actor: ctx.actor,
+      action: "approval.decisions",
+      subject: `bureau:${bureau.code}`,
+      payload: { source: ctx.source, list: { id: ctx.list.id, version: ctx.list.version }, from: offset, recorded: fresh.length, unchanged, pushes: pushes.length, verifications: verifs.length, digest, decisions: recorded.map((s) => [s.id, s.decisionNo, s.pushes, s.verifications]) },
+    },
+  };
 }
 
 const decisionInclude = { bureau: true, entity: true } as const;
@@ -439,7 +506,8 @@ export async function acknowledgePush(store: RepoStore, id: number, a: LoopActor
     await tx.decisionPush.update({ where: { id }, data: { acknowledgedAt: new Date(), acknowledgedOn: today, acknowledgedBy: a.userId, ...(p.dueOn === null && dueOn !== null ? { dueOn } : {}) } });
     const supervision = p.supervision as unknown as PushedSupervision[];
     const entries = await tx.dutyEntry.findMany({ where: { id: { in: supervision.map((s) => s.entryId) } }, select: { forwardUp: true } });
-    const up = forwardTarget({ route: p.route, forwardUp: entries.some((e) => e.forwardUp), departmentId: p.departmentId }, await departmentsMap(tx));
+    const forwardUp = p.route === "sameLevel" && entries.some((e) => e.forwardUp);
+    const up = forwardUp ? forwardTarget({ route: p.route, forwardUp, departmentId: p.departmentId }, await departmentsMap(tx)) : null;
     let forwarded: number | null = null;
     if (up && !(await tx.decisionPush.findUnique({ where: { decisionId_departmentId: { decisionId: p.decisionId, departmentId: up.id } } }))) {
       const f = await tx.decisionPush.create({ data: { decisionId: p.decisionId, departmentId: up.id, route: "forward", viaPushId: p.id, supervision: p.supervision as object, pushedAt: new Date(), pushedOn: today, workingDays: settings.ackWorkingDays, dueOn: workingDayDeadline(cal, today, settings.ackWorkingDays) } });
