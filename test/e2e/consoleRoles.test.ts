@@ -151,6 +151,29 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     expect((await rejected.first().locator('td[data-label="行号"]').textContent())!.trim()).toMatch(/^[23]$/);
   });
 
+  it("admin creates a department (the district code checked in the form and by the API) and sees the expert library", async () => {
+    const { page } = await e.loggedIn("demo-admin");
+    await page.locator("nav.menu").getByRole("link", { name: "部门", exact: true }).click();
+    await page.getByLabel("部门代码").fill("D99");
+    await page.getByLabel("部门名称").fill("西安市测试局");
+    const district = page.getByLabel("区划代码");
+    await district.fill("6101");
+    expect(await district.evaluate((el) => (el as any).validity.patternMismatch as boolean)).toBe(true);
+    await district.fill("610100");
+    await Promise.all([page.waitForURL(`${e.base}/console/departments`), page.getByRole("button", { name: "建立部门" }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("已建立部门 西安市测试局（D99）");
+    // the same code twice is refused, the form keeps what was typed
+    await page.getByLabel("部门代码").fill("D99");
+    await page.getByLabel("部门名称").fill("重复的局");
+    await page.getByLabel("区划代码").fill("610100");
+    await page.getByRole("button", { name: "建立部门" }).click();
+    await expect.poll(() => page.locator("#form-error").count()).toBe(1);
+    expect(await page.getByLabel("部门名称").inputValue()).toBe("重复的局");
+    await page.locator("nav.menu").getByRole("link", { name: "专家库" }).click();
+    const experts = (await (await e.api("demo-admin"))("GET", "/experts")) as unknown[];
+    await expect.poll(() => page.locator("main").textContent()).toContain(experts.length ? `共 ${experts.length} 位专家` : "没有专家");
+  });
+
   it("admin reads a department's item list", async () => {
     const { page } = await e.loggedIn("demo-admin");
     await page.locator("nav.menu").getByRole("link", { name: "抽查事项清单" }).click();

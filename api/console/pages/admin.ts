@@ -164,6 +164,81 @@ ${pager(`${CONSOLE}/inspectors`, department ? { department } : {}, page.total, o
   );
 }
 
+// ── departments and experts ───────────────────────────────────────────────────────────────────
+
+const LEVEL_LABEL: Record<string, string> = { city: "市级", district: "区县级", zone: "开发区" };
+
+async function departmentsPage(ctx: PageContext, v: FormBody = {}, error?: ApiCallError | null) {
+  const depts = await ctx.api.get<(Department & { parentId: number | null })[]>("/departments");
+  const names = new Map(depts.map((d) => [d.id, d.name]));
+  const offset = pageOffset(ctx.query);
+  const rows = depts.slice(offset, offset + LIMIT).map(
+    (d) => html`<tr>${td("代码", d.code)}${td("名称", d.name)}${td("层级", LEVEL_LABEL[d.level] ?? d.level)}${td("区划代码", d.districtCode)}${td("上级部门", d.parentId !== null ? names.get(d.parentId) ?? "" : "")}${td("状态", d.active ? "启用" : "停用")}</tr>`,
+  );
+  return ctx.render(
+    html`<h1>部门</h1>
+<table class="cards-sm"><caption>共 ${depts.length} 个部门</caption><thead><tr><th scope="col">代码</th><th scope="col">名称</th><th scope="col">层级</th><th scope="col">区划代码</th><th scope="col">上级部门</th><th scope="col">状态</th></tr></thead><tbody>${rows}</tbody></table>
+${pager(`${CONSOLE}/departments`, {}, depts.length, offset, LIMIT)}
+<section aria-labelledby="new-dept"><h2 id="new-dept">新建部门</h2>
+${errorBox(error, { code: "部门代码", name: "部门名称", level: "层级", districtCode: "区划代码", parentId: "上级部门" })}
+<form method="post" action="${CONSOLE}/departments" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+<div class="row">
+<div class="field"><label for="d-code">部门代码</label><input id="d-code" name="code" required maxlength="40" value="${field(v, "code")}" placeholder="如 D21"></div>
+<div class="field"><label for="d-name">部门名称</label><input id="d-name" name="name" required maxlength="100" value="${field(v, "name")}"></div>
+</div><div class="row">
+<div class="field"><label for="d-level">层级</label><select id="d-level" name="level">${options(
+      [
+        { value: "city", label: "市级" },
+        { value: "district", label: "区县级" },
+      ],
+      field(v, "level") || "city",
+    )}</select></div>
+<div class="field"><label for="d-district">区划代码</label><input id="d-district" name="districtCode" required pattern="[0-9]{6}" inputmode="numeric" value="${field(v, "districtCode")}" aria-describedby="d-district-h"><small id="d-district-h">6 位行政区划代码（GB/T 2260）</small></div>
+<div class="field"><label for="d-parent">上级部门（区县部门填所属市级部门）</label><select id="d-parent" name="parentId">${options([{ value: "", label: "（无）" }, ...depts.map((d) => ({ value: d.id, label: d.name }))], field(v, "parentId"))}</select></div>
+</div>
+<div class="actions"><button type="submit">建立部门</button></div></form></section>`,
+    { status: error ? error.statusCode : 200 },
+  );
+}
+
+interface Expert {
+  id: number;
+  name: string;
+  certificateNo: string | null;
+  organization: string | null;
+  department: string | null;
+  specialities: string[];
+  districts: string[];
+  active: boolean;
+}
+
+async function expertsPage(ctx: PageContext) {
+  const depts = await ctx.api.get<Department[]>("/departments");
+  const department = /^\d+$/.test(ctx.query.department ?? "") ? ctx.query.department! : "";
+  const experts = await ctx.api.get<Expert[]>("/experts", { department });
+  const byCode = new Map(depts.map((d) => [d.code, d.name]));
+  const offset = pageOffset(ctx.query);
+  const rows = experts.slice(offset, offset + LIMIT).map(
+    (x) => html`<tr>${td("姓名", x.name)}${td("编号", x.certificateNo ?? "")}${td("单位", x.organization ?? "")}${td("专家库", x.department ? byCode.get(x.department) ?? x.department : "共享专家库")}${td("专业", x.specialities.join("、"))}${td(
+      "状态",
+      x.active ? "可抽取" : "暂停",
+    )}</tr>`,
+  );
+  return ctx.render(
+    html`<h1>专家库</h1>
+<p>专家参加检查组时不计入两名执法人员。专家及其回避的企业不公示。</p>
+<form method="get" action="${CONSOLE}/experts" class="filters"><div class="field"><label for="department">部门</label><select id="department" name="department">${options(
+      [{ value: "", label: "全部" }, ...depts.map((d) => ({ value: d.id, label: d.name }))],
+      department,
+    )}</select></div><button type="submit" class="secondary">查看</button></form>
+${experts.length
+  ? html`<table class="cards-sm"><caption>共 ${experts.length} 位专家</caption><thead><tr><th scope="col">姓名</th><th scope="col">编号</th><th scope="col">单位</th><th scope="col">专家库</th><th scope="col">专业</th><th scope="col">状态</th></tr></thead><tbody>${rows}</tbody></table>`
+  : html`<p>没有专家。</p>`}
+${pager(`${CONSOLE}/experts`, department ? { department } : {}, experts.length, offset, LIMIT)}`,
+    { wide: true },
+  );
+}
+
 const METHOD_LABEL: Record<string, string> = { "on-site": "现场检查", written: "书面检查", online: "网络监测" };
 
 async function itemsPage(ctx: PageContext) {
@@ -453,6 +528,27 @@ export const adminPages: ConsolePage[] = [
       return ctx.redirect(`${CONSOLE}/users`, `已停用 ${u.name}：其令牌和登录立即失效。`);
     },
   },
+  { path: `${CONSOLE}/departments`, title: "部门", roles: ADMIN, nav: { group: "admin", label: "部门", order: 5 }, uses: ["GET /departments"], handler: (ctx) => departmentsPage(ctx) },
+  {
+    path: `${CONSOLE}/departments`,
+    method: "POST",
+    title: "部门",
+    roles: ADMIN,
+    uses: ["POST /departments", "GET /departments"],
+    handler: async (ctx) => {
+      const body: Record<string, unknown> = { code: field(ctx.form, "code"), name: field(ctx.form, "name"), level: field(ctx.form, "level"), districtCode: field(ctx.form, "districtCode") };
+      const parent = intField(ctx.form, "parentId");
+      if (parent !== undefined) body.parentId = parent;
+      try {
+        const d = await ctx.api.post<Department>("/departments", body);
+        return ctx.redirect(`${CONSOLE}/departments`, `已建立部门 ${d.name}（${d.code}）。下一步：为它建立科员账号、导入事项清单和执法人员名录。`);
+      } catch (e) {
+        if (isRefusal(e)) return departmentsPage(ctx, ctx.form, e);
+        throw e;
+      }
+    },
+  },
+  { path: `${CONSOLE}/experts`, title: "专家库", roles: ADMIN, nav: { group: "admin", label: "专家库", order: 26 }, uses: ["GET /experts", "GET /departments"], handler: expertsPage },
   { path: `${CONSOLE}/entities`, title: "检查对象名录库", roles: ADMIN, nav: { group: "admin", label: "检查对象名录", order: 20 }, uses: ["GET /entities"], handler: entitiesPage },
   { path: `${CONSOLE}/inspectors`, title: "执法人员名录库", roles: ADMIN, nav: { group: "admin", label: "执法人员名录", order: 25 }, uses: ["GET /inspectors", "GET /departments"], handler: inspectorsPage },
   { path: `${CONSOLE}/items`, title: "抽查事项清单", roles: ADMIN, nav: { group: "admin", label: "抽查事项清单", order: 28 }, uses: ["GET /departments", "GET /departments/:id/items"], handler: itemsPage },
