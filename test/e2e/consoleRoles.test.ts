@@ -149,6 +149,12 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     const rejected = report.locator("tbody tr", { hasText: "拒绝" });
     expect(await rejected.count()).toBeGreaterThan(0);
     expect((await rejected.first().locator('td[data-label="行号"]').textContent())!.trim()).toMatch(/^[23]$/);
+    // the template for the same kind downloads as an .xlsx
+    const [template] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /检查对象名录模板/ }).click()]);
+    expect(template.suggestedFilename()).toMatch(/\.xlsx$/);
+    const saved = join(e.dir, "template.xlsx");
+    await template.saveAs(saved);
+    expect(readFileSync(saved).subarray(0, 2).toString("latin1")).toBe("PK");
   });
 
   it("admin creates a department (the district code checked in the form and by the API) and sees the expert library", async () => {
@@ -244,6 +250,14 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     await expect.poll(() => verdict.locator("h2").textContent()).toContain("核验未通过");
     await expect.poll(() => verdict.textContent()).toContain("不能证明抽取是按规则进行的");
     await e.shot(page, "verify-tampered");
+
+    // the draw's public record as a printable page
+    await page.goto(`${e.base}/console/draws/${drawId}`);
+    await page.getByRole("link", { name: "打印抽取公示" }).click();
+    const sheet = page.locator("article.sheet");
+    await expect.poll(() => sheet.locator("h1").textContent()).toContain("抽取结果公示");
+    const tasks = (await (await e.api("demo-auditor"))("GET", `/tasks?draw=${drawId}&limit=500`)) as { total: number };
+    expect(await sheet.locator("tbody tr").count()).toBe(tasks.total);
   });
 
   it("auditor searches the audit log and verifies its chain", async () => {
@@ -268,6 +282,23 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     }
     await page.goto(`${e.base}/console/draws`);
     await e.shot(page, "draws-390");
+  });
+
+  it("keyboard only: the login field has the focus, typing logs in; then the skip link comes first with a visible focus ring", async () => {
+    const { page } = await e.person();
+    await page.goto(`${e.base}/console/login`);
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement.id as string)).toBe("login");
+    await page.keyboard.type("demo-auditor");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Xa-Audit-2026!");
+    await Promise.all([page.waitForURL(`${e.base}/console`), page.keyboard.press("Enter")]);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("工作台首页");
+    await page.keyboard.press("Tab");
+    expect(await page.locator(":focus").textContent()).toBe("跳到主要内容");
+    const outline = await page.locator(":focus").evaluate((el) => (globalThis as any).getComputedStyle(el).outlineStyle as string);
+    expect(outline).not.toBe("none");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement.id as string)).toBe("main");
   });
 
   it("a role opening another role's page is refused", async () => {
