@@ -220,6 +220,29 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await e.shot(lead, "dashboard");
   });
 
+  it("the officer's pages are usable at 390 px (no horizontal scrolling)", async () => {
+    const narrow = (await e.loggedIn("demo-scjg", { width: 390 })).page;
+    const batchId = batchUrl.split("/").pop();
+    const plan = (await (await e.api("demo-scjg"))("GET", `/batches/${batchId}`)) as { planId: number };
+    for (const path of [
+      `/console/plans/${plan.planId}/batches/new?partners=10`,
+      `/console/batches/${batchId}`,
+      drawUrl.replace(e.base, ""),
+      `/console/batches/${batchId}/schedule`,
+      `/console/batches/${batchId}/schedule?view=inspector`,
+      "/console/tasks",
+      "/console/deadlines",
+      "/console/dashboard",
+    ]) {
+      await narrow.goto(`${e.base}${path}`);
+      const wide = await narrow.evaluate(() => {
+        const d = (globalThis as any).document;
+        return [...d.querySelectorAll("main *")].filter((el: any) => el.getBoundingClientRect().right > 391).map((el: any) => `${el.tagName}.${el.className}#${el.id} ${Math.round(el.getBoundingClientRect().right)}`).slice(-8);
+      });
+      expect(await narrow.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number), `${path} ${JSON.stringify(wide)}`).toBeLessThanOrEqual(390);
+    }
+  });
+
   it("the published result is on 公示", async () => {
     const citizen = await e.person({ width: 390 });
     await citizen.page.goto(`${e.base}/public?q=${entityCode}`);
