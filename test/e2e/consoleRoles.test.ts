@@ -273,7 +273,7 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     await e.shot(page, "audit");
   });
 
-  it("the auditor's pages are usable at 390 px (no horizontal scrolling; tables become cards)", async () => {
+  it("the auditor's and the administrator's pages are usable at 390 px (no horizontal scrolling; tables become cards)", async () => {
     const { page } = await e.loggedIn("demo-auditor", { width: 390 });
     for (const path of ["/console/draws", `/console/draws/${drawId}`, "/console/audit", "/console/dashboard", `/console/verify?draw=${drawId}`, "/console/tasks"]) {
       await page.goto(`${e.base}${path}`);
@@ -282,6 +282,14 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     }
     await page.goto(`${e.base}/console/draws`);
     await e.shot(page, "draws-390");
+    const { page: admin } = await e.loggedIn("demo-admin", { width: 390 });
+    for (const path of ["/console/users", "/console/departments", "/console/entities", "/console/inspectors", "/console/items", "/console/experts", "/console/imports", "/console/config"]) {
+      await admin.goto(`${e.base}${path}`);
+      const wide = await admin.evaluate(() =>
+        [...(globalThis as any).document.querySelectorAll("main *")].filter((el: any) => el.getBoundingClientRect().right > 391).map((el: any) => `${el.tagName}.${el.className}#${el.id}`).slice(-6),
+      );
+      expect(await admin.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number), `${path} ${JSON.stringify(wide)}`).toBeLessThanOrEqual(390);
+    }
   });
 
   it("keyboard only: the login field has the focus, typing logs in; then the skip link comes first with a visible focus ring", async () => {
