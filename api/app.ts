@@ -18,7 +18,9 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { ErrorBody, registerErrorHandling } from "./errors.ts";
+import { clientErrorHandler, ErrorBody, frameworkErrors, registerErrorHandling } from "./errors.ts";
+import { registerInputRules } from "./inputRules.ts";
+import AjvCompiler from "@fastify/ajv-compiler";
 import { registerAuth, type RouteAccess, type TokenLookup } from "./auth.ts";
 import type { ApiStore, Store } from "./storeTypes.ts";
 import healthRoutes from "./routes/health.ts";
@@ -91,6 +93,16 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
 
 const SECURITY_HEADERS = securityHeaders(HELMET_OPTIONS);
 
+type AjvServerOptions = NonNullable<Parameters<ReturnType<typeof AjvCompiler>>[1]>;
+
+/** Two ajv compilers over the same shared schemas: coercing for params/querystring/headers, strict for bodies. */
+function jsonBodiesUncoerced(externalSchemas: Parameters<ReturnType<typeof AjvCompiler>>[0], options?: AjvServerOptions) {
+  const loose = AjvCompiler()(externalSchemas, options);
+  const custom = (options as { customOptions?: Record<string, unknown> } | undefined)?.customOptions ?? {};
+  const strict = AjvCompiler()(externalSchemas, { ...(options ?? {}), customOptions: { ...custom, coerceTypes: false } } as AjvServerOptions);
+  return (route: Parameters<ReturnType<ReturnType<typeof AjvCompiler>>>[0]) => (route.httpPart === "body" ? strict(route) : loose(route));
+}
+
 const PUBLIC_PLUGIN = fileURLToPath(new URL("./public/index.ts", import.meta.url));
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -104,6 +116,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: process.env.TRUST_PROXY === "1",
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
+    // Path and query text is coerced to the schema's types; a JSON body already has its types, so
+    // it is validated without coercion ("1e999" is not an integer, "true" not a boolean).
+    schemaController: { compilersFactory: { buildValidator: jsonBodiesUncoerced } },
+    // Router errors and requests Node's parser refuses (oversized or malformed headers) in the one shape too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: SsjAppContext = {
@@ -131,6 +149,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   registerErrorHandling(app);
+  registerInputRules(app); // integers in the database's range, strict ids, no NUL / lone surrogates, JSON depth
   app.addSchema(ErrorBody);
 
   await app.register(rateLimit, {

@@ -21,6 +21,8 @@ import { ApiError, forbidden, unauthorized } from "./errors.ts";
 
 export type Role = "admin" | "officer" | "auditor";
 export const ROLES: readonly Role[] = ["admin", "officer", "auditor"];
+/** How roles are named to people (API messages). */
+export const ROLE_NAMES: Record<Role, string> = { admin: "管理员（admin）", officer: "执法人员（officer）", auditor: "审计人员（auditor）" };
 
 export interface Principal {
   userId: number;
@@ -70,13 +72,13 @@ export interface TokenLookup {
 export async function authenticate(header: string | undefined, lookup: TokenLookup): Promise<Principal | null> {
   if (header === undefined) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw unauthorized("malformed Authorization header: expected 'Bearer <token>'");
+  if (!m) throw unauthorized("Authorization 请求头格式错误：应为 Bearer <令牌>");
   const token = m[1]!;
-  if (!TOKEN_PATTERN.test(token)) throw unauthorized("invalid token");
+  if (!TOKEN_PATTERN.test(token)) throw unauthorized("令牌无效：应为 ssj_ 加 43 个字符");
   const presented = hashToken(token);
   const row = await lookup(presented);
   // The row was found by its hash; compare again in constant time before trusting it.
-  if (!row || !sameHash(presented, row.tokenHash) || row.revoked) throw unauthorized("invalid or revoked token");
+  if (!row || !sameHash(presented, row.tokenHash) || row.revoked) throw unauthorized("令牌无效或已被撤销");
   return row.principal;
 }
 
@@ -93,9 +95,9 @@ export function requirePrincipal(request: FastifyRequest): Principal {
  * An officer may only touch their own department; admins any department; auditors read any
  * department (write routes never list auditors in their access, so this is about reads).
  */
-export function assertDepartment(principal: Principal, departmentId: number, what = "this resource"): void {
+export function assertDepartment(principal: Principal, departmentId: number, what = "该资源"): void {
   if (principal.role === "officer" && principal.departmentId !== departmentId) {
-    throw forbidden(`officers may only access their own department's data; ${what} belongs to another department`);
+    throw forbidden(`执法人员只能访问本部门的数据：${what}属于其他部门`);
   }
 }
 
@@ -127,7 +129,7 @@ export function registerAuth(app: FastifyInstance, lookup: TokenLookup): RouteAc
       const p = request.principal;
       if (!p) throw unauthorized();
       if (!allowed.has(p.role)) {
-        throw new ApiError(403, "FORBIDDEN", `role '${p.role}' may not call ${request.method} ${route.url} (allowed: ${[...allowed].join(", ")})`);
+        throw new ApiError(403, "FORBIDDEN", `${ROLE_NAMES[p.role]}无权调用 ${request.method} ${route.url}（允许：${[...allowed].map((r) => ROLE_NAMES[r]).join("、")}）`);
       }
     };
     const existing = route.onRequest;

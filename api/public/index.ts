@@ -11,7 +11,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type, type Static } from "@sinclair/typebox";
-import { ApiError, badRequest, notFound } from "../errors.ts";
+import { ApiError, badRequest, notFound, printable } from "../errors.ts";
 import {
   MAX_PAGE_SIZE,
   openReadModel,
@@ -99,7 +99,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
   let opened: Promise<ReadModel> | null = opts.readModel ? Promise.resolve(opts.readModel) : null;
   const rm = async (): Promise<ReadModel> => {
     if (!opened) {
-      if (!store?.raw) throw new ApiError(503, "UNAVAILABLE", "the public read model is not available");
+      if (!store?.raw) throw new ApiError(503, "UNAVAILABLE", "公示数据暂不可用，请稍后再试");
       opened = openReadModel(store);
     }
     try {
@@ -107,7 +107,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     } catch (e) {
       opened = null;
       fastify.log.error({ err: e }, "read model unavailable");
-      throw new ApiError(503, "UNAVAILABLE", "the public read model is not available");
+      throw new ApiError(503, "UNAVAILABLE", "公示数据暂不可用，请稍后再试");
     }
   };
   if (!opened && store?.raw) {
@@ -154,9 +154,9 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     },
     async (request, reply) => {
       const q = request.query;
-      if (q.from && !isDay(q.from)) throw badRequest("from is not a real date (YYYY-MM-DD)", "query.from", "VALIDATION_FAILED");
-      if (q.to && !isDay(q.to)) throw badRequest("to is not a real date (YYYY-MM-DD)", "query.to", "VALIDATION_FAILED");
-      if (q.from && q.to && q.from > q.to) throw badRequest("from is after to", "query.to", "VALIDATION_FAILED");
+      if (q.from && !isDay(q.from)) throw badRequest("querystring.from：不是真实的日期（YYYY-MM-DD）（规则 date）", "querystring.from", "VALIDATION_FAILED");
+      if (q.to && !isDay(q.to)) throw badRequest("querystring.to：不是真实的日期（YYYY-MM-DD）（规则 date）", "querystring.to", "VALIDATION_FAILED");
+      if (q.from && q.to && q.from > q.to) throw badRequest("querystring.to：截止日期早于起始日期（规则 dateRange）", "querystring.to", "VALIDATION_FAILED");
       const name = q.name?.trim();
       const pageSize = q.pageSize ?? 20;
       const page = await (await rm()).searchResults({
@@ -211,7 +211,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     async (request, reply) => {
       const m = await rm();
       const plan = await m.getPlan(request.params.planId);
-      if (!plan) throw notFound(`published plan '${request.params.planId}'`);
+      if (!plan) throw notFound(`已公示的计划“${printable(request.params.planId)}”`);
       const draws = await m.listDraws({ planId: request.params.planId, pageSize: MAX_PAGE_SIZE });
       return sendCached(request, reply, `{"plan":${plan},"draws":[${draws.docs.map(drawJson).join(",")}]}`, JSON_TYPE, CACHE_SHORT);
     },
@@ -243,7 +243,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     },
     async (request, reply) => {
       const doc = await (await rm()).getDraw(request.params.drawId);
-      if (!doc) throw notFound(`published draw '${request.params.drawId}'`);
+      if (!doc) throw notFound(`已公示的抽取“${printable(request.params.drawId)}”`);
       return sendCached(request, reply, drawJson(doc), JSON_TYPE, CACHE_SHORT);
     },
   );
@@ -262,7 +262,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     async (request, reply) => {
       const id = request.params.drawId;
       const m = await (await rm()).getManifest(id);
-      if (!m) throw notFound(`published draw '${id}'`);
+      if (!m) throw notFound(`已公示的抽取“${printable(String(id))}”`);
       reply.header("content-disposition", `attachment; filename="${manifestFileName(id)}"`);
       return sendCached(request, reply, m.text, JSON_TYPE, CACHE_MANIFEST, m.etag);
     },

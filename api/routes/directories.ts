@@ -154,7 +154,7 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "that inspector list");
+        assertDepartment(p, departmentId, "该执法人员名录");
       }
       return listInspectors(store, { departmentId, limit: request.query.limit, offset: request.query.offset });
     },

@@ -50,7 +50,7 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
       try {
         version = await store.schemaVersion();
       } catch {
-        throw new ApiError(503, "DATABASE_UNAVAILABLE", "database unreachable");
+        throw new ApiError(503, "DATABASE_UNAVAILABLE", "数据库无法连接");
       }
       return { status: "ok" as const, database: store.kind, ...versionOf(version) };
     },
@@ -71,10 +71,10 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
       try {
         version = await store.schemaVersion();
       } catch {
-        throw new ApiError(503, "DATABASE_UNAVAILABLE", "database unreachable");
+        throw new ApiError(503, "DATABASE_UNAVAILABLE", "数据库无法连接");
       }
       const v = versionOf(version);
-      if (v.schemaVersion === null) throw new ApiError(503, "NOT_MIGRATED", "database schema not migrated yet");
+      if (v.schemaVersion === null) throw new ApiError(503, "NOT_MIGRATED", "数据库尚未迁移到当前结构（运行 ssj migrate）");
       return { status: "ready" as const, database: store.kind, ...v, schemaVersion: v.schemaVersion };
     },
   );

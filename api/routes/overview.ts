@@ -59,7 +59,7 @@ const overviewRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "that draw list");
+        assertDepartment(p, departmentId, "该抽取列表");
       }
       return listDraws(store, { departmentId, status: request.query.status, year: request.query.year, limit: request.query.limit, offset: request.query.offset });
     },
@@ -93,7 +93,7 @@ const overviewRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "those figures");
+        assertDepartment(p, departmentId, "这些统计数字");
       }
       return dashboard(store, { year: request.query.year, departmentId });
     },

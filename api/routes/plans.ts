@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { assertDepartment, requirePrincipal, type Principal } from "../auth.ts";
-import { forbidden } from "../errors.ts";
+import { badRequest, forbidden } from "../errors.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
 import { batchDepartmentIds, createBatch, createPlan, deleteBatch, getBatch, getPlan, listPlans, setPlanStatus, updateBatch, type BatchView } from "../../src/store/repos/plans.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
@@ -126,7 +126,7 @@ export const Batch = Type.Object({
 /** Officers see a batch only when their department takes part in it. */
 export function assertBatchAccess(p: Principal, b: BatchView): void {
   if (p.role === "officer" && !batchDepartmentIds(b).includes(p.departmentId!)) {
-    throw forbidden("officers may only access batches their department takes part in");
+    throw forbidden("执法人员只能访问本部门参与的批次");
   }
 }
 
@@ -150,7 +150,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
       let departmentId = request.query.department;
       if (p.role === "officer") {
         departmentId ??= p.departmentId!;
-        assertDepartment(p, departmentId, "that plan list");
+        assertDepartment(p, departmentId, "该计划列表");
       }
       return listPlans(store, { departmentId, year: request.query.year });
     },
@@ -165,8 +165,8 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const departmentId = request.body.departmentId ?? p.departmentId;
-      if (departmentId == null) throw forbidden("give departmentId");
-      assertDepartment(p, departmentId, "the plan");
+      if (departmentId == null) throw badRequest("请指定 departmentId（计划所属部门）", "body.departmentId", "VALIDATION_FAILED");
+      assertDepartment(p, departmentId, "该计划");
       const plan = await createPlan(store, { departmentId, year: request.body.year, name: request.body.name }, actorOf(p));
       return reply.status(201).send(plan);
     },
@@ -177,7 +177,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     { config: { access: ALL }, schema: { tags: ["plans"], summary: "一个计划及其批次", params: IdParams, response: { 200: PlanDetail, ...errors } } },
     async (request) => {
       const plan = await getPlan(store, request.params.id);
-      assertDepartment(requirePrincipal(request), plan.departmentId, "this plan");
+      assertDepartment(requirePrincipal(request), plan.departmentId, "该计划");
       return plan;
     },
   );
@@ -198,7 +198,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const p = requirePrincipal(request);
       const plan = await getPlan(store, request.params.id);
-      assertDepartment(p, plan.departmentId, "this plan");
+      assertDepartment(p, plan.departmentId, "该计划");
       return setPlanStatus(store, plan.id, request.body.status, actorOf(p), request.log);
     },
   );
@@ -219,7 +219,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const plan = await getPlan(store, request.params.id);
-      assertDepartment(p, plan.departmentId, "this plan");
+      assertDepartment(p, plan.departmentId, "该计划");
       const batch = await createBatch(store, plan.id, request.body, actorOf(p), request.log);
       return reply.status(201).send(batch);
     },
@@ -251,7 +251,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      assertDepartment(p, b.planDepartmentId, "this batch's plan");
+      assertDepartment(p, b.planDepartmentId, "该批次的计划");
       return updateBatch(store, b.id, request.body, actorOf(p), request.log);
     },
   );
@@ -271,7 +271,7 @@ const planRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      assertDepartment(p, b.planDepartmentId, "this batch's plan");
+      assertDepartment(p, b.planDepartmentId, "该批次的计划");
       await deleteBatch(store, b.id, actorOf(p));
       return reply.status(204).send(null);
     },

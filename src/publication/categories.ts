@@ -46,14 +46,14 @@ export function resultCategories(config: CategoryConfig = {}): ResultCategory[] 
   const labels = config.labels ?? {};
   const known = new Set(DEFAULT_RESULT_CATEGORIES.map((c) => c.code));
   for (const [code, label] of Object.entries(labels)) {
-    if (!known.has(code)) throw new CategoryConfigError(`labels.${code}: unknown result category code (known: ${[...known].join(", ")})`);
-    if (typeof label !== "string" || label.trim() === "") throw new CategoryConfigError(`labels.${code}: label must be a non-empty string`);
+    if (!known.has(code)) throw new CategoryConfigError(`labels.${code}：未知的检查结果类别代码（已知：${[...known].join("、")}）`);
+    if (typeof label !== "string" || label.trim() === "") throw new CategoryConfigError(`labels.${code}：名称须为非空文本`);
   }
   const out = DEFAULT_RESULT_CATEGORIES.map((c) => ({ ...c, label: Object.hasOwn(labels, c.code) ? labels[c.code]!.trim() : c.label }));
   const seen = new Map<string, string>();
   for (const c of out) {
     const other = seen.get(c.label);
-    if (other) throw new CategoryConfigError(`labels: ${c.code} and ${other} would both read "${c.label}"`);
+    if (other) throw new CategoryConfigError(`labels：${c.code} 和 ${other} 的名称都将是“${c.label}”`);
     seen.set(c.label, c.code);
   }
   return out;

@@ -59,14 +59,14 @@ export function validateResult(
 
   const raw = input.categories;
   if (!Array.isArray(raw) || raw.length === 0) {
-    errors.push({ field: "categories", rule: "required", message: "select at least one result category" });
+    errors.push({ field: "categories", rule: "required", message: "至少选择一个检查结果类别" });
   } else {
     const seen = new Set<string>();
     for (const c of raw) {
       if (typeof c !== "string" || !byCode.has(c)) {
-        errors.push({ field: "categories", rule: "unknownCategory", message: `unknown result category ${JSON.stringify(c)}` });
+        errors.push({ field: "categories", rule: "unknownCategory", message: `未知的检查结果类别 ${JSON.stringify(c)}` });
       } else if (seen.has(c)) {
-        errors.push({ field: "categories", rule: "duplicate", message: `result category ${c} selected twice` });
+        errors.push({ field: "categories", rule: "duplicate", message: `检查结果类别 ${c} 选了两次` });
       } else {
         seen.add(c);
         codes.push(c);
@@ -86,7 +86,7 @@ export function validateResult(
         errors.push({
           field: "categories",
           rule: "subkindRequired",
-          message: `"${byCode.get(c)!.label}" needs at least one sub-kind: ${categories.filter((s) => s.parent === c).map((s) => s.label).join(" / ")}`,
+          message: `“${byCode.get(c)!.label}”须至少选择一个细项：${categories.filter((s) => s.parent === c).map((s) => s.label).join("、")}`,
         });
       }
     }
@@ -96,7 +96,7 @@ export function validateResult(
       errors.push({
         field: "categories",
         rule: "contradictory",
-        message: `"${byCode.get(clean[0]!)!.label}" contradicts "${problems.map((p) => byCode.get(p)!.label).join("、")}"`,
+        message: `“${byCode.get(clean[0]!)!.label}”与“${problems.map((p) => byCode.get(p)!.label).join("、")}”相互矛盾`,
       });
     }
   }
@@ -104,13 +104,13 @@ export function validateResult(
   const d = input.checkDate;
   let checkDate = "";
   if (d === undefined || d === null || d === "") {
-    errors.push({ field: "checkDate", rule: "required", message: "check date is required" });
+    errors.push({ field: "checkDate", rule: "required", message: "须填写检查日期" });
   } else if (!isIsoDate(d)) {
-    errors.push({ field: "checkDate", rule: "invalidDate", message: `check date must be a real date written YYYY-MM-DD, got ${JSON.stringify(d)}` });
+    errors.push({ field: "checkDate", rule: "invalidDate", message: `检查日期应为真实的日期（YYYY-MM-DD），收到 ${JSON.stringify(d)}` });
   } else if (d > options.today) {
-    errors.push({ field: "checkDate", rule: "future", message: `check date ${d} is after today (${options.today})` });
+    errors.push({ field: "checkDate", rule: "future", message: `检查日期 ${d} 晚于今天（${options.today}）` });
   } else if (options.notBefore !== undefined && d < options.notBefore) {
-    errors.push({ field: "checkDate", rule: "beforeTask", message: `check date ${d} is before the task starts (${options.notBefore})` });
+    errors.push({ field: "checkDate", rule: "beforeTask", message: `检查日期 ${d} 早于任务开始日（${options.notBefore}）` });
   } else {
     checkDate = d;
   }

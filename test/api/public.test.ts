@@ -105,8 +105,8 @@ describe("GET /api/public/results", () => {
       ["/api/public/results?pageSize=101", "querystring.pageSize"],
       ["/api/public/results?pageSize=0", "querystring.pageSize"],
       ["/api/public/results?code=123", "querystring.code"],
-      ["/api/public/results?from=2026-02-30", "query.from"],
-      ["/api/public/results?from=2026-03-01&to=2026-02-01", "query.to"],
+      ["/api/public/results?from=2026-02-30", "querystring.from"],
+      ["/api/public/results?from=2026-03-01&to=2026-02-01", "querystring.to"],
       ["/api/public/results?riskClass=D", "querystring.riskClass"],
     ] as const) {
       const r = await get(url);

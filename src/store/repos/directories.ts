@@ -30,7 +30,7 @@ export async function listDepartments(store: RepoStore): Promise<DepartmentView[
 
 export async function getDepartment(store: RepoStore, id: number): Promise<DepartmentView> {
   const d = await store.prisma.department.findUnique({ where: { id } });
-  if (!d) throw new RepoError(404, "NOT_FOUND", `department ${id} not found`);
+  if (!d) throw new RepoError(404, "NOT_FOUND", `部门 ${id} 不存在`);
   return dept(d);
 }
 
@@ -41,7 +41,7 @@ export async function createDepartment(
 ): Promise<DepartmentView> {
   return inTransaction(store, async (tx) => {
     if (input.parentId != null && !(await tx.department.findUnique({ where: { id: input.parentId } })))
-      throw new RepoError(422, "UNKNOWN_DEPARTMENT", `parent department ${input.parentId} does not exist`, "parentId");
+      throw new RepoError(422, "UNKNOWN_DEPARTMENT", `parentId：上级部门 ${input.parentId} 不存在`, "parentId");
     const d = await tx.department.create({ data: { ...input, parentId: input.parentId ?? null } });
     return { value: dept(d), audit: { actor, action: "department.create", subject: `department:${d.id}`, payload: input } };
   });
@@ -94,7 +94,7 @@ export async function listEntities(
 
 export async function getEntityByCode(store: RepoStore, code: string): Promise<EntityView> {
   const e = await store.prisma.entity.findUnique({ where: { code: code.toUpperCase() } });
-  if (!e) throw new RepoError(404, "NOT_FOUND", `entity ${code} not found`);
+  if (!e) throw new RepoError(404, "NOT_FOUND", `市场主体 ${code} 不存在`);
   return entity(e);
 }
 

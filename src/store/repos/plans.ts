@@ -32,14 +32,14 @@ export async function listPlans(store: RepoStore, q: { departmentId?: number; ye
 
 export async function getPlan(store: RepoStore, id: number): Promise<PlanView & { batches: { id: number; code: string; name: string; status: string }[] }> {
   const p = await store.prisma.annualPlan.findUnique({ where: { id }, include: { batches: { orderBy: { id: "asc" } } } });
-  if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${id} not found`);
+  if (!p) throw new RepoError(404, "NOT_FOUND", `计划 ${id} 不存在`);
   return { ...plan(p), batches: p.batches.map((b: any) => ({ id: b.id, code: b.code, name: b.name, status: b.status })) };
 }
 
 export async function createPlan(store: RepoStore, input: { departmentId: number; year: number; name: string }, actor: string): Promise<PlanView> {
   return inTransaction(store, async (tx) => {
     if (!(await tx.department.findUnique({ where: { id: input.departmentId } })))
-      throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department ${input.departmentId} does not exist`, "departmentId");
+      throw new RepoError(422, "UNKNOWN_DEPARTMENT", `departmentId：部门 ${input.departmentId} 不存在`, "departmentId");
     const p = await tx.annualPlan.create({ data: input });
     return { value: plan(p), audit: { actor, action: "plan.create", subject: `plan:${p.id}`, payload: input } };
   });
@@ -54,8 +54,8 @@ export async function setPlanStatus(
 ): Promise<PlanView> {
   const view = await inTransaction(store, async (tx) => {
     const p = await tx.annualPlan.findUnique({ where: { id } });
-    if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${id} not found`);
-    if (p.status === "closed" && status !== "closed") throw new RepoError(409, "PLAN_CLOSED", `plan ${id} is closed`);
+    if (!p) throw new RepoError(404, "NOT_FOUND", `计划 ${id} 不存在`);
+    if (p.status === "closed" && status !== "closed") throw new RepoError(409, "PLAN_CLOSED", `计划 ${id} 已关闭`);
     // An approved plan is public (一公开): it is never taken back to a draft behind the public's back.
     if (p.status === "approved" && status === "draft")
       throw new RepoError(409, "PLAN_PUBLISHED", `计划 ${id} 已批准并公示，不能退回草稿；可以关闭（closed）`, "body.status");
@@ -203,23 +203,23 @@ function checkBatchInput(input: BatchInput): void {
   const fail = (field: string, msg: string) => {
     throw new RepoError(422, "INVALID_BATCH", msg, field);
   };
-  if (input.windowEnd < input.windowStart) fail("windowEnd", `window ends (${input.windowEnd}) before it starts (${input.windowStart})`);
+  if (input.windowEnd < input.windowStart) fail("windowEnd", `windowEnd：检查期限的结束日（${input.windowEnd}）早于开始日（${input.windowStart}）`);
   const leads = input.departments.filter((d) => d.role === "lead");
-  if (leads.length !== 1) fail("departments", `a batch needs exactly one lead department (发起部门), got ${leads.length}`);
+  if (leads.length !== 1) fail("departments", `departments：一个批次须有且只有一个发起部门（牵头），收到 ${leads.length} 个`);
   const seen = new Set<number>();
   input.departments.forEach((d, i) => {
-    if (seen.has(d.departmentId)) fail(`departments.${i}.departmentId`, `department ${d.departmentId} listed twice`);
+    if (seen.has(d.departmentId)) fail(`departments.${i}.departmentId`, `departments.${i}.departmentId：部门 ${d.departmentId} 重复列出`);
     seen.add(d.departmentId);
-    if (d.itemIds.length === 0) fail(`departments.${i}.itemIds`, "each department checks at least one item");
+    if (d.itemIds.length === 0) fail(`departments.${i}.itemIds`, `departments.${i}.itemIds：每个部门至少检查一个事项`);
     const classes = new Set<string>();
     d.samplingRules.forEach((r, j) => {
       if ((r.ratioPerMille === undefined) === (r.count === undefined))
-        fail(`departments.${i}.samplingRules.${j}`, "give exactly one of ratioPerMille and count");
-      if (classes.has(r.riskClass)) fail(`departments.${i}.samplingRules.${j}.riskClass`, `risk class ${r.riskClass} listed twice`);
+        fail(`departments.${i}.samplingRules.${j}`, `departments.${i}.samplingRules.${j}：ratioPerMille（千分比）与 count（数量）须给出且只给出一个`);
+      if (classes.has(r.riskClass)) fail(`departments.${i}.samplingRules.${j}.riskClass`, `departments.${i}.samplingRules.${j}.riskClass：风险等级 ${r.riskClass} 重复列出`);
       classes.add(r.riskClass);
     });
   });
-  if (input.directed && Object.keys(input.conditions).length === 0) fail("conditions", "a directed (定向) batch needs at least one condition");
+  if (input.directed && Object.keys(input.conditions).length === 0) fail("conditions", "conditions：定向批次至少需要一个条件");
 }
 
 export async function createBatch(
@@ -232,19 +232,19 @@ export async function createBatch(
   checkBatchInput(input);
   const id = await inTransaction(store, async (tx) => {
     const p = await tx.annualPlan.findUnique({ where: { id: planId } });
-    if (!p) throw new RepoError(404, "NOT_FOUND", `plan ${planId} not found`);
+    if (!p) throw new RepoError(404, "NOT_FOUND", `计划 ${planId} 不存在`);
     const lead = input.departments.find((d) => d.role === "lead")!;
     if (lead.departmentId !== p.departmentId)
-      throw new RepoError(422, "INVALID_BATCH", "the lead department of a batch is the plan's department", "departments");
+      throw new RepoError(422, "INVALID_BATCH", "departments：批次的牵头部门须为计划所属部门", "departments");
     for (const [i, d] of input.departments.entries()) {
       if (!(await tx.department.findUnique({ where: { id: d.departmentId } })))
-        throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department ${d.departmentId} does not exist`, `departments.${i}.departmentId`);
+        throw new RepoError(422, "UNKNOWN_DEPARTMENT", `departments.${i}.departmentId：部门 ${d.departmentId} 不存在`, `departments.${i}.departmentId`);
       const items = await tx.inspectionItem.findMany({ where: { id: { in: d.itemIds } } });
       for (const itemId of d.itemIds) {
         const it = items.find((x: any) => x.id === itemId);
-        if (!it) throw new RepoError(422, "UNKNOWN_ITEM", `inspection item ${itemId} does not exist`, `departments.${i}.itemIds`);
+        if (!it) throw new RepoError(422, "UNKNOWN_ITEM", `departments.${i}.itemIds：抽查事项 ${itemId} 不存在`, `departments.${i}.itemIds`);
         if (it.departmentId !== d.departmentId)
-          throw new RepoError(422, "FOREIGN_ITEM", `item ${itemId} is not on department ${d.departmentId}'s list`, `departments.${i}.itemIds`);
+          throw new RepoError(422, "FOREIGN_ITEM", `departments.${i}.itemIds：事项 ${itemId} 不在部门 ${d.departmentId} 的抽查事项清单上`, `departments.${i}.itemIds`);
       }
     }
     const b = await tx.batch.create({
@@ -283,7 +283,7 @@ export async function getBatch(store: RepoStore, id: number): Promise<BatchView>
       departments: { include: { department: true, items: true, samplingRules: true }, orderBy: { id: "asc" } },
     },
   });
-  if (!b) throw new RepoError(404, "NOT_FOUND", `batch ${id} not found`);
+  if (!b) throw new RepoError(404, "NOT_FOUND", `批次 ${id} 不存在`);
   return {
     id: b.id,
     planId: b.planId,
@@ -331,13 +331,13 @@ export async function updateBatch(store: RepoStore, id: number, input: BatchInpu
   const planId = await inTransaction(store, async (tx) => {
     const b = await assertBatchEditable(tx, id);
     const lead = input.departments.find((d) => d.role === "lead")!;
-    if (lead.departmentId !== b.plan.departmentId) throw new RepoError(422, "INVALID_BATCH", "the lead department of a batch is the plan's department", "departments");
+    if (lead.departmentId !== b.plan.departmentId) throw new RepoError(422, "INVALID_BATCH", "departments：批次的牵头部门须为计划所属部门", "departments");
     for (const [i, d] of input.departments.entries()) {
       const items = await tx.inspectionItem.findMany({ where: { id: { in: d.itemIds } } });
       for (const itemId of d.itemIds) {
         const it = items.find((x: any) => x.id === itemId);
-        if (!it) throw new RepoError(422, "UNKNOWN_ITEM", `inspection item ${itemId} does not exist`, `departments.${i}.itemIds`);
-        if (it.departmentId !== d.departmentId) throw new RepoError(422, "FOREIGN_ITEM", `item ${itemId} is not on department ${d.departmentId}'s list`, `departments.${i}.itemIds`);
+        if (!it) throw new RepoError(422, "UNKNOWN_ITEM", `departments.${i}.itemIds：抽查事项 ${itemId} 不存在`, `departments.${i}.itemIds`);
+        if (it.departmentId !== d.departmentId) throw new RepoError(422, "FOREIGN_ITEM", `departments.${i}.itemIds：事项 ${itemId} 不在部门 ${d.departmentId} 的抽查事项清单上`, `departments.${i}.itemIds`);
       }
     }
     await tx.batchDepartment.deleteMany({ where: { batchId: id } });

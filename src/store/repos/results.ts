@@ -87,7 +87,7 @@ function taskView(t: any): TaskView {
 
 export async function getTask(store: RepoStore, id: number): Promise<TaskView> {
   const t = await store.prisma.task.findUnique({ where: { id }, include: taskInclude });
-  if (!t) throw new RepoError(404, "NOT_FOUND", `task ${id} not found`);
+  if (!t) throw new RepoError(404, "NOT_FOUND", `任务 ${id} 不存在`);
   return taskView(t);
 }
 
@@ -169,13 +169,13 @@ export async function recordResult(
   const categories = await categoriesFor(store);
   await inTransaction(store, async (tx) => {
     const t = await tx.task.findUnique({ where: { id: taskId }, include: { result: { include: { publication: true } } } });
-    if (!t) throw new RepoError(404, "NOT_FOUND", `task ${taskId} not found`);
-    if (t.status === "cancelled") throw new RepoError(409, "TASK_CANCELLED", `task ${taskId} was cancelled (its draw was voided)`);
-    if (t.result?.publication) throw new RepoError(409, "ALREADY_PUBLISHED", `the result of task ${taskId} is published and can no longer be changed`);
+    if (!t) throw new RepoError(404, "NOT_FOUND", `任务 ${taskId} 不存在`);
+    if (t.status === "cancelled") throw new RepoError(409, "TASK_CANCELLED", `任务 ${taskId} 已取消（其抽取已作废）`);
+    if (t.result?.publication) throw new RepoError(409, "ALREADY_PUBLISHED", `任务 ${taskId} 的结果已公示，不能再修改`);
     const v = validateResult({ categories: input.categories, checkDate: input.checkDate }, categories, { today, notBefore: t.windowStart });
     if (!v.ok) {
       const first = v.errors[0]!;
-      throw new RepoError(400, "VALIDATION_FAILED", `body.${first.field}: ${first.message} (rule: ${first.rule})`, `body.${first.field}`,
+      throw new RepoError(400, "VALIDATION_FAILED", `body.${first.field}：${first.message}（规则 ${first.rule}）`, `body.${first.field}`,
         v.errors.map((e) => ({ field: `body.${e.field}`, rule: e.rule, message: e.message })));
     }
     const data = { categories: v.value.categories, checkDate: v.value.checkDate, recorderId, note: input.note ?? null };
@@ -202,9 +202,9 @@ export async function publishResult(
   const { workingDays } = await publicationSettings(store);
   const record = await inTransaction(store, async (tx) => {
     const t = await tx.task.findUnique({ where: { id: taskId }, include: { ...publishableTaskInclude, result: { include: { publication: true } } } });
-    if (!t) throw new RepoError(404, "NOT_FOUND", `task ${taskId} not found`);
-    if (!t.result) throw new RepoError(409, "NO_RESULT", `task ${taskId} has no recorded result to publish`);
-    if (t.result.publication) throw new RepoError(409, "ALREADY_PUBLISHED", `the result of task ${taskId} is already published`);
+    if (!t) throw new RepoError(404, "NOT_FOUND", `任务 ${taskId} 不存在`);
+    if (!t.result) throw new RepoError(409, "NO_RESULT", `任务 ${taskId} 尚未登记结果，无可公示`);
+    if (t.result.publication) throw new RepoError(409, "ALREADY_PUBLISHED", `任务 ${taskId} 的结果已经公示`);
     // Throws UnknownHolidayYearError (→ 422 HOLIDAY_DATA_MISSING) for a year without holiday data.
     const deadline = publicationDeadline(cal, t.result.checkDate, workingDays || PUBLICATION_WORKING_DAYS);
     const publishedAt = new Date();

@@ -24,17 +24,19 @@ export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export function validateConfig(key: string, value: unknown): void {
   try {
     if (key === "resultCategories") {
-      if (!value || typeof value !== "object") throw new Error("must be an object { labels: { code: label } }");
+      if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("应为对象 { labels: { 代码: 名称 } }");
+      for (const k of Object.keys(value)) if (k !== "labels") throw new RepoError(422, "INVALID_CONFIG", `resultCategories.${k}：未知成员（只允许 labels）`, `resultCategories.${k}`);
       resultCategories(value as { labels?: Record<string, string> });
     } else if (key === "holidayTables") {
-      if (!Array.isArray(value)) throw new Error("must be an array of holiday tables");
+      if (!Array.isArray(value)) throw new Error("应为节假日表的数组");
       value.forEach((t) => parseHolidayTable(t));
     } else if (key === "publication") {
       const v = value as { workingDays?: unknown; dueSoonDays?: unknown };
-      if (!v || typeof v !== "object") throw new Error("must be an object");
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error("应为对象 { workingDays?, dueSoonDays? }");
+      for (const k of Object.keys(v)) if (k !== "workingDays" && k !== "dueSoonDays") throw new RepoError(422, "INVALID_CONFIG", `publication.${k}：未知成员（允许 workingDays、dueSoonDays）`, `publication.${k}`);
       for (const k of ["workingDays", "dueSoonDays"] as const)
         if (v[k] !== undefined && !(Number.isInteger(v[k]) && (v[k] as number) >= 0 && (v[k] as number) <= 60))
-          throw new Error(`${k} must be a whole number 0–60`);
+          throw new RepoError(422, "INVALID_CONFIG", `publication.${k}：须为 0–60 的整数`, `publication.${k}`);
     } else if (key === "draw") {
       // What a draw would freeze (defaults filled in) must obey docs/draw-spec.md §3: checked now,
       // with the field and the rule named, not when a draw is attempted.
@@ -64,11 +66,11 @@ export function validateConfig(key: string, value: unknown): void {
         throw e;
       }
     } else {
-      throw new Error(`unknown configuration key (known: ${CONFIG_KEYS.join(", ")})`);
+      throw new Error(`未知的配置项（允许：${CONFIG_KEYS.join("、")}）`);
     }
   } catch (e) {
     if (e instanceof RepoError) throw e;
-    throw new RepoError(422, "INVALID_CONFIG", `${key}: ${(e as Error).message}`, key);
+    throw new RepoError(422, "INVALID_CONFIG", `${key}：${(e as Error).message}`, key);
   }
 }
 

@@ -52,18 +52,18 @@ async function resolveDepartmentId(store: RepoStore, tx: unknown, department: st
   const db = (tx ?? store.prisma) as RepoStore["prisma"];
   const where = typeof department === "number" || /^\d+$/.test(department) ? { id: Number(department) } : { code: department };
   const d = await db.department.findUnique({ where });
-  if (!d) throw new RepoError(422, "UNKNOWN_DEPARTMENT", `department '${department}' does not exist`, "department");
+  if (!d) throw new RepoError(422, "UNKNOWN_DEPARTMENT", `部门“${department}”不存在`, "department");
   return d.id;
 }
 
 export async function createUser(store: RepoStore, input: CreateUserInput, actor: string): Promise<{ user: UserView; token: string }> {
   const name = input.name.trim();
-  if (name === "") throw new RepoError(400, "VALIDATION_FAILED", "name must not be empty", "name");
+  if (name === "") throw new RepoError(400, "VALIDATION_FAILED", "name：姓名不得为空", "name");
   if (!["admin", "officer", "auditor"].includes(input.role)) {
-    throw new RepoError(400, "VALIDATION_FAILED", `role must be admin, officer or auditor, got '${input.role}'`, "role");
+    throw new RepoError(400, "VALIDATION_FAILED", `role：应为 admin、officer 或 auditor，收到“${input.role}”`, "role");
   }
   const hasDept = input.department !== undefined && input.department !== null && input.department !== "";
-  if (input.role === "officer" && !hasDept) throw new RepoError(400, "VALIDATION_FAILED", "an officer needs a department", "department");
+  if (input.role === "officer" && !hasDept) throw new RepoError(400, "VALIDATION_FAILED", "department：执法人员须属于一个部门", "department");
   const token = newToken();
   const user = await inTransaction(store, async (tx) => {
     const departmentId = hasDept ? await resolveDepartmentId(store, tx, input.department as string | number) : null;
@@ -87,8 +87,12 @@ export async function listUsers(store: RepoStore): Promise<UserView[]> {
 export async function revokeUser(store: RepoStore, id: number, actor: string): Promise<UserView> {
   return inTransaction(store, async (tx) => {
     const u = await tx.user.findUnique({ where: { id } });
-    if (!u) throw new RepoError(404, "NOT_FOUND", `user ${id} not found`);
-    if (u.revokedAt) throw new RepoError(409, "ALREADY_REVOKED", `user ${id} is already revoked`);
+    if (!u) throw new RepoError(404, "NOT_FOUND", `用户 ${id} 不存在`);
+    if (u.revokedAt) throw new RepoError(409, "ALREADY_REVOKED", `用户 ${id} 已被撤销`);
+    // The last active administrator stays: nobody could create users, reset passwords or change the configuration after it.
+    if (u.role === "admin" && (await tx.user.count({ where: { role: "admin", revokedAt: null, id: { not: id } } })) === 0) {
+      throw new RepoError(409, "LAST_ADMIN", `用户 ${id} 是最后一位有效的管理员，不能撤销：请先创建另一位管理员`);
+    }
     const updated = await tx.user.update({ where: { id }, data: { revokedAt: new Date() }, include: { department: true } });
     return { value: view(updated), audit: { actor, action: "user.revoke", subject: `user:${id}`, payload: {} } };
   });
