@@ -309,6 +309,14 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     expect(await page.evaluate(() => (globalThis as any).document.activeElement.id as string)).toBe("main");
   });
 
+  it("an officer reads only the own department's inspectors, whatever the address asks for", async () => {
+    const { page } = await e.loggedIn("demo-cgzf");
+    await page.goto(`${e.base}/console/inspectors?department=1`);
+    const depts = await page.locator('tbody td[data-label="部门"]').allTextContents();
+    expect(depts.length).toBeGreaterThan(0);
+    expect(new Set(depts)).toEqual(new Set(["西安市城市管理和综合执法局"]));
+  });
+
   it("a role opening another role's page is refused", async () => {
     const { page: officer } = await e.loggedIn("demo-cgzf");
     const res = await officer.goto(`${e.base}/console/users`);

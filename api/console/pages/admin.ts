@@ -141,7 +141,7 @@ ${pager(`${CONSOLE}/entities`, kept, page.total, offset, LIMIT)}`,
 
 async function inspectorsPage(ctx: PageContext) {
   const depts = await ctx.api.get<Department[]>("/departments");
-  const department = /^\d+$/.test(ctx.query.department ?? "") ? ctx.query.department! : "";
+  const department = ctx.role === "officer" ? "" : /^\d+$/.test(ctx.query.department ?? "") ? ctx.query.department! : "";
   const offset = pageOffset(ctx.query);
   const page = await ctx.api.get<{ total: number; items: Inspector[] }>("/inspectors", { department, limit: LIMIT, offset });
   const names = new Map(depts.map((d) => [d.id, d.name]));
@@ -153,11 +153,13 @@ async function inspectorsPage(ctx: PageContext) {
   );
   return ctx.render(
     html`<h1>执法检查人员名录库</h1>
-<p><a href="${CONSOLE}/imports">导入执法人员名录</a></p>
-<form method="get" action="${CONSOLE}/inspectors" class="filters" role="search"><div class="field"><label for="department">部门</label><select id="department" name="department">${options(
+${ctx.role === "admin" ? html`<p><a href="${CONSOLE}/imports">导入执法人员名录</a></p>` : ""}
+${ctx.role === "officer"
+  ? html`<p>${names.get(ctx.departmentId ?? 0) ?? ""}的执法人员（科员只能查看本部门）。</p>`
+  : html`<form method="get" action="${CONSOLE}/inspectors" class="filters" role="search"><div class="field"><label for="department">部门</label><select id="department" name="department">${options(
       [{ value: "", label: "全部部门" }, ...depts.map((d) => ({ value: d.id, label: d.name }))],
       department,
-    )}</select></div><button type="submit" class="secondary">查找</button></form>
+    )}</select></div><button type="submit" class="secondary">查找</button></form>`}
 <table class="cards-sm"><thead><tr><th scope="col">姓名</th><th scope="col">执法证号</th><th scope="col">部门</th><th scope="col">资格</th><th scope="col">专长</th><th scope="col">状态</th></tr></thead><tbody>${rows}</tbody></table>
 ${pager(`${CONSOLE}/inspectors`, department ? { department } : {}, page.total, offset, LIMIT)}`,
     { wide: true },
@@ -550,7 +552,7 @@ export const adminPages: ConsolePage[] = [
   },
   { path: `${CONSOLE}/experts`, title: "专家库", roles: ADMIN, nav: { group: "admin", label: "专家库", order: 26 }, uses: ["GET /experts", "GET /departments"], handler: expertsPage },
   { path: `${CONSOLE}/entities`, title: "检查对象名录库", roles: ADMIN, nav: { group: "admin", label: "检查对象名录", order: 20 }, uses: ["GET /entities"], handler: entitiesPage },
-  { path: `${CONSOLE}/inspectors`, title: "执法人员名录库", roles: ADMIN, nav: { group: "admin", label: "执法人员名录", order: 25 }, uses: ["GET /inspectors", "GET /departments"], handler: inspectorsPage },
+  { path: `${CONSOLE}/inspectors`, title: "执法人员名录库", roles: ["admin", "officer"], nav: { group: "admin", label: "执法人员名录", order: 25 }, uses: ["GET /inspectors", "GET /departments"], handler: inspectorsPage },
   { path: `${CONSOLE}/items`, title: "抽查事项清单", roles: ADMIN, nav: { group: "admin", label: "抽查事项清单", order: 28 }, uses: ["GET /departments", "GET /departments/:id/items"], handler: itemsPage },
   { path: `${CONSOLE}/imports`, title: "导入名录", roles: ADMIN, nav: { group: "admin", label: "导入名录", order: 30 }, uses: ["GET /departments"], handler: (ctx) => importsPage(ctx) },
   {
