@@ -4,6 +4,7 @@
  * Every limit here is deterministic (a count, never a clock): the same instance and the same
  * configuration always give the same schedule, on any machine and under any load.
  */
+import type { MipSolver } from "./mip.ts";
 import type { Rules } from "./model.ts";
 
 /** The rules an instance gets when it leaves a field out (行政处罚法 art. 42: at least two officers). */
@@ -26,10 +27,21 @@ export interface SolverConfig {
   lpMaxVariables: number;
   /** Values this close to an integer are that integer in the rounding. */
   epsilon: number;
+  /**
+   * The exact step's MIP solver (solver/highs.ts: `await loadHighs()`). Without one, components
+   * the bounds do not prove are reported with their gap (`OptimizeResult.proofs`).
+   */
+  mip?: MipSolver;
+  /** Largest component (estimated binaries) solved by the MIP; larger ones keep the decomposition and report the gap. */
+  mipMaxVariables: number;
+  /** Branch-and-bound nodes per component MIP (a count: the same on every machine). */
+  mipMaxNodes: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<SolverConfig> = Object.freeze({
   maxRepairRounds: 25,
   lpMaxVariables: 1500,
   epsilon: 1e-7,
+  mipMaxVariables: 60_000,
+  mipMaxNodes: 2_000,
 });

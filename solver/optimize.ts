@@ -18,20 +18,25 @@ import type { SolverConfig } from "./config.ts";
 import { assemble } from "./assembly.ts";
 import { buildContext } from "./constraints.ts";
 import { chooseDays } from "./days.ts";
+import { proveOrSolve } from "./exact.ts";
 import { ensureFeasible } from "./feasibility.ts";
 import { groupTasks } from "./groups.ts";
 import type { Instance, Schedule } from "./model.ts";
-import type { OptimizeStats, Plan, Problem } from "./plan.ts";
+import type { ComponentProof, OptimizeStats, Plan, Problem } from "./plan.ts";
 import { emptyStats } from "./plan.ts";
 import { buildPools } from "./pools.ts";
 import { prepareTasks } from "./tasks.ts";
 import { drawTeams } from "./teams.ts";
 
-export type { OptimizeStats } from "./plan.ts";
+export type { ComponentProof, OptimizeStats } from "./plan.ts";
 
 export interface OptimizeResult {
   schedule: Schedule;
   stats: OptimizeStats;
+  /** Per coupled component: its result, the proven bounds, optimal or the gap (docs/optimizer.md). */
+  proofs: ComponentProof[];
+  /** Optimal everywhere, or the summed gap in unscheduled tasks and visits. */
+  optimality: { status: "optimal" | "gap"; unscheduledGap: number; visitsGap: number };
 }
 
 /** The pure entry point: same instance + same config = byte-identical schedule. */
@@ -79,6 +84,15 @@ export function optimizeDetailed(instance: Instance, config: Partial<SolverConfi
   groupTasks(plan);
   chooseDays(plan);
   ensureFeasible(plan);
+  proveOrSolve(plan);
   drawTeams(plan);
-  return { schedule: assemble(plan), stats: plan.stats };
+  const schedule = assemble(plan);
+  let unscheduledGap = 0;
+  let visitsGap = 0;
+  for (const p of plan.proofs) {
+    unscheduledGap += p.unscheduled - p.bound.unscheduled;
+    if (p.unscheduled === p.bound.unscheduled) visitsGap += p.visits - p.bound.visits;
+  }
+  const status = plan.proofs.every((p) => p.status === "optimal") ? "optimal" : "gap";
+  return { schedule, stats: plan.stats, proofs: plan.proofs, optimality: { status, unscheduledGap, visitsGap } };
 }

@@ -17,7 +17,7 @@ import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
 import { FormatError, parseInstance } from "../../../solver/model.ts";
 import type { Instance } from "../../../solver/model.ts";
-import { optimizeDetailed } from "../../../solver/optimize.ts";
+import { optimizeExact } from "../../../solver/highs.ts";
 import { scheduleMetrics } from "../../../solver/constraints.ts";
 import { DatabaseUrlError } from "../../store/index.ts";
 import { cliUser, openCliStore } from "../../store/repos/cliStore.ts";
@@ -97,7 +97,7 @@ export const optimizeCommand: Command = {
     if (!input) throw new CliError(USAGE);
     const instance = readInstanceFile(input);
     const t0 = performance.now();
-    const { schedule, stats } = optimizeDetailed(instance);
+    const { schedule, stats, optimality } = await optimizeExact(instance);
     const ms = performance.now() - t0;
     const json = `${JSON.stringify(schedule, null, 2)}\n`;
     if (out) writeFileSync(out, json);
@@ -106,7 +106,10 @@ export const optimizeCommand: Command = {
     console.error(
       `任务 ${m.tasks} 个，检查 ${m.visits} 次（联合检查 ${m.jointVisits} 次），下界 ${m.lowerBound}（已安排任务的下界 ${m.lowerBoundScheduled}），` +
         `未安排 ${m.unscheduled} 个，执法人员负担 最多 ${m.maxInspectorLoad} 平均 ${m.meanInspectorLoad.toFixed(2)}，` +
-        `修复 ${stats.repairRounds} 轮，${(ms / 1000).toFixed(2)} 秒`,
+        `修复 ${stats.repairRounds} 轮，${(ms / 1000).toFixed(2)} 秒；` +
+        (optimality.status === "optimal"
+          ? `已证明最优（${stats.exact.components} 个分量：界 ${stats.exact.provenByBound}，精确求解 ${stats.exact.provenByMip}）`
+          : `未证明最优：差距 未安排 ${optimality.unscheduledGap} 个、检查 ${optimality.visitsGap} 次（${stats.exact.unproven} 个分量达到求解上限）`),
     );
     return 0;
   },

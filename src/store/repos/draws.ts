@@ -44,7 +44,7 @@ import {
 import { patchSchedule } from "../../draws/v2/schedulePatch.ts";
 import { verifyPublicManifest, isPublicManifest } from "../../draws/publicManifest.ts";
 import { parseStrictJson, StrictJsonError } from "../../draws/jsonReader.ts";
-import { optimize } from "../../../solver/index.ts";
+import { optimizeExact } from "../../../solver/highs.ts";
 import { workingDaysInRange } from "../../calendar/index.ts";
 import { auditHead } from "../audit.ts";
 import { publishToReadModel, type PublicRecord } from "../readModel/index.ts";
@@ -747,7 +747,8 @@ export async function substituteInDraw(store: RepoStore, drawId: number, req: Su
   return out;
 }
 
-export const SOLVER_VERSION = "ssj-solver/1";
+/** ssj-solver/2: the decomposition with the exact step (HiGHS per coupled component, node-limited). */
+export const SOLVER_VERSION = "ssj-solver/2";
 
 /**
  * Place the drawn teams of a batch on days (the optimizer chooses days only; the teams are the
@@ -773,7 +774,7 @@ export async function scheduleBatch(store: RepoStore, batchId: number, reason: s
       if (instance.tasks.length > 0) {
         let schedule;
         try {
-          schedule = optimize(instance);
+          schedule = (await optimizeExact(instance)).schedule;
         } catch (e) {
           throw new RepoError(422, "OPTIMIZATION_FAILED", `无法生成有效排期：${(e as Error).message}`);
         }
