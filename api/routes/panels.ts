@@ -55,7 +55,7 @@ const SeatIn = Type.Union([
     {
       id: Type.String({ minLength: 1, maxLength: 64 }),
       kind: Type.Literal("officer"),
-      departmentId: Type.Integer({ minimum: 1, description: "同级监管部门" }),
+      departmentId: Type.Integer({ minimum: 1, maximum: 2147483647, description: "同级监管部门" }),
       qualifications: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: "须具备的执法资质" })),
       count: Type.Integer({ minimum: 1, maximum: 20 }),
     },
@@ -168,7 +168,7 @@ const panelRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         tags,
         summary: "专家库：管理员、审计人员和行政审批部门可查看各监管部门开放的专家库，监管部门科员只能查看本部门的",
-        querystring: Type.Object({ department: Type.Optional(Type.Integer({ minimum: 1 })), speciality: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ department: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })), speciality: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
         response: { 200: Type.Array(Expert), ...errors },
       },
     },
@@ -184,7 +184,7 @@ const panelRoutes: FastifyPluginAsync = async (fastify) => {
         summary: "向本部门专家库添加专家（管理员可指定部门，或 null 表示共享专家库）；可附该专家须回避的企业",
         body: Type.Object(
           {
-            departmentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+            departmentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 2147483647 }), Type.Null()])),
             name: Type.String({ minLength: 1, maxLength: 100 }),
             certificateNo: Type.String({ minLength: 1, maxLength: 64, description: "证件号：专家在抽取清单中的编号（不公开）" }),
             organization: Type.Optional(Type.String({ maxLength: 200 })),
@@ -241,11 +241,11 @@ const panelRoutes: FastifyPluginAsync = async (fastify) => {
         summary: "行政审批部门登记抽取事由（现场踏勘、技术审查、听证论证、验收）及其席位",
         body: Type.Object(
           {
-            bureauId: Type.Optional(Type.Integer({ minimum: 1, description: "管理员须指明审批部门；科员默认本部门" })),
+            bureauId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: "管理员须指明审批部门；科员默认本部门" })),
             purpose: Purpose,
             name: Type.String({ minLength: 1, maxLength: 200 }),
             applicationNo: Type.String({ minLength: 1, maxLength: 200, description: "办件编号" }),
-            decisionId: Type.Optional(Type.Integer({ minimum: 1, description: "关联的审批决定（验收等）" })),
+            decisionId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: "关联的审批决定（验收等）" })),
             subjectCode: Type.String({ pattern: "^[0-9A-Z]{1,23}$", description: "申请人统一社会信用代码（不公开）" }),
             subjectDistrict: Type.String({ pattern: "^[0-9]{6}$", description: "申请人所在区划码（不公开）" }),
             day: IsoDate,

@@ -773,9 +773,13 @@ export async function createExpert(store: RepoStore, x: ExpertInput, a: PanelAct
         unavailable: [...new Set(x.unavailable ?? [])].sort(),
       },
     });
-    if (x.recusals?.length) await tx.expertRecusal.createMany({ data: x.recusals.map((r) => ({ expertId: row.id, code: r.code, reason: r.reason.trim() })) });
+    const recusals = [...new Map((x.recusals ?? []).map((r) => [r.code, r])).values()];
+    if (recusals.length) await tx.expertRecusal.createMany({ data: recusals.map((r) => ({ expertId: row.id, code: r.code, reason: r.reason.trim() })) });
     // Personal data stays out of the audit payload (the chain's heads are public): the id and the library only.
     return { value: row.id, audit: { actor: actorString(a), action: "expert.create", subject: `expert:${row.id}`, payload: { departmentId, specialities: x.specialities.length, recusals: x.recusals?.length ?? 0 } } };
+  }).catch((e: unknown) => {
+    if ((e as { code?: string })?.code === "P2002") throw new RepoError(409, "DUPLICATE", `证件号 ${x.certificateNo} 的专家已在专家库中（或回避的企业代码重复）`, "body.certificateNo");
+    throw e;
   });
   return expertView(await store.prisma.expert.findUniqueOrThrow({ where: { id }, include: { department: true } }));
 }
