@@ -198,6 +198,9 @@ for (const backend of ["sqlite", "postgresql"] as const) {
       const one = await fx.store.prisma.inspector.findUniqueOrThrow({ where: { certificateNo: "460000000003" } });
       expect(one).toMatchObject({ name: "示例执法员3", departmentId: fx.dept.a });
       expect(one.qualifications).toEqual(["市场监管综合执法"]);
+      const again = await cli(["import", "inspectors", file("inspectors.xlsx", bytes), "--json"]);
+      expect(again.code, again.err).toBe(0);
+      expect(JSON.parse(again.out)).toMatchObject({ rowsRead: 9, accepted: 8, rejected: 1, created: 0, updated: 0, unchanged: 8 });
     });
 
     it("templates (API and CLI) carry the expected headers and import as they are", async () => {

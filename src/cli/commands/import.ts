@@ -27,6 +27,29 @@ const USAGE =
 
 const KIND_LABEL: Record<string, string> = { entities: "检查对象名录", inspectors: "执法检查人员名录", items: "随机抽查事项清单", "joint-items": "部门联合抽查事项清单" };
 
+/** Chinese labels of fields, for issues that name no column of the file (a derived 区划码, a store rule). */
+const FIELD_LABEL: Record<string, string> = {
+  code: "代码",
+  registrationNumber: "注册号",
+  name: "名称",
+  districtCode: "区划码",
+  address: "地址",
+  industryCode: "行业代码",
+  entityType: "主体类型",
+  status: "状态",
+  riskClass: "风险等级",
+  establishedOn: "成立日期",
+  certificateNo: "证件号",
+  department: "部门",
+  qualifications: "执法资质",
+  specialities: "业务专长",
+  districts: "负责区划",
+  active: "在岗",
+  methods: "检查方式",
+  leadDepartment: "发起部门",
+  partnerDepartments: "配合部门",
+};
+
 export function formatReport(r: ImportReport): string {
   const lines = [
     `${KIND_LABEL[r.kind] ?? r.kind}（${r.format}）：读取 ${r.rowsRead} 行，接受 ${r.accepted} 行（新增 ${r.created}，更新 ${r.updated}，未变 ${r.unchanged}），拒绝 ${r.rejected} 行，标记待核实 ${r.flagged} 行`,
@@ -37,7 +60,7 @@ export function formatReport(r: ImportReport): string {
   for (const w of r.warnings) lines.push(`  注意：${w}`);
   if (r.changes) lines.push(`  变更清单（全记录）：${r.changes.parts} 段，摘要 ${r.changes.digest.slice(0, 16)}…，导入编号 ${r.changes.importId}`);
   for (const i of r.issues)
-    lines.push(`  第 ${String(i.row).padStart(6)} 行  ${i.severity === "error" ? "拒绝" : "标记"}  ${(i.column ?? i.field ?? "-").padEnd(12)} ${i.rule.padEnd(16)} ${i.message}`);
+    lines.push(`  第 ${String(i.row).padStart(6)} 行  ${i.severity === "error" ? "拒绝" : "标记"}  ${(i.column ?? (i.field ? (FIELD_LABEL[i.field] ?? i.field) : "-")).padEnd(12)} ${i.rule.padEnd(16)} ${i.message}`);
   if (r.issuesTruncated) lines.push("  ……更多问题未列出（各类问题的数目见 --json 的 issueCounts）");
   return lines.join("\n");
 }
