@@ -63,7 +63,36 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     expect(text).toContain("A 类 3 户；B 类 3 户");
   });
 
+
+  it("edits the batch while nothing is committed, and deletes a second one from the draft plan", async () => {
+    await lead.goto(batchUrl);
+    await lead.getByRole("link", { name: "修改批次" }).click();
+    expect(await lead.getByLabel("批次名称").inputValue()).toBe("餐饮服务联合抽查");
+    // the stored quotas come back into the form
+    expect(await lead.locator('fieldset[data-dept="10"]').getByLabel("B 类数值").inputValue()).toBe("3");
+    await lead.getByLabel("批次名称").fill("餐饮服务联合抽查（第一批）");
+    await Promise.all([lead.waitForURL(batchUrl), lead.getByRole("button", { name: "保存批次" }).click()]);
+    await expect.poll(() => lead.locator("h1").textContent()).toBe("批次：餐饮服务联合抽查（第一批）");
+    // a second batch, then deleted: the plan lists only the first
+    const planPage = (await lead.locator("p.small a").nth(1).getAttribute("href"))!;
+    await lead.goto(`${e.base}${planPage}/batches/new`);
+    await lead.getByLabel("批次编号").fill("2026-CY-02");
+    await lead.getByLabel("批次名称").fill("将删除的批次");
+    await lead.getByLabel("检查开始日期").fill("2026-11-02");
+    await lead.getByLabel("检查结束日期").fill("2026-12-31");
+    const fs = lead.locator('fieldset[data-dept="1"]');
+    await fs.locator('input[type=checkbox][data-kind="general"]').first().check();
+    await fs.getByLabel("A 类方式").selectOption("count");
+    await fs.getByLabel("A 类数值").fill("1");
+    await Promise.all([lead.waitForURL(/\/console\/batches\/\d+$/), lead.getByRole("button", { name: "建立批次" }).click()]);
+    await Promise.all([lead.waitForURL(`${e.base}${planPage}`), lead.getByRole("button", { name: "删除批次" }).click()]);
+    await expect.poll(() => lead.locator(".flash").textContent()).toContain("已删除");
+    const names = await lead.locator("tbody tr td[data-label=名称]").allTextContents();
+    expect(names).toEqual(["餐饮服务联合抽查（第一批）"]);
+  });
+
   it("approves the plan, which publishes it, and freezes the inputs with a commit–reveal seed", async () => {
+    await lead.goto(batchUrl);
     await lead.getByRole("link", { name: "去批准" }).click();
     await Promise.all([lead.waitForURL(/\/console\/plans\/\d+$/), lead.getByRole("button", { name: "批准并公示计划" }).click()]);
     await expect(lead.locator(".flash").textContent()).resolves.toContain("已批准并公示");
