@@ -403,6 +403,13 @@ export async function loopStatistics(store: RepoStore, year: number, today: stri
 
 // ─── 进一次门、查多项事: directed tasks into the schedule ───────────────────────────────────────
 
+/** `f` over `ids` in slices (the databases bound the parameters of one statement), results concatenated. */
+async function chunked<T>(ids: readonly number[], f: (slice: number[]) => Promise<T[]>, size = 5_000): Promise<T[]> {
+  const out: T[] = [];
+  for (let k = 0; k < ids.length; k += size) for (const r of await f(ids.slice(k, k + size))) out.push(r);
+  return out;
+}
+
 /**
  * Places the open directed tasks of the loop (告知承诺核查, 风险预警, 复核后续监管) whose window meets
  * [from, to] on visits: onto a visit already planned on the entity where a day fits (its day and
@@ -430,22 +437,33 @@ export async function scheduleLoopTasks(store: RepoStore, input: { from: string;
       const open = candidates.filter((t) => !t.jointChecks.some((j) => j.jointCheck.status !== "cancelled"));
       if (open.length === 0) return { value: { runId: null as number | null, tasks: 0, joined: 0, created: 0, unscheduled: [] as { taskId: number; taskNo: string; reason: string }[] }, audit: [] as AuditEntry[] };
       const entityIds = [...new Set(open.map((t) => t.entityId))];
-      const planned = await tx.jointCheck.findMany({
-        where: { entityId: { in: entityIds }, status: "planned", day: { gte: input.from, lte: input.to } },
-        include: { entity: true, team: { include: { inspector: { include: { department: true } } } } },
-        orderBy: { id: "asc" },
-      });
+      const planned = (
+        await chunked(entityIds, (ids) =>
+          tx.jointCheck.findMany({ where: { entityId: { in: ids }, status: "planned", day: { gte: input.from, lte: input.to } }, include: { entity: true, team: { include: { inspector: { include: { department: true } } } } } }),
+        )
+      ).sort((x, y) => x.id - y.id);
       const deptIds = [...new Set(open.map((t) => t.departmentId))];
       const onVisits = planned.flatMap((v) => v.team.filter((m) => m.role === "officer" && m.inspector).map((m) => m.inspector!.id));
-      const inspectors = await tx.inspector.findMany({ where: { OR: [{ departmentId: { in: deptIds }, active: true }, { id: { in: onVisits } }] }, include: { department: true } });
-      const busyRows = await tx.teamMember.findMany({ where: { inspectorId: { in: inspectors.map((i) => i.id) }, jointCheck: { status: "planned", day: { gte: input.from, lte: input.to }, id: { notIn: planned.map((v) => v.id) } } }, select: { inspectorId: true, jointCheck: { select: { day: true } } } });
+      const inspectorById = new Map<number, Awaited<ReturnType<typeof tx.inspector.findMany<{ include: { department: true } }>>>[number]>();
+      for (const i of await tx.inspector.findMany({ where: { departmentId: { in: deptIds }, active: true }, include: { department: true } })) inspectorById.set(i.id, i);
+      const missing = [...new Set(onVisits)].filter((id) => !inspectorById.has(id));
+      for (const i of await chunked(missing, (ids) => tx.inspector.findMany({ where: { id: { in: ids } }, include: { department: true } }))) inspectorById.set(i.id, i);
+      const inspectors = [...inspectorById.values()].sort((x, y) => x.id - y.id);
+      const inInstance = new Set(planned.map((v) => v.id));
+      const busyRows = (
+        await chunked(
+          inspectors.map((i) => i.id),
+          (ids) => tx.teamMember.findMany({ where: { inspectorId: { in: ids }, jointCheck: { status: "planned", day: { gte: input.from, lte: input.to } } }, select: { inspectorId: true, jointCheckId: true, jointCheck: { select: { day: true } } } }),
+        )
+      ).filter((b) => !inInstance.has(b.jointCheckId));
       const certOf = new Map(inspectors.map((i) => [i.id, i.certificateNo]));
       const busy = new Map<string, number>();
       for (const b of busyRows) {
         const k = `${certOf.get(b.inspectorId!)}\u0000${b.jointCheck.day}`;
         busy.set(k, (busy.get(k) ?? 0) + 1);
       }
-      const recusals = await tx.recusal.findMany({ where: { entityId: { in: entityIds }, inspectorId: { in: inspectors.map((i) => i.id) } }, include: { entity: { select: { code: true } } } });
+      const known = new Set(inspectors.map((i) => i.id));
+      const recusals = (await chunked(entityIds, (ids) => tx.recusal.findMany({ where: { entityId: { in: ids } }, include: { entity: { select: { code: true } } } }))).filter((r) => known.has(r.inspectorId));
       const m: MergeInput = {
         days,
         tasks: open.map((t) => ({ taskId: t.id, entityCode: t.entity.code, district: t.entity.districtCode, departmentCode: t.department.code, windowStart: t.windowStart < input.from ? input.from : t.windowStart, windowEnd: t.windowEnd > input.to ? input.to : t.windowEnd, itemIds: t.items.map((i) => i.itemId) })),
@@ -474,7 +492,7 @@ export async function scheduleLoopTasks(store: RepoStore, input: { from: string;
         await tx.teamMember.createMany({ data: c.officers.map((cert) => ({ jointCheckId: jc.id, role: "officer", departmentId: inspectorByCert.get(cert)!.departmentId, inspectorId: inspectorByCert.get(cert)!.id })) });
         scheduled.push(...c.taskIds);
       }
-      if (scheduled.length) await tx.task.updateMany({ where: { id: { in: scheduled } }, data: { status: "scheduled" } });
+      await chunked(scheduled, async (ids) => [await tx.task.updateMany({ where: { id: { in: ids } }, data: { status: "scheduled" } })]);
       const value = {
         runId: run.id,
         tasks: open.length,
