@@ -109,6 +109,11 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     const hash = (await page.locator("[data-hash-out]").textContent())!;
     expect(await page.locator("#receipt").isVisible()).toBe(true);
     expect(await page.locator("[data-receipt-hash]").textContent()).toBe(hash);
+    // printing now prints the receipt alone
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("#receipt").isVisible()).toBe(true);
+    expect(await page.locator("main h1").isVisible()).toBe(false);
+    await page.emulateMedia({ media: "screen" });
     await Promise.all([page.waitForURL(drawUrl), page.getByRole("button", { name: /提交.*秘密值承诺/ }).click()]);
     await expect(page.locator(".flash").textContent()).resolves.toContain("承诺已提交");
     return hash;
