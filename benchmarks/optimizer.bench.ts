@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- optimizer [--cases small,quarter,year,fairness]`
+ * `npm run bench -- optimizer [--cases small,quarter,year,fairness,rotation,adversarial] [--count 200] [--offset 0]`
  *
  * Instances come from the seeded generator (benchmarks/instances/generator.ts). Each large case
  * runs in its own child process so that its peak memory (max RSS, generator included) is its own.
@@ -11,6 +11,9 @@ import { generateInstance, PRESETS } from "./instances/generator.ts";
 import type { GeneratorOptions } from "./instances/generator.ts";
 import { referenceOptimum } from "./instances/highsReference.ts";
 import { fairnessReport } from "./instances/fairness.ts";
+import { adversarialFamily, adversarialInstance } from "./instances/adversarial.ts";
+import { rotationReport } from "./instances/rotation.ts";
+import { optimizeExact } from "../solver/highs.ts";
 import { optimizeDetailed, optimize } from "../solver/optimize.ts";
 import { checkSchedule } from "../solver/constraints.ts";
 
@@ -39,11 +42,11 @@ interface Row {
   stats: string;
 }
 
-function run(name: string, opts: GeneratorOptions): Row {
+async function run(name: string, opts: GeneratorOptions): Promise<Row> {
   const inst = generateInstance(opts);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const { schedule, stats } = optimizeDetailed(inst);
+  const { schedule, stats, optimality } = await optimizeExact(inst);
   const seconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   const cpuSeconds = (cu.user + cu.system) / 1e6;
@@ -61,7 +64,7 @@ function run(name: string, opts: GeneratorOptions): Row {
     seconds,
     cpuSeconds,
     feasible: c.feasible,
-    stats: `repair rounds ${stats.repairRounds}, moved ${stats.movedVisits}, split ${stats.splitVisits}, components ${stats.components} (LP ${stats.lpComponents}, water-filled ${stats.waterfilledComponents}, blend ${stats.blendedComponents}, min λ ${stats.minBlendLambda.toFixed(3)})`,
+    stats: `${optimality.status === "optimal" ? "proven optimal" : `gap ${optimality.unscheduledGap} unscheduled / ${optimality.visitsGap} visits`} (components ${stats.exact.components}: bound ${stats.exact.provenByBound}, MIP ${stats.exact.provenByMip}, improved ${stats.exact.improvedByMip}, unproven ${stats.exact.unproven}, fixed seats ${stats.fixedSeats}), repair rounds ${stats.repairRounds}, moved ${stats.movedVisits}, split ${stats.splitVisits}, components ${stats.components} (LP ${stats.lpComponents}, water-filled ${stats.waterfilledComponents}, blend ${stats.blendedComponents}, min λ ${stats.minBlendLambda.toFixed(3)})`,
   };
 }
 
@@ -78,7 +81,7 @@ const args = process.argv.slice(2);
 const childIdx = args.indexOf("--child");
 if (childIdx >= 0) {
   const name = args[childIdx + 1] as keyof typeof PRESETS;
-  const row = run(name, PRESETS[name]);
+  const row = await run(name, PRESETS[name]);
   row.peakMB = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify(row));
 } else {
@@ -90,8 +93,8 @@ if (childIdx >= 0) {
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   if (cases.has("small"))
     for (const c of SMALL) {
-      const row = run(c.name, c);
-      const ref = await referenceOptimum(generateInstance(c), 300);
+      const row = await run(c.name, c);
+      const ref = await referenceOptimum(generateInstance(c), 20_000);
       row.highs = ref.status === "Optimal" ? `${ref.visits}, ${ref.unscheduled}, ${(ref.ms / 1000).toFixed(2)} s (${ref.variables} binaries)` : `${ref.status} after ${(ref.ms / 1000).toFixed(1)} s`;
       print(row);
     }
@@ -105,6 +108,18 @@ if (childIdx >= 0) {
     }
     print(JSON.parse(line) as Row);
   }
+  if (cases.has("rotation")) {
+    const inst = generateInstance({ tasks: 300, departments: 3, inspectors: 60, days: 20, districts: 2, seed: "rot", totalCapacity: 200 });
+    const base = rotationReport(inst, 6, 0);
+    const r1 = rotationReport(inst, 6, 1);
+    const r2 = rotationReport(inst, 6, 2, 2);
+    const base2 = rotationReport(inst, 6, 0, 2);
+    console.log(
+      `\nrotation (300 tasks, 60 inspectors, 6 rounds): inspector×entity pairs repeated from the last round: random ${(100 * base.repeatRate).toFixed(1)} % → rotation ${(100 * r1.repeatRate).toFixed(1)} % (${r1.pairs} pairs); ` +
+        `from the last two rounds: random ${(100 * base2.repeatRate).toFixed(1)} % → rotationRounds 2 ${(100 * r2.repeatRate).toFixed(1)} %`,
+    );
+  }
+  if (cases.has("adversarial")) await adversarial(args);
   if (cases.has("fairness")) {
     const opts: GeneratorOptions = { tasks: 300, departments: 3, inspectors: 60, days: 20, districts: 2, seed: "fair", totalCapacity: 200 };
     const inst = generateInstance(opts);
@@ -118,4 +133,61 @@ if (childIdx >= 0) {
         `χ² equal selection among equally eligible: ${f.chi2.toFixed(1)} on ${f.df} df over ${f.classes} classes, p = ${f.pValue.toFixed(3)}`,
     );
   }
+}
+
+/**
+ * The adversarial family against one monolithic HiGHS MIP per instance (both limited by nodes):
+ * instances with more unscheduled tasks than the optimum, worst visits ratio where equal.
+ */
+async function adversarial(argv: string[]): Promise<void> {
+  const opt = (name: string, d: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : d);
+  const count = opt("--count", 200);
+  const offset = opt("--offset", 0);
+  const seeds = adversarialFamily(offset + count, "adv").slice(offset);
+  let worse = 0;
+  let better = 0;
+  let equal = 0;
+  let unproven = 0;
+  let refUnproven = 0;
+  let worst = 1;
+  let cpuOurs = 0;
+  let cpuRef = 0;
+  let tasks = 0;
+  let unsched = 0;
+  let decomposition = 0;
+  console.log("\n| seed | tasks | ours: unscheduled, visits, proof | decomposition alone: unscheduled | HiGHS monolithic: status, unscheduled, visits | cpu ours / HiGHS |");
+  console.log("|---|---|---|---|---|---|");
+  for (const seed of seeds) {
+    const inst = adversarialInstance(seed);
+    const c0 = process.cpuUsage();
+    const r = await optimizeExact(inst);
+    const c1 = process.cpuUsage(c0);
+    const alone = optimizeDetailed(inst).schedule.unscheduled.length;
+    const c2 = process.cpuUsage();
+    const ref = await referenceOptimum(inst, 20_000);
+    const c3 = process.cpuUsage(c2);
+    const ours = { u: r.schedule.unscheduled.length, v: r.schedule.visits.length };
+    cpuOurs += (c1.user + c1.system) / 1e6;
+    cpuRef += (c3.user + c3.system) / 1e6;
+    tasks += inst.tasks.length;
+    unsched += ours.u;
+    decomposition += alone;
+    if (r.optimality.status !== "optimal") unproven++;
+    if (ref.status !== "Optimal") refUnproven++;
+    else if (ours.u > ref.unscheduled) worse++;
+    else if (ours.u < ref.unscheduled) better++;
+    else {
+      equal++;
+      worst = Math.max(worst, ours.v / ref.visits);
+    }
+    if (!checkSchedule(inst, r.schedule).feasible) throw new Error(`${seed}: infeasible schedule`);
+    console.log(
+      `| ${seed} | ${inst.tasks.length} | ${ours.u}, ${ours.v}, ${r.optimality.status === "optimal" ? "optimal" : `gap ${r.optimality.unscheduledGap}/${r.optimality.visitsGap}`} | ${alone} | ${ref.status}, ${ref.unscheduled}, ${ref.visits} | ${((c1.user + c1.system) / 1e6).toFixed(1)} s / ${((c3.user + c3.system) / 1e6).toFixed(1)} s |`,
+    );
+  }
+  console.log(
+    `\nadversarial ${seeds[0]}…${seeds[seeds.length - 1]} (${seeds.length} instances, ${tasks} tasks): more unscheduled than the optimum: ${worse}; fewer (reference not optimal within its node limit): ${better}; ` +
+      `equal: ${equal}, worst visits ratio there ${worst.toFixed(4)}; reference unproven: ${refUnproven}; ours unproven: ${unproven}; ` +
+      `unscheduled ours ${unsched} (decomposition alone ${decomposition}); cpu ours ${cpuOurs.toFixed(0)} s, HiGHS monolithic ${cpuRef.toFixed(0)} s`,
+  );
 }

@@ -9,10 +9,49 @@
  * order, flips in the fixed order of the rounding walk.
  */
 import seedrandom from "seedrandom";
+import { buildNet, saturated, solveFlow } from "./feasibility.ts";
 import { dependentRound } from "./flow.ts";
 import { capacityFeasibleMarginals } from "./marginals.ts";
-import type { Plan } from "./plan.ts";
+import type { Seat } from "./marginals.ts";
+import type { ComponentFlow, Plan } from "./plan.ts";
 import { liveGroups } from "./plan.ts";
+
+/**
+ * Rotation (轮换): the seats' pools without the officers who visited the entity in the last
+ * `rotationRounds` rounds, wherever that leaves the seat staffable (k members, one qualified) and
+ * the component still staffable as a whole (max-flow); seats whose narrowed pools break the
+ * component's flow keep their full pools. Pinned and fixed seats are never narrowed. Days,
+ * visits and unscheduled tasks do not change: rotation only chooses among equally good teams.
+ */
+export function rotate(plan: Plan, entry: ComponentFlow): ComponentFlow {
+  const { pools } = plan.problem;
+  if (plan.problem.rules.rotationRounds <= 0) return entry;
+  const narrowed = entry.seats.map((s): Seat | null => {
+    const g = plan.groups[s.group]!;
+    const need = g.needs.find((n) => n.dept === s.dept);
+    if (need?.fixed || pools.pinnedSize(g.entity, s.dept) !== undefined) return null;
+    const recent = pools.recent(g.entity);
+    if (!recent || !s.pool.some((i) => recent.has(i))) return null;
+    const pool = s.pool.filter((i) => !recent.has(i));
+    const qualified = s.qualified.filter((i) => !recent.has(i));
+    if (pool.length < s.k || qualified.length === 0) return null;
+    return { ...s, pool, qualified };
+  });
+  if (narrowed.every((x) => x === null)) return entry;
+  let seats = entry.seats.map((s, j) => narrowed[j] ?? s);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const net = buildNet(plan, seats);
+    const flow = solveFlow(plan, net, seats);
+    const next = { seats, net, flow };
+    if (saturated(next)) {
+      plan.stats.rotatedSeats += seats.filter((s, j) => s !== entry.seats[j]).length;
+      return next;
+    }
+    // Keep the full pool wherever the narrowed one went unstaffed, then try once more.
+    seats = seats.map((s, j) => (net.sinkEdges[j]!.every((e) => flow[e]! >= net.cap[e]!) ? s : entry.seats[j]!));
+  }
+  return entry;
+}
 
 export function drawTeams(plan: Plan): void {
   const { config, rules, inspectors, D, instance } = plan.problem;
@@ -26,7 +65,7 @@ export function drawTeams(plan: Plan): void {
   const compKeys = [...plan.flows.keys()].sort();
   plan.stats.components = compKeys.length;
   for (const comp of compKeys) {
-    const { seats, net, flow } = plan.flows.get(comp)!;
+    const { seats, net, flow } = rotate(plan, plan.flows.get(comp)!);
     for (const s of seats) s.cap = rules.assignmentCap / visitsPer.get(`${plan.groups[s.group]!.entity}|${s.dept}`)!;
     const integral = seats.map((_, j) => net.seatEdges[j]!.map((x) => flow[x.edge]!));
     const m = capacityFeasibleMarginals(seats, integral, (i) => inspectors[i]!, { lpMaxVariables: config.lpMaxVariables, epsilon: config.epsilon });
