@@ -15,6 +15,7 @@ import { loadDemoCity } from "../../src/demo/index.ts";
 import { loadDemoLoop, DemoLoopRefused, type DemoLoopResult } from "../../src/demo/loop.ts";
 import { createUser } from "../../src/store/repos/users.ts";
 import { overdueList } from "../../src/store/repos/loopSteps.ts";
+import ExcelJS from "exceljs";
 
 describe("demo loop and ssj approvals", () => {
   let dir: string;
@@ -106,5 +107,32 @@ describe("demo loop and ssj approvals", () => {
     expect(out.join("\n")).toMatch(/2026 年审管联动统计[\s\S]*西安市市场监督管理局：推送 \d+：按时签收 \d+/);
     out = [];
     expect(await main(["approvals", "stats"])).toBe(2);
+  });
+
+  it("ssj approvals list: an XLSX 职责边界清单 as the district bureau's officer; a bad department is named by its row", async () => {
+    const bureau = await store.prisma.department.findUniqueOrThrow({ where: { code: "SP01-610113" } });
+    process.env.SSJ_TOKEN = (await createUser(store, { name: "区审批窗口", role: "officer", department: bureau.id }, "test")).token;
+    const write = async (rows: (string | null)[][], name: string) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet("清单");
+      ws.addRow(["审批事项编码", "审批事项名称", "监管事项名称", "职责边界", "监管部门", "核查事项编码", "转送上级"]);
+      for (const r of rows) ws.addRow(r);
+      const f = join(dir, name);
+      await wb.xlsx.writeFile(f);
+      return f;
+    };
+    const before = await store.prisma.dutyList.count({ where: { bureauId: bureau.id } });
+    out = [];
+    const bad = await write([["YT-XK-001", "食品经营许可", "食品经营者监督检查", "区市场监管局负责", "D01-610113", "D01-04", "否"], ["YT-XK-009", "新事项", "监管事项", null, "不存在的部门", null, "否"]], "bad.xlsx");
+    expect(await main(["approvals", "list", bad, "--reason", "修订"])).toBe(1);
+    expect(out.join("\n")).toMatch(/第 3 行：监管部门“不存在的部门”不存在/);
+    expect(await store.prisma.dutyList.count({ where: { bureauId: bureau.id } })).toBe(before);
+    out = [];
+    const good = await write([["YT-XK-001", "食品经营许可", "食品经营者监督检查", "区市场监管局负责", "D01-610113", "D01-04", "否"], ["YT-XK-002", "特种设备使用登记", "特种设备使用单位监督检查", null, "D01-610113", "D01-07", "是"]], "good.xlsx");
+    expect(await main(["approvals", "list", good, "--reason", "年度修订"])).toBe(0);
+    expect(out.join("\n")).toMatch(new RegExp(`职责边界清单第 ${before + 1} 版：2 行`));
+    const current = await store.prisma.dutyList.findFirstOrThrow({ where: { bureauId: bureau.id, status: "current" }, include: { entries: true } });
+    expect(current.source).toBe("good.xlsx");
+    expect(current.entries.map((e) => e.forwardUp)).toEqual([false, true]);
   });
 });
