@@ -32,9 +32,9 @@ export interface ConsoleE2E {
   dir: string;
   browser: Browser;
   /** A fresh browser context (its own cookies and localStorage: one person's computer). */
-  person(o?: { width?: number; height?: number }): Promise<{ context: BrowserContext; page: Page }>;
+  person(o?: { width?: number; height?: number; javaScript?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
   /** A fresh context logged in as a demo account, on the console's home page. */
-  loggedIn(login: DemoLogin, o?: { width?: number }): Promise<{ context: BrowserContext; page: Page }>;
+  loggedIn(login: DemoLogin, o?: { width?: number; javaScript?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
   shot(page: Page, name: string): Promise<void>;
   /** The API as a demo account (its console session: cookie + CSRF token), for setting the scene. */
   api(login: DemoLogin): Promise<(method: "GET" | "POST" | "PUT", url: string, body?: unknown) => Promise<any>>;
@@ -59,7 +59,7 @@ export async function startConsole(o: { entities?: number } = {}): Promise<Conso
   const shots = process.env.SSJ_CONSOLE_SHOTS;
   if (shots) mkdirSync(shots, { recursive: true });
   const person: ConsoleE2E["person"] = async (v = {}) => {
-    const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, viewport: { width: v.width ?? 1280, height: v.height ?? 900 } });
+    const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, viewport: { width: v.width ?? 1280, height: v.height ?? 900 }, javaScriptEnabled: v.javaScript ?? true });
     contexts.push(context);
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();

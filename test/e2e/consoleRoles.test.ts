@@ -10,6 +10,7 @@
  *          verifies its chain;
  *   an officer opening the users page and an auditor opening the batch form get the 403 page.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -315,6 +316,31 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     const depts = await page.locator('tbody td[data-label="部门"]').allTextContents();
     expect(depts.length).toBeGreaterThan(0);
     expect(new Set(depts)).toEqual(new Set(["西安市城市管理和综合执法局"]));
+  });
+
+  it("without JavaScript the ceremony still works: the hash and then the secret typed in (made with ssj secret new)", async () => {
+    const api = await e.api("demo-scjg");
+    const items = (await api("GET", "/departments/1/items")) as { id: number; importance: string }[];
+    const batch = await api("POST", `/plans/${planId}/batches`, {
+      code: "2026-SJ-NOJS",
+      name: "无脚本批次",
+      directed: false,
+      conditions: {},
+      windowStart: "2026-11-02",
+      windowEnd: "2026-12-31",
+      departments: [{ departmentId: 1, role: "lead", itemIds: [items.find((i) => i.importance === "general")!.id], samplingRules: [{ riskClass: "A", count: 1 }] }],
+    });
+    const d = await api("POST", `/batches/${batch.id}/draws`, { seed: { mode: "commitReveal" } });
+    const secret = randomBytes(32).toString("hex");
+    const hash = createHash("sha256").update(Buffer.from(secret, "hex")).digest("hex");
+    const { page } = await e.loggedIn("demo-scjg", { javaScript: false });
+    await page.goto(`${e.base}/console/draws/${d.id}`);
+    await page.getByLabel("秘密值的 SHA-256（64 位十六进制）").fill(hash);
+    await Promise.all([page.waitForURL(`${e.base}/console/draws/${d.id}`), page.getByRole("button", { name: /提交.*秘密值承诺/ }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("承诺已提交");
+    await page.getByLabel("秘密值（64 位十六进制）").fill(secret);
+    await Promise.all([page.waitForURL(`${e.base}/console/draws/${d.id}`), page.getByRole("button", { name: "公开本部门秘密值" }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("种子已确定");
   });
 
   it("a role opening another role's page is refused", async () => {

@@ -6,7 +6,7 @@
  *   once all are in, each reveals → seeded → the lead runs the draw once → drawn → 递补 / 作废.
  * An external seed instead: the value of the named public source, entered after it is published.
  */
-import { ApiCallError, field, intField, type ConsolePage, type PageContext } from "../framework.ts";
+import { ApiCallError, field, fields, type ConsolePage, type PageContext } from "../framework.ts";
 import { beijing, html, options, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
 import { ALL, DRAW_BADGE, OFFICER, WRITERS, actionButton, badge, csrf, pageOffset, pager, td, type Batch, type Department, type Draw, type Task } from "./shared.ts";
@@ -246,11 +246,11 @@ export const drawPages: ConsolePage[] = [
   { path: `${CONSOLE}/draws`, title: "抽取记录", roles: ALL, nav: { group: "plans", label: "抽取仪式与记录", order: 20 }, uses: ["GET /draws"], handler: drawList },
   { path: `${CONSOLE}/draws/:id`, title: "抽取", roles: ALL, uses: ["GET /draws/:id", "GET /batches/:id", "GET /departments", "GET /tasks"], handler: (ctx) => ceremony(ctx) },
   step("commitment", "提交承诺", OFFICER, ["POST /draws/:id/commitments"], async (ctx) => {
-    await ctx.api.post(`/draws/${ctx.params.id}/commitments`, { hash: field(ctx.form, "hash").toLowerCase() });
+    await ctx.api.post(`/draws/${ctx.params.id}/commitments`, { hash: (fields(ctx.form, "hash")[0] ?? "").toLowerCase() });
     return "本部门的秘密值承诺已提交。请保管好秘密值备份文件和打印的回执。";
   }),
   step("reveal", "公开秘密值", OFFICER, ["POST /draws/:id/reveals"], async (ctx) => {
-    const d = await ctx.api.post<Draw>(`/draws/${ctx.params.id}/reveals`, { secret: field(ctx.form, "secret").toLowerCase() });
+    const d = await ctx.api.post<Draw>(`/draws/${ctx.params.id}/reveals`, { secret: (fields(ctx.form, "secret")[0] ?? "").toLowerCase() });
     return d.status === "seeded" ? "秘密值已公开，所有部门均已公开：种子已确定。" : "本部门秘密值已公开，等待其他部门公开。";
   }),
   step("external", "录入外部随机数", WRITERS, ["POST /draws/:id/external-value"], async (ctx) => {
@@ -296,4 +296,3 @@ export const drawPages: ConsolePage[] = [
   },
 ];
 
-void intField;
