@@ -36,7 +36,7 @@ import {
   voidPanelDraw,
   type PanelActor,
 } from "../../src/store/repos/panels.ts";
-import { IdParams, IsoDate, errors } from "../schemas.ts";
+import { IdParams, IsoDate, Page, errors } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const WRITERS = ["admin", "officer"] as const;
@@ -381,7 +381,11 @@ const panelRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   // ─── 公示: no person is named ───
-  app.get("/api/public/panel-draws", { config: pub, schema: { tags, summary: "公示：专家和人员抽取的事实、方法、承诺值、种子和清单摘要（不含专家姓名）", response: { 200: Type.Array(PublicPanel) } } }, async () => listPublicPanelDraws(store));
+  app.get(
+    "/api/public/panel-draws",
+    { config: pub, schema: { tags, summary: "公示：专家和人员抽取的事实、方法、承诺值、种子和清单摘要（不含专家姓名），最新的在前", querystring: Page, response: { 200: Type.Array(PublicPanel) } } },
+    async (request) => listPublicPanelDraws(store, request.query),
+  );
 
   app.get("/api/public/panel-draws/:id", { config: pub, schema: { tags, summary: "公示：一次专家和人员抽取（不含专家姓名）", params: IdParams, response: { 200: PublicPanel, 404: errors[404] } } }, async (request) =>
     publicPanelDraw(store, request.params.id),

@@ -255,6 +255,8 @@ function suite(name: string, open: () => Promise<{ fx: Fixture; drop?: () => Pro
       expect(full.inputs.public.attempt.previous).toHaveLength(1);
       expect(full.inputs.public.attempt.previous[0]!.reason).toBe("验收日期变更，重新抽取");
       expect(first).not.toBe(drawId);
+      const list = (await c.fx.as("public", { method: "GET", url: "/api/public/panel-draws?limit=1" })).json() as { id: number }[];
+      expect(list.map((d) => d.id)).toEqual([drawId]); // newest first, paged
     });
 
     it("a secret revealed in a panel draw is refused in a batch draw (no secret re-use anywhere)", async () => {

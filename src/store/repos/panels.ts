@@ -679,8 +679,8 @@ export async function publicPanelManifestText(store: RepoStore, drawId: number):
 }
 
 /** Every panel draw, public form (公示 list). */
-export async function listPublicPanelDraws(store: RepoStore): Promise<PublicPanelDraw[]> {
-  const rows = await store.prisma.panelDraw.findMany({ orderBy: { id: "asc" }, select: { id: true } });
+export async function listPublicPanelDraws(store: RepoStore, page: { limit?: number; offset?: number } = {}): Promise<PublicPanelDraw[]> {
+  const rows = await store.prisma.panelDraw.findMany({ orderBy: { id: "desc" }, select: { id: true }, take: page.limit ?? 100, skip: page.offset ?? 0 });
   const out: PublicPanelDraw[] = [];
   for (const r of rows) out.push(await publicPanelDraw(store, r.id));
   return out;
