@@ -206,6 +206,25 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await expect.poll(() => lead.locator("article.sheet").textContent()).toMatch(/检查人员签名/);
   });
 
+  it("递补 of an inspector: picked from the scheduled teams; the schedule follows", async () => {
+    await lead.goto(drawUrl);
+    const form = lead.locator("form[action$=substitute]");
+    await form.getByLabel("执法人员（回避、请假）").check();
+    const member = form.getByLabel("被替换的执法人员（递补人员时）");
+    const value = await member.locator("option").nth(1).getAttribute("value");
+    const [code, cert] = value!.split("|") as [string, string];
+    await member.selectOption(value!);
+    await form.getByLabel("理由（检查对象的理由公开）").fill("与该企业负责人系近亲属，申请回避");
+    await Promise.all([lead.waitForURL(drawUrl), form.getByRole("button", { name: "递补" }).click()]);
+    const flash = (await lead.locator(".flash").textContent())!;
+    expect(flash).toMatch(/已递补：由 \S+ 替换|已记录：随机顺序中已无可递补者/);
+    if (flash.startsWith("已递补")) {
+      const schedule = (await (await e.api("demo-scjg"))("GET", `/batches/${batchUrl.split("/").pop()}/schedule`)) as { visits: { entity: { code: string }; team: { certificateNo: string | null }[] }[] };
+      const visit = schedule.visits.find((v) => v.entity.code === code)!;
+      expect(visit.team.map((m) => m.certificateNo)).not.toContain(cert);
+    }
+  });
+
   let entityCode = "";
   it("enters a result with the standard categories (checked as ticked) and publishes it", async () => {
     await lead.goto(`${e.base}/console/tasks`);

@@ -9,7 +9,7 @@
 import { ApiCallError, field, fields, type ConsolePage, type PageContext } from "../framework.ts";
 import { beijing, html, options, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
-import { ALL, DRAW_BADGE, OFFICER, WRITERS, actionButton, badge, csrf, pageOffset, pager, td, type Batch, type Department, type Draw, type Task } from "./shared.ts";
+import { ALL, DRAW_BADGE, OFFICER, WRITERS, actionButton, badge, csrf, pageOffset, pager, td, type Batch, type Department, type Draw, type Schedule, type Task, type Visit } from "./shared.ts";
 
 interface DrawSummary {
   id: number;
@@ -139,9 +139,18 @@ ${csrf(token)}
 <div class="actions"><button type="submit">录入外部随机数</button></div></form>`;
 }
 
-function drawnStep(c: Ceremony, tasks: Task[], token: string): Html {
+/** The scheduled team members of the officer's own department: "entity code|certificate" → label. */
+function myMembers(c: Ceremony, visits: Visit[]): { value: string; label: string }[] {
+  const mine = c.myCode ? c.byCode.get(c.myCode)?.id : undefined;
+  return visits.flatMap((v) =>
+    v.team.filter((m) => m.role === "officer" && m.departmentId === mine && m.certificateNo).map((m) => ({ value: `${v.entity.code}|${m.certificateNo}`, label: `${v.day} ${v.entity.name} · ${m.name}（${m.certificateNo}）` })),
+  );
+}
+
+function drawnStep(c: Ceremony, tasks: Task[], visits: Visit[], token: string): Html {
   const d = c.draw;
   const mineTasks = tasks.filter((t) => t.status !== "cancelled");
+  const members = myMembers(c, visits);
   return html`<p class="step-done">已于 ${beijing(d.drawnAt)} 抽取：名录 ${d.summary.pool} 户，抽中 ${d.summary.selected ?? 0} 户，生成任务 ${d.summary.tasks ?? 0} 项。</p>
 <div class="actions"><a class="btn" href="${CONSOLE}/batches/${d.batchId}/schedule">排期与日历</a><a href="${CONSOLE}/tasks?draw=${d.id}">任务清单</a><a href="/public/draws/${d.id}">公示页上的本次抽取</a></div>
 ${c.isParticipant && c.myCode && mineTasks.length
@@ -153,7 +162,9 @@ ${csrf(token)}
       mineTasks.map((t) => ({ value: t.entity.code, label: `${t.entity.name}（${t.entity.code}）` })),
       "",
     )}</select></div>
-<div class="field"><label for="out">被替换执法人员的执法证号（递补人员时）</label><input id="out" name="out" maxlength="64"></div></div>
+${members.length
+      ? html`<div class="field"><label for="member">被替换的执法人员（递补人员时）</label><select id="member" name="member">${options([{ value: "", label: "（选择检查和人员）" }, ...members], "")}</select></div></div>`
+      : html`<div class="field"><label for="out">被替换执法人员的执法证号（递补人员时）</label><input id="out" name="out" maxlength="64"></div></div>`}
 <div class="field"><label for="reason">理由（检查对象的理由公开）</label><input id="reason" name="reason" required minlength="2" maxlength="500"></div>
 <div class="actions"><button type="submit">递补</button></div></form></section>`
   : ""}`;
@@ -184,6 +195,7 @@ async function ceremony(ctx: PageContext, error?: ApiCallError | null) {
   };
   const token = ctx.session.csrfToken;
   const tasks = draw.status === "drawn" && c.isParticipant ? await ctx.api.all<Task>("/tasks", { draw: draw.id }) : [];
+  const visits = draw.status === "drawn" && c.isParticipant ? (await ctx.api.get<Schedule>(`/batches/${batch.id}/schedule`)).visits : [];
   const commitReveal = draw.seedPlan?.mode === "commitReveal";
   let step: Html = html``;
   if (draw.status === "committed" && commitReveal && c.isParticipant) step = html`${commitStep(c, token)}${revealStep(c, token)}`;
@@ -193,7 +205,7 @@ async function ceremony(ctx: PageContext, error?: ApiCallError | null) {
     step = c.isLead
       ? html`<p>种子已确定：<code class="hash">${draw.seed}</code></p>${actionButton(`${CONSOLE}/draws/${draw.id}/run`, "抽取（只能一次）", token, { confirm: "抽取只能进行一次，结果立即公示。确定抽取？" })}`
       : html`<p>种子已确定，等待牵头部门抽取。</p>`;
-  else if (draw.status === "drawn") step = drawnStep(c, tasks, token);
+  else if (draw.status === "drawn") step = drawnStep(c, tasks, visits, token);
   const commitments = (draw.seedPlan?.departments ?? []).map((code) => {
     const x = draw.secretCommitments.find((s) => s.department === code);
     return html`<tr>${td("部门", byCode.get(code)?.name ?? code)}${td("承诺（秘密值的 SHA-256）", x ? html`<code class="hash">${x.hash}</code>` : "未提交")}${td("提交时间", x ? beijing(x.committedAt) : "")}${td(
@@ -229,7 +241,7 @@ function step(path: string, title: string, roles: readonly ("admin" | "officer" 
     method: "POST",
     title,
     roles,
-    uses: [...uses, "GET /draws/:id", "GET /batches/:id", "GET /departments", "GET /tasks"],
+    uses: [...uses, "GET /draws/:id", "GET /batches/:id", "GET /departments", "GET /tasks", "GET /batches/:id/schedule"],
     handler: async (ctx) => {
       try {
         const flash = await call(ctx);
@@ -244,7 +256,7 @@ function step(path: string, title: string, roles: readonly ("admin" | "officer" 
 
 export const drawPages: ConsolePage[] = [
   { path: `${CONSOLE}/draws`, title: "抽取记录", roles: ALL, nav: { group: "plans", label: "抽取仪式与记录", order: 20 }, uses: ["GET /draws"], handler: drawList },
-  { path: `${CONSOLE}/draws/:id`, title: "抽取", roles: ALL, uses: ["GET /draws/:id", "GET /batches/:id", "GET /departments", "GET /tasks"], handler: (ctx) => ceremony(ctx) },
+  { path: `${CONSOLE}/draws/:id`, title: "抽取", roles: ALL, uses: ["GET /draws/:id", "GET /batches/:id", "GET /departments", "GET /tasks", "GET /batches/:id/schedule"], handler: (ctx) => ceremony(ctx) },
   step("commitment", "提交承诺", OFFICER, ["POST /draws/:id/commitments"], async (ctx) => {
     await ctx.api.post(`/draws/${ctx.params.id}/commitments`, { hash: (fields(ctx.form, "hash")[0] ?? "").toLowerCase() });
     return "本部门的秘密值承诺已提交。请保管好秘密值备份文件和打印的回执。";
@@ -270,7 +282,11 @@ export const drawPages: ConsolePage[] = [
   step("substitute", "递补", WRITERS, ["POST /draws/:id/substitutions"], async (ctx) => {
     const kind = field(ctx.form, "kind");
     const reason = field(ctx.form, "reason");
-    const body = kind === "inspector" ? { kind, entityCode: field(ctx.form, "entityCode"), out: field(ctx.form, "out"), reason } : { kind: "target", out: field(ctx.form, "entityCode"), reason };
+    const [memberCode, memberCert] = field(ctx.form, "member").split("|");
+    const body =
+      kind === "inspector"
+        ? { kind, entityCode: memberCert ? memberCode : field(ctx.form, "entityCode"), out: memberCert ?? field(ctx.form, "out"), reason }
+        : { kind: "target", out: field(ctx.form, "entityCode"), reason };
     const r = await ctx.api.post<{ in: string | null }>(`/draws/${ctx.params.id}/substitutions`, body);
     return r.in ? `已递补：由 ${r.in} 替换。` : "已记录：随机顺序中已无可递补者。";
   }),
