@@ -21,6 +21,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { clientErrorHandler, ErrorBody, frameworkErrors, registerErrorHandling } from "./errors.ts";
 import { registerInputRules } from "./inputRules.ts";
 import AjvCompiler from "@fastify/ajv-compiler";
+import { sharedRateLimitStore } from "./rateLimitStore.ts";
+import type { PostgresStore } from "../src/store/index.ts";
 import { registerAuth, type RouteAccess, type TokenLookup } from "./auth.ts";
 import type { ApiStore, Store } from "./storeTypes.ts";
 import healthRoutes from "./routes/health.ts";
@@ -156,6 +158,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     global: false, // opt in per route: `config: { rateLimit: app.ssj.publicRateLimit }`
     max: ctx.publicRateLimit.max,
     timeWindow: ctx.publicRateLimit.timeWindow,
+    // PostgreSQL serves several instances: they count together (api/rateLimitStore.ts).
+    ...(ctx.store.kind === "postgresql" && ctx.store.raw ? { store: sharedRateLimitStore(ctx.store as PostgresStore) } : {}),
   });
   await app.register(swagger, {
     openapi: {
