@@ -32,6 +32,10 @@ export interface SolverConfig {
    * the bounds do not prove are reported with their gap (`OptimizeResult.proofs`).
    */
   mip?: MipSolver;
+  /** Bisection steps of the LP bound on the largest relative load (solver/balance.ts); 0 turns balancing off. */
+  loadBoundSteps: number;
+  /** Balanced marginals keep every expected load ≤ (1 + loadSlack) · bound · totalCapacity. */
+  loadSlack: number;
   /** Largest component (estimated binaries) solved by the MIP; larger ones keep the decomposition and report the gap. */
   mipMaxVariables: number;
   /** Branch-and-bound nodes per component MIP (a count: the same on every machine). */
@@ -42,6 +46,8 @@ export const DEFAULT_CONFIG: Readonly<SolverConfig> = Object.freeze({
   maxRepairRounds: 25,
   lpMaxVariables: 1500,
   epsilon: 1e-7,
+  loadBoundSteps: 12,
+  loadSlack: 0.05,
   mipMaxVariables: 60_000,
   mipMaxNodes: 2_000,
 });

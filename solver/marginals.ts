@@ -103,7 +103,7 @@ export interface Capacities {
   total(i: number): number;
 }
 
-export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => Inspector, eps: number, caps?: Capacities): number[][] | null {
+export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => Inspector, eps: number, caps?: Capacities, tolerance = 1e-9): number[][] | null {
   const dayCap = caps ? caps.day : (i: number) => inspector(i).dailyCapacity;
   const totalCap = caps ? caps.total : (i: number) => inspector(i).totalCapacity;
   const uni = closedForm(seats);
@@ -143,8 +143,8 @@ export function lpMarginals(seats: readonly Seat[], inspector: (i: number) => In
   const x = seats.map((s, j) => s.pool.map((_, r) => Math.min(1, Math.max(0, val(`a${j}_${r}`) + val(`b${j}_${r}`) + val(`c${j}_${r}`)))));
   if (!seatsValid(seats, x, eps)) return null;
   const l = loads(seats, x);
-  for (const [dk, v] of l.day) if (v > dayCap(Math.floor(dk / 100000), dk % 100000) + 1e-9) return null;
-  for (const [i, v] of l.total) if (v > totalCap(i) + 1e-9) return null;
+  for (const [dk, v] of l.day) if (v > dayCap(Math.floor(dk / 100000), dk % 100000) + tolerance) return null;
+  for (const [i, v] of l.total) if (v > totalCap(i) + tolerance) return null;
   return x;
 }
 
@@ -290,13 +290,13 @@ export function capacityFeasibleMarginals(
   seats: readonly Seat[],
   integral: number[][],
   inspector: (i: number) => Inspector,
-  opts: { lpMaxVariables: number; epsilon: number },
+  opts: { lpMaxVariables: number; epsilon: number; tolerance?: number },
 ): { x: number[][]; method: MarginalMethod; lambda?: number } {
   const u = closedForm(seats);
   if (withinCapacity(seats, u, inspector, 1e-9)) return { x: u, method: "closed" };
   const vars = seats.reduce((a, s) => a + s.pool.length, 0);
   if (vars <= opts.lpMaxVariables) {
-    const x = lpMarginals(seats, inspector, opts.epsilon);
+    const x = lpMarginals(seats, inspector, opts.epsilon, undefined, opts.tolerance);
     if (x) return { x, method: "lp" };
   } else {
     // Local LP: only the seats touching an inspector whose capacity the closed form breaks;

@@ -8,7 +8,7 @@
  *   3. days.ts         a day per group, balancing demand against available capacity
  *   4. feasibility.ts  per department component, max-flow proves teams exist; repair otherwise
  *   5. exact.ts        per coupled component: a bound proves the result, or an exact MIP (HiGHS)
- *   6. teams.ts        capped, balanced marginals and their seeded dependent rounding
+ *   6. teams.ts        rotation, balanced load (balance.ts), capped marginals, seeded dependent rounding
  *   7. assembly.ts     the schedule, accepted by the independent checker or optimize throws
  *
  * Pure: same instance + same config = byte-identical schedule (limits are counts, never clocks).

@@ -30,6 +30,8 @@ export interface OptimizeStats {
   blendedComponents: number;
   /** The smallest blend weight λ of the closed form (1 = no blend needed anywhere). */
   minBlendLambda: number;
+  /** Components whose marginals were re-solved to bring the largest relative load near the LP bound. */
+  balancedComponents: number;
   /** Coupled components (tasks sharing an entity or an eligible inspector) and how each was proven. */
   exact: ExactStats;
   /** Inspector load (visits), expected under the marginals and realised by the rounding. */
@@ -58,7 +60,7 @@ export interface LoadStats {
   maxRelative: number;
   /** The same before balancing (closed form). */
   maxRelativeUnbalanced: number;
-  /** LP bound: the least possible largest expected load / totalCapacity for these visits (config.loadBound). */
+  /** LP bound: the least possible largest expected load / totalCapacity for these visits (components within lpMaxVariables; null: none). */
   bound: number | null;
 }
 
@@ -179,6 +181,7 @@ export function emptyStats(): OptimizeStats {
     waterfilledComponents: 0,
     blendedComponents: 0,
     minBlendLambda: 1,
+    balancedComponents: 0,
     exact: { components: 0, provenByBound: 0, provenByMip: 0, improvedByMip: 0, unproven: 0, mipNodes: 0 },
     load: { maxRelative: 0, maxRelativeUnbalanced: 0, bound: null },
     rotatedSeats: 0,

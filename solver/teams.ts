@@ -11,7 +11,7 @@
 import seedrandom from "seedrandom";
 import { buildNet, saturated, solveFlow } from "./feasibility.ts";
 import { dependentRound } from "./flow.ts";
-import { capacityFeasibleMarginals } from "./marginals.ts";
+import { balancedMarginals } from "./balance.ts";
 import type { Seat } from "./marginals.ts";
 import type { ComponentFlow, Plan } from "./plan.ts";
 import { liveGroups } from "./plan.ts";
@@ -68,7 +68,7 @@ export function drawTeams(plan: Plan): void {
     const { seats, net, flow } = rotate(plan, plan.flows.get(comp)!);
     for (const s of seats) s.cap = rules.assignmentCap / visitsPer.get(`${plan.groups[s.group]!.entity}|${s.dept}`)!;
     const integral = seats.map((_, j) => net.seatEdges[j]!.map((x) => flow[x.edge]!));
-    const m = capacityFeasibleMarginals(seats, integral, (i) => inspectors[i]!, { lpMaxVariables: config.lpMaxVariables, epsilon: config.epsilon });
+    const m = balancedMarginals(plan, seats, integral);
     if (m.method === "lp") plan.stats.lpComponents++;
     if (m.method === "waterfill") plan.stats.waterfilledComponents++;
     if (m.method === "blend") {
