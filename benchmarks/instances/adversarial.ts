@@ -9,7 +9,7 @@
  * - uneven district sizes (one district holds most entities, some very few);
  * - inspectors covering only some districts (a home district and sometimes a neighbour), so a
  *   department may have one or two officers in a district;
- * - small daily (1–2) and total (2–9) capacities;
+ * - small daily (1–2) and total (5–16) capacities;
  * - scarce qualifications: two specialities per department, held by few officers; tasks require
  *   none, one or both;
  * - absences: leave blocks of several consecutive days and scattered single days;
@@ -45,8 +45,8 @@ export function adversarialInstance(seed: string, o: AdversarialOptions = {}): I
   const nTasks = o.tasks ?? int(100, 300);
   const nDepts = int(2, 5);
   const nDistricts = int(3, 6);
-  // Calendar: 4–8 weeks of weekdays from a Monday, minus a holiday block and a single holiday.
-  const weeks = int(4, 8);
+  // Calendar: 3–5 weeks of weekdays from a Monday, minus a holiday block and a single holiday.
+  const weeks = int(3, 5);
   const start = Date.UTC(2027, 8, 6); // a Monday
   const weekdays: number[] = [];
   for (let d = 0; d < weeks * 7; d++) {
@@ -74,7 +74,7 @@ export function adversarialInstance(seed: string, o: AdversarialOptions = {}): I
   const quals = (d: string) => [`${d}-甲`, `${d}-乙`];
   const inspectors: Inspector[] = [];
   for (const d of depts) {
-    const n = int(Math.max(4, nDistricts) + 2, 6 + Math.round(nTasks / (nDepts * 4)));
+    const n = int(Math.max(4, nDistricts) + 1, 5 + Math.round(nTasks / (nDepts * 7)));
     for (let k = 0; k < n; k++) {
       // Every district gets at least one officer of the department; then homes follow the sizes.
       const home = k < nDistricts ? districts[k]! : pickDistrict();
@@ -96,7 +96,7 @@ export function adversarialInstance(seed: string, o: AdversarialOptions = {}): I
         districts: ds,
         qualifications: [...q, "执法证"],
         dailyCapacity: rng() < 0.6 ? 1 : 2,
-        totalCapacity: int(3, 12),
+        totalCapacity: int(5, 16),
         unavailable: days.filter((x) => unavailable.has(x)),
       });
     }
