@@ -428,14 +428,25 @@ export async function scheduleLoopTasks(store: RepoStore, input: { from: string;
   return inTransaction(
     store,
     async (tx) => {
+      // Plain rows first, relations in slices: an include would send every task id in one statement.
       const candidates = await tx.task.findMany({
         where: { kind: "directed", directedKind: { in: [...LOOP_DIRECTED_KINDS] }, status: { in: ["open", "scheduled"] }, windowStart: { lte: input.to }, windowEnd: { gte: input.from }, ...(dep ? { departmentId: dep } : {}) },
-        include: { entity: true, department: true, items: true, jointChecks: { include: { jointCheck: { select: { status: true } } } } },
+        select: { id: true, taskNo: true, entityId: true, departmentId: true, windowStart: true, windowEnd: true },
         orderBy: { id: "asc" },
       });
       // A task is open when it is on no live visit (a re-planned batch cancels its visits).
-      const open = candidates.filter((t) => !t.jointChecks.some((j) => j.jointCheck.status !== "cancelled"));
-      if (open.length === 0) return { value: { runId: null as number | null, tasks: 0, joined: 0, created: 0, unscheduled: [] as { taskId: number; taskNo: string; reason: string }[] }, audit: [] as AuditEntry[] };
+      const live = new Set(
+        (await chunked(candidates.map((t) => t.id), (ids) => tx.jointCheckTask.findMany({ where: { taskId: { in: ids }, jointCheck: { status: { not: "cancelled" } } }, select: { taskId: true } }))).map((r) => r.taskId),
+      );
+      const openRows = candidates.filter((t) => !live.has(t.id));
+      if (openRows.length === 0) return { value: { runId: null as number | null, tasks: 0, joined: 0, created: 0, unscheduled: [] as { taskId: number; taskNo: string; reason: string }[] }, audit: [] as AuditEntry[] };
+      const entityById = new Map(
+        (await chunked([...new Set(openRows.map((t) => t.entityId))], (ids) => tx.entity.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, districtCode: true } }))).map((e) => [e.id, e]),
+      );
+      const deptById = new Map((await tx.department.findMany({ select: { id: true, code: true } })).map((d) => [d.id, d]));
+      const itemsOf = new Map<number, { itemId: number }[]>();
+      for (const r of await chunked(openRows.map((t) => t.id), (ids) => tx.taskItem.findMany({ where: { taskId: { in: ids } } }))) itemsOf.set(r.taskId, [...(itemsOf.get(r.taskId) ?? []), { itemId: r.itemId }]);
+      const open = openRows.map((t) => ({ ...t, entity: entityById.get(t.entityId)!, department: deptById.get(t.departmentId)!, items: itemsOf.get(t.id) ?? [] }));
       const entityIds = [...new Set(open.map((t) => t.entityId))];
       const planned = (
         await chunked(entityIds, (ids) =>
