@@ -3,6 +3,7 @@
  * record (what 一公开 shows, and nothing else), and publication-deadline status.
  */
 import { isIsoDate } from "../calendar/isoDate.ts";
+import { LOOP_DIRECTED_KIND_LABELS } from "../approvals/values.ts";
 import { DEFAULT_RESULT_CATEGORIES, resultLabels, type ResultCategory } from "./categories.ts";
 
 export interface ResultInput {
@@ -214,13 +215,16 @@ export const DIRECTED_KIND_LABELS: Readonly<Record<"complaint" | "referral" | "d
  * The published task name of a directed check: `定向检查：投诉举报 · 事项甲、事项乙` — the kind's label
  * and the names of the checked items (duplicates dropped, order kept). A task recorded before
  * kinds existed (`kind` null) is `定向检查 · …`. An unknown kind is refused: the name is built from
- * closed values only, so nothing typed by an officer can reach it.
+ * closed values only, so nothing typed by an officer can reach it. The loop's kinds
+ * (LOOP_DIRECTED_KIND_LABELS, src/approvals/values.ts) are named the same way.
  */
 export function directedTaskName(kind: string | null | undefined, itemNames: readonly string[]): string {
   let head = "定向检查";
   if (kind !== null && kind !== undefined && kind !== "unspecified") {
-    if (!Object.hasOwn(DIRECTED_KIND_LABELS, kind)) throw new PublicRecordError("taskName", `unknown directed-check kind ${JSON.stringify(kind)}`);
-    head = `定向检查：${DIRECTED_KIND_LABELS[kind as keyof typeof DIRECTED_KIND_LABELS]}`;
+    // The approval–supervision loop's kinds (告知承诺核查, 风险预警, 复核后续监管) are public too.
+    const label = Object.hasOwn(DIRECTED_KIND_LABELS, kind) ? DIRECTED_KIND_LABELS[kind as keyof typeof DIRECTED_KIND_LABELS] : Object.hasOwn(LOOP_DIRECTED_KIND_LABELS, kind) ? LOOP_DIRECTED_KIND_LABELS[kind as keyof typeof LOOP_DIRECTED_KIND_LABELS] : null;
+    if (label === null) throw new PublicRecordError("taskName", `unknown directed-check kind ${JSON.stringify(kind)}`);
+    head = `定向检查：${label}`;
   }
   const names = [...new Set(itemNames.map((n) => n.trim()).filter((n) => n !== ""))];
   return names.length > 0 ? `${head} · ${names.join("、")}` : head;

@@ -33,6 +33,7 @@ import {
 } from "../../src/approvals/index.ts";
 import { builtInCalendar, isWorkingDay, workingDaysBetween } from "../../src/calendar/index.ts";
 import { checkSchedule, optimize } from "../../solver/index.ts";
+import { directedTaskName } from "../../src/publication/results.ts";
 
 const cal = builtInCalendar();
 const dept = (id: number, over: Partial<DepartmentRef> = {}): DepartmentRef => ({ id, code: `D${id}`, name: `部门${id}`, level: "city", kind: "supervision", districtCode: "610100", parentId: null, active: true, ...over });
@@ -297,6 +298,9 @@ describe("statistics", () => {
   });
 });
 
-it("every decision kind has a label (imports write labels)", () => {
+it("the loop's directed tasks publish under their kind only (never the internal reason)", () => {
+  expect(directedTaskName("commitment", ["食品经营者检查"])).toBe("定向检查：告知承诺核查 · 食品经营者检查");
+  expect(directedTaskName("riskAlert", [])).toBe("定向检查：风险预警");
+  expect(directedTaskName("followUp", ["事项甲"])).toBe("定向检查：复核后续监管 · 事项甲");
   expect(DECISION_KINDS.length).toBe(5);
 });
