@@ -7,9 +7,14 @@
  *                            every inspector's expected load ≤ λ·totalCapacity (bisection on a
  *                            max-flow, `config.loadBoundSteps` steps: a count, never a clock)
  *   balancedMarginals(...)  the capped marginals (solver/marginals.ts), re-solved with capacities
- *                            (1 + loadSlack)·λ*·totalCapacity when the closed form exceeds that
+ *                            (1 + loadSlack)·λ*·totalCapacity when the closed form exceeds that,
+ *                            some inspector's expected load exceeds balanceFrom·totalCapacity,
  *                            and the component fits the LP (lpMaxVariables); stats.load records
  *                            the largest relative load before and after, and λ*
+ *
+ * The re-solved marginals are an LP vertex: they keep the cap but not equal chances among equally
+ * eligible inspectors. Hence the threshold: where capacity is slack the closed form (equal
+ * chances) stays; where an inspector's load approaches its capacity, balance wins.
  */
 import { buildNet } from "./feasibility.ts";
 import { FlowNetwork } from "./flow.ts";
@@ -60,7 +65,8 @@ export function balancedMarginals(plan: Plan, seats: readonly Seat[], integral: 
     const lambda = loadBound(plan, seats, config.loadBoundSteps);
     st.bound = Math.max(st.bound ?? 0, lambda);
     const limit = Math.min(1, lambda * (1 + config.loadSlack));
-    if (maxRelativeLoad(seats, plain.x, (i) => inspectors[i]!) > limit + 1e-9) {
+    const current = maxRelativeLoad(seats, plain.x, (i) => inspectors[i]!);
+    if (current > limit + 1e-9 && current > config.balanceFrom) {
       const scaled = (i: number): Inspector => ({ ...inspectors[i]!, totalCapacity: limit * inspectors[i]!.totalCapacity });
       // The balanced capacities are soft (the real ones stay in the rounding's network): the LP's
       // own rounding error is tolerated against them.

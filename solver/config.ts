@@ -36,6 +36,8 @@ export interface SolverConfig {
   loadBoundSteps: number;
   /** Balanced marginals keep every expected load ≤ (1 + loadSlack) · bound · totalCapacity. */
   loadSlack: number;
+  /** Balancing applies only where some expected load exceeds this share of totalCapacity (below it: equal chances win). */
+  balanceFrom: number;
   /** Largest component (estimated binaries) solved by the MIP; larger ones keep the decomposition and report the gap. */
   mipMaxVariables: number;
   /** Branch-and-bound nodes per component MIP (a count: the same on every machine). */
@@ -48,6 +50,7 @@ export const DEFAULT_CONFIG: Readonly<SolverConfig> = Object.freeze({
   epsilon: 1e-7,
   loadBoundSteps: 12,
   loadSlack: 0.05,
+  balanceFrom: 0.5,
   mipMaxVariables: 60_000,
   mipMaxNodes: 2_000,
 });

@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG } from "../../solver/config.ts";
 const days = Array.from({ length: 20 }, (_, d) => `2027-03-${String(d + 1).padStart(2, "0")}`);
 const entities: Entity[] = Array.from({ length: 20 }, (_, n) => ({ id: `E-${n}`, district: n < 10 ? "610103" : "610113" }));
 const tasks: Task[] = entities.map((e, n) => ({ id: `T-${n}`, entity: e.id, department: "D01", items: ["I01"], requires: [], window: { from: days[0]!, to: days[19]! }, kind: "random" }));
-const officer = (id: string, districts: string[]) => ({ id, department: "D01", districts, qualifications: [], dailyCapacity: 5, totalCapacity: 40, unavailable: [] });
+const officer = (id: string, districts: string[]) => ({ id, department: "D01", districts, qualifications: [], dailyCapacity: 5, totalCapacity: 20, unavailable: [] });
 const inst: Instance = {
   horizon: { days },
   entities,
@@ -24,12 +24,19 @@ const inst: Instance = {
 };
 
 describe("balanced load", () => {
+  it("leaves the closed form (equal chances) where every load stays below balanceFrom of capacity", () => {
+    const slack = { ...inst, inspectors: inst.inspectors.map((x) => ({ ...x, totalCapacity: 40 })) };
+    const r = optimizeDetailed(slack);
+    expect(r.stats.balancedComponents).toBe(0);
+    expect(r.stats.load.maxRelative).toBeCloseTo(r.stats.load.maxRelativeUnbalanced, 9);
+  });
+
   it("brings the largest relative load to the LP bound; visits and days unchanged", () => {
     const off = optimizeDetailed(inst, { loadBoundSteps: 0 });
     const on = optimizeDetailed(inst);
-    // Closed form: A sits in all 20 seats with probability 2/3 → 13.3 of 40; the bound is 8 of 40.
-    expect(on.stats.load.maxRelativeUnbalanced).toBeCloseTo(20 * (2 / 3) / 40, 6);
-    expect(on.stats.load.bound).toBeCloseTo(0.2, 3);
+    // Closed form: A sits in all 20 seats with probability 2/3 → 13.3 of 20; the bound is 8 of 20.
+    expect(on.stats.load.maxRelativeUnbalanced).toBeCloseTo((20 * (2 / 3)) / 20, 6);
+    expect(on.stats.load.bound).toBeCloseTo(0.4, 3);
     expect(on.stats.load.maxRelative).toBeLessThanOrEqual(on.stats.load.bound! * (1 + DEFAULT_CONFIG.loadSlack) + 1e-9);
     expect(on.stats.balancedComponents).toBe(1);
     const strip = (s: typeof on.schedule) => s.visits.map((v) => [v.entity, v.day, v.tasks]);
