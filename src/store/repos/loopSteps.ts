@@ -403,8 +403,8 @@ export async function loopStatistics(store: RepoStore, year: number, today: stri
 
 // ─── 进一次门、查多项事: directed tasks into the schedule ───────────────────────────────────────
 
-/** `f` over `ids` in slices (the databases bound the parameters of one statement), results concatenated. */
-async function chunked<T>(ids: readonly number[], f: (slice: number[]) => Promise<T[]>, size = 5_000): Promise<T[]> {
+/** `f` over `ids` in slices of 500 (Prisma bounds the parameters of one statement, SQLite below 1,000), results concatenated. */
+async function chunked<T>(ids: readonly number[], f: (slice: number[]) => Promise<T[]>, size = 500): Promise<T[]> {
   const out: T[] = [];
   for (let k = 0; k < ids.length; k += size) for (const r of await f(ids.slice(k, k + size))) out.push(r);
   return out;
