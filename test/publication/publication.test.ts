@@ -33,8 +33,8 @@ describe("result categories", () => {
     expect(custom.find((c) => c.code === "no_problem")!.label).toBe("未发现问题（合格）");
     expect(DEFAULT_RESULT_CATEGORIES[0]!.label).toBe("未发现问题");
     expect(() => resultCategories({ labels: { nope: "x" } })).toThrow(CategoryConfigError);
-    expect(() => resultCategories({ labels: { no_problem: " " } })).toThrow(/non-empty/);
-    expect(() => resultCategories({ labels: { no_problem: "已注销" } })).toThrow(/both read/);
+    expect(() => resultCategories({ labels: { no_problem: " " } })).toThrow(/labels\.no_problem：名称须为非空文本/);
+    expect(() => resultCategories({ labels: { no_problem: "已注销" } })).toThrow(/名称都将是“已注销”/);
   });
 
   it("shows sub-kinds inside their parent", () => {
