@@ -95,6 +95,20 @@ describe("xlsx reader: hostile workbooks are refused, naming the limit", () => {
     const bytes = buildXlsx({ sheets: [{ name: "lie", xml, declaredSize: 1000 }] });
     const e = await refusal(rowsOf(bytes));
     expect(e.code).toBe("xlsx");
+    expect(e.message).toMatch(/解压后的字节数与 ZIP 目录所记的 1000 字节不符/);
+    expect(e.message).not.toMatch(/bytes|stream/);
+  });
+
+  it("rows and cells without `r` follow one another; past the row limit they are refused by the limit", async () => {
+    const plain = (n: number) => `<worksheet><sheetData>${"<row><c><v>7</v></c><c><v>8</v></c></row>".repeat(n)}</sheetData></worksheet>`;
+    const got = await rowsOf(buildXlsx({ sheets: [{ name: "s", xml: plain(3) }] }));
+    expect(got).toEqual([1, 2, 3].map((row) => ({ row, cells: [7, 8] })));
+    const e = await refusal(rowsOf(buildXlsx({ sheets: [{ name: "s", xml: plain(30) }] }), { maxRows: 20 }));
+    expect((e as SpreadsheetLimitError).limit).toBe("maxRows");
+    expect(e.message).not.toMatch(/undefined/);
+    const after = `<worksheet><sheetData><row r="5"><c><v>1</v></c></row><row><c><v>2</v></c></row><row r="6"><c><v>3</v></c></row></sheetData></worksheet>`;
+    const bad = await refusal(rowsOf(buildXlsx({ sheets: [{ name: "s", xml: after }] })));
+    expect(bad.message).toMatch(/行号 6 无效/);
   });
 
   it("rows, cells, shared strings and cell length limits", async () => {

@@ -276,10 +276,17 @@ async function* readPart(zip: Zip, entry: yauzl.Entry, budget: { total: number; 
   } catch (e) {
     (stream as unknown as { destroy?: () => void }).destroy?.();
     if (e instanceof ImportError) throw e;
-    throw broken(`${entry.fileName}：${(e as Error).message}`);
+    throw broken(`${entry.fileName}：${zipStreamMessage(e as Error, entry)}`);
   }
   feeder.end();
   yield;
+}
+
+/** yauzl's stream errors in Chinese: a part that inflates to more or fewer bytes than the ZIP directory declares is forged or damaged. */
+function zipStreamMessage(e: Error, entry: yauzl.Entry): string {
+  if (/too many bytes|too few bytes/.test(e.message)) return `解压后的字节数与 ZIP 目录所记的 ${entry.uncompressedSize} 字节不符（文件损坏或被篡改）`;
+  if (/invalid|unexpected end|incorrect header|unknown compression/i.test(e.message)) return "压缩数据损坏，无法解压";
+  return "读取失败：文件可能被截断或损坏";
 }
 
 async function drain(g: AsyncGenerator<void>): Promise<void> {
@@ -545,11 +552,16 @@ async function* sheetRows(zip: Zip, path: string, ctx: SheetContext, budget: { t
       } else if (n === "t" && inInline && inRph === 0) {
         inValue = true;
       } else if (n === "row") {
+        // The row limit first: a sheet of rows without `r` (valid: each row is then the next one)
+        // that runs past it is refused by the limit, not by the row number it would reach.
+        if (++rows > limits.maxRows) f.fail(new SpreadsheetLimitError("maxRows", limits.maxRows, `工作表超过 ${limits.maxRows} 行`));
         const r = t.attributes.r;
         const next = r !== undefined ? Number(r) : rowNo + 1;
-        if (!Number.isInteger(next) || next < 1 || next > XLSX_MAX_ROW || next <= rowNo) f.fail(broken(`${path} 的行号 ${String(r).slice(0, 20)} 无效（须递增，且在 1–${XLSX_MAX_ROW} 之间）`));
+        if (!Number.isInteger(next) || next < 1 || next > XLSX_MAX_ROW || next <= rowNo) {
+          const which = r !== undefined ? `行号 ${String(r).slice(0, 20)}` : `第 ${rows} 个未标行号的行（接第 ${rowNo} 行）`;
+          f.fail(broken(`${path} 的${which} 无效（行号须递增，且在 1–${XLSX_MAX_ROW} 之间）`));
+        }
         rowNo = next;
-        if (++rows > limits.maxRows) f.fail(new SpreadsheetLimitError("maxRows", limits.maxRows, `工作表超过 ${limits.maxRows} 行`));
         cells = [];
         col = -1;
       } else if (n === "mergeCell" && merges) {
