@@ -277,6 +277,8 @@ function fixSeats(plan: Plan, g: Group, team: readonly number[]): void {
   plan.stats.fixedSeats += g.needs.length;
 }
 
+const FIX_ROUNDS = 8;
+
 /** Replace the component's groups by the MIP's visits; seats fixed where the random model fails. */
 function adopt(plan: Plan, comp: Component, visits: readonly MipVisit[], reason: string): void {
   const entities = new Set(comp.entities);
@@ -303,11 +305,12 @@ function adopt(plan: Plan, comp: Component, visits: readonly MipVisit[], reason:
     }
   }
   const mine = (gid: number) => teamOf.has(gid);
-  for (let round = 0; round < 2; round++) {
+  // Fix the failing visits' seats, a few rounds (a count), before fixing all of them.
+  for (let round = 0; round <= FIX_ROUNDS; round++) {
     const failing = evaluate(plan, comp.clusters);
     const bad = [...failing.keys()].filter(mine);
     if (bad.length === 0 && failing.size === 0) return;
-    const fix = round === 0 ? bad : [...teamOf.keys()];
+    const fix = round < FIX_ROUNDS && bad.length > 0 ? bad : [...teamOf.keys()];
     for (const gid of fix) {
       const g = plan.groups[gid]!;
       if (g.needs.every((n) => n.fixed)) continue;
