@@ -8,6 +8,7 @@ import { buildApp } from "./app.ts";
 import { openStore } from "../src/store/index.ts";
 import { loadDemoCity } from "../src/demo/index.ts";
 import { loadDemoLoop } from "../src/demo/loop.ts";
+import { demoPanels } from "../src/store/repos/panels.ts";
 import { publishDailyAnchor } from "../src/store/repos/anchors.ts";
 import { ensureDemoAccounts } from "../src/store/repos/demoAccounts.ts";
 import { ROLE_LABEL } from "./console/layout.ts";
@@ -47,6 +48,8 @@ export async function start(): Promise<void> {
       app.log.info({ seed: result.seed, entities: result.entities }, "demo city loaded");
       const loop = await loadDemoLoop(store, { seed: result.seed }); // 审管联动 (docs/approvals.md)
       app.log.info({ decisions: loop.decisions, pushes: loop.pushes, verifications: loop.verifications, alerts: loop.alerts }, "demo approval–supervision loop loaded");
+      const panels = await demoPanels(store, { userId: 0, role: "admin", departmentId: null, actor: "ssj demo" }); // 专家和人员抽取
+      app.log.info({ panelDraws: panels.length }, "demo panel draws made");
     }
   }
 

@@ -187,9 +187,15 @@ describe("ssj demo", () => {
       expect(await main(["demo", "--database-url", url, "--entities", "10"])).toBe(1);
       expect(err.mock.calls.flat().join("\n")).toMatch(/not empty.*nothing was written/);
       expect(await main(["demo", "--entities", "lots"])).toBe(2);
+      const printed = /专家和人员抽取：(\d+) 次已抽取/.exec(log.mock.calls.flat().join("\n"));
+      expect(printed).not.toBeNull();
       const s = await openStore({ databaseUrl: url });
       try {
         expect(await s.prisma.entity.count()).toBe(200);
+        // the demo's panel draws (step 5 of 审管联动) are drawn, and as many as the loader says
+        const drawn = await s.prisma.panelDraw.count({ where: { status: "drawn" } });
+        expect(drawn).toBe(Number(printed![1]));
+        expect(drawn).toBeGreaterThan(0);
       } finally {
         await s.close();
       }

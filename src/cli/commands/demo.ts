@@ -12,6 +12,8 @@ import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
 import type { DemoLoadProgress } from "../../demo/load.ts";
 
+/** The demo loader acts as an administrator named in the audit log as "ssj demo" (no user account). */
+const DEMO_PANEL_ACTOR = { userId: 0, role: "admin" as const, departmentId: null, actor: "ssj demo" };
 const USAGE = "用法：ssj demo [--seed <文字>] [--entities <数量>] [--database-url <url>]";
 
 export interface DemoArgs {
@@ -140,6 +142,9 @@ export const demoCommand: Command = {
         `审管联动：行政审批部门 ${loop.bureaus} 个、职责边界清单 ${loop.listEntries} 行；${loop.decisions} 件审批决定（告知承诺 ${loop.commitments} 件），推送 ${loop.pushes} 次、已签收 ${loop.acknowledged} 次；` +
           `核查 ${loop.verifications} 项、已核查 ${loop.verified} 项，函告 ${loop.disputes} 件；风险预警 ${loop.alerts} 条、已反馈 ${loop.alertsAnswered} 条；12 月新排检查 ${loop.scheduled.created} 次（用时 ${(loop.ms / 1000).toFixed(1)} 秒）`,
       );
+      const { demoPanels } = await import("../../store/repos/panels.ts");
+      const panels = await demoPanels(store, DEMO_PANEL_ACTOR);
+      console.log(`专家和人员抽取：${panels.length} 次已抽取的演示抽取（外部随机数为演示值）`);
       return 0;
     } finally {
       await store.close();

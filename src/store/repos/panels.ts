@@ -43,9 +43,10 @@ import { publishAnchor } from "./anchors.ts";
 import type { DrawActor } from "./draws.ts";
 
 type Db = RepoStore["prisma"] | Tx;
-export type PanelActor = DrawActor;
+/** `actor`: the audit actor's name when no user acts (the demo loader: "ssj demo"); else `user:<id>`. */
+export type PanelActor = DrawActor & { actor?: string };
 
-const actorString = (a: PanelActor) => `user:${a.userId}`;
+const actorString = (a: PanelActor) => a.actor ?? `user:${a.userId}`;
 /** A JSON array column (objects kept as they are; asArray is for string lists). */
 const jsonArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : typeof v === "string" && v.startsWith("[") ? (JSON.parse(v) as T[]) : []);
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
