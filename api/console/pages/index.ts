@@ -7,6 +7,7 @@
 import type { ConsolePage } from "../framework.ts";
 import { accountPages } from "./account.ts";
 import { adminPages } from "./admin.ts";
+import { approvalPages } from "./approvals.ts";
 import { auditPages } from "./audit.ts";
 import { dashboardPages } from "./dashboard.ts";
 import { drawPages } from "./draws.ts";
@@ -16,4 +17,4 @@ import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...adminPages, ...auditPages, ...exportPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...adminPages, ...auditPages, ...exportPages, ...accountPages];
