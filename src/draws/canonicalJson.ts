@@ -112,9 +112,10 @@ function normalize(v: unknown): unknown {
         return y;
       });
       if (!changed) return v;
+      // defineProperty, not assignment: a key "__proto__" must stay an own member, not set the prototype.
       const out: Record<string, unknown> = {};
       keys.forEach((k, i) => {
-        if (vals[i] !== undefined) out[k] = vals[i];
+        if (vals[i] !== undefined) Object.defineProperty(out, k, { value: vals[i], enumerable: true, writable: true, configurable: true });
       });
       return out;
     }

@@ -24,6 +24,11 @@ describe("canonical JSON", () => {
     expect(() => canonicalJson({ s: "a\ud800b" })).toThrow(/lone surrogate/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(CanonicalJsonError);
   });
+  it("keeps a member named __proto__ (which plain assignment would turn into the prototype)", () => {
+    const v = JSON.parse('{"`":null,"__proto__":{"a":1}}');
+    expect(canonicalJson(v)).toBe('{"__proto__":{"a":1},"`":null}');
+    expect(canonicalJson(v)).toBe(canonicalJsonByHand(v));
+  });
   it("fast path equals the by-hand encoder on arbitrary JSON values, round-trips and is idempotent", () => {
     const value = fc.letrec((tie) => ({
       v: fc.oneof(
