@@ -57,7 +57,7 @@ export async function loadDemoCity(
   } catch (err) {
     if (err instanceof BulkLoadError && err.reason === "not-empty") {
       throw new DemoCityRefused(
-        `the database is not empty (${err.message}); the demo city loads only into an empty database: nothing was written. Use another --database-url / DATABASE_URL.`,
+        `数据库不是空的（${err.message}）：演示城市只载入空数据库，未写入任何数据。请换用另一个 --database-url / DATABASE_URL。`,
       );
     }
     throw err;

@@ -185,7 +185,7 @@ describe("ssj demo", () => {
       expect(await main(["demo", "--database-url", url, "--entities", "200", "--seed", "cli"])).toBe(0);
       expect(log.mock.calls.flat().join("\n")).toMatch(/载入完成.* entities 200/);
       expect(await main(["demo", "--database-url", url, "--entities", "10"])).toBe(1);
-      expect(err.mock.calls.flat().join("\n")).toMatch(/not empty.*nothing was written/);
+      expect(err.mock.calls.flat().join("\n")).toMatch(/数据库不是空的（表 \w+ 已有数据）.*未写入任何数据/);
       expect(await main(["demo", "--entities", "lots"])).toBe(2);
       const printed = /专家和人员抽取：(\d+) 次已抽取/.exec(log.mock.calls.flat().join("\n"));
       expect(printed).not.toBeNull();

@@ -149,7 +149,7 @@ async function sqliteInsert(
     if (options.requireEmpty) {
       for (const t of tables) {
         const row = db.prepare(`SELECT 1 AS x FROM ${quote(t.table)} LIMIT 1`).get();
-        if (row) throw new BulkLoadError(`table ${t.table} is not empty`, "not-empty");
+        if (row) throw new BulkLoadError(`表 ${t.table} 已有数据`, "not-empty");
       }
     }
     for (const t of tables) {
@@ -233,7 +233,7 @@ async function postgresInsert(store: Extract<Store, { kind: "postgresql" }>, tab
       if (options.requireEmpty) {
         for (const t of tables) {
           const r = await client.query(`SELECT 1 FROM ${quote(t.table)} LIMIT 1`);
-          if (r.rowCount) throw new BulkLoadError(`table ${t.table} is not empty`, "not-empty");
+          if (r.rowCount) throw new BulkLoadError(`表 ${t.table} 已有数据`, "not-empty");
         }
       }
       for (const t of tables) {
