@@ -7,7 +7,8 @@
  * the directed task's department where it is not already on it). The other directed tasks become
  * new visits with officers of their departments.
  *
- * Pure: builds the instance and reads the schedule back; the store runs `optimize` and writes.
+ * Pure: builds the instance and reads the schedule back; the store runs `optimizeExact` (the batch
+ * schedule's exact step, src/store/repos/optimizationRuns.ts) and writes.
  */
 import { canonicalJson, sha256Hex } from "../draws/canonicalJson.ts";
 import type { Instance, Schedule } from "../../solver/index.ts";

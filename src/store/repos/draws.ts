@@ -44,7 +44,6 @@ import {
 import { patchSchedule } from "../../draws/v2/schedulePatch.ts";
 import { verifyPublicManifest, isPublicManifest } from "../../draws/publicManifest.ts";
 import { parseStrictJson, StrictJsonError } from "../../draws/jsonReader.ts";
-import { optimizeExact } from "../../../solver/highs.ts";
 import { workingDaysInRange } from "../../calendar/index.ts";
 import { auditHead } from "../audit.ts";
 import { publishToReadModel, type PublicRecord } from "../readModel/index.ts";
@@ -54,6 +53,7 @@ import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { asArray, getConfig } from "./directories.ts";
 import { calendarFor } from "./settings.ts";
 import { publishAnchor } from "./anchors.ts";
+import { solveAndRecord } from "./optimizationRuns.ts";
 
 type Db = RepoStore["prisma"] | Tx;
 
@@ -417,6 +417,7 @@ async function rowsForDraw(tx: Tx, store: RepoStore, batchId: number) {
         plan: { id: b.plan.id, name: b.plan.name, year },
         departments: b.departments.map((d) => ({
           role: d.role,
+          conditions: d.conditions,
           department: { code: d.department.code, name: d.department.name, level: d.department.level },
           items: d.items.map((bi) => ({ code: bi.item.code, name: bi.item.name, importance: bi.item.importance, qualifications: asArray(bi.item.qualifications) })),
           samplingRules: d.samplingRules,
@@ -747,9 +748,6 @@ export async function substituteInDraw(store: RepoStore, drawId: number, req: Su
   return out;
 }
 
-/** ssj-solver/2: the decomposition with the exact step (HiGHS per coupled component, node-limited). */
-export const SOLVER_VERSION = "ssj-solver/2";
-
 /**
  * Place the drawn teams of a batch on days (the optimizer chooses days only; the teams are the
  * draw's) and append the schedule record. A re-plan needs a public reason.
@@ -772,16 +770,9 @@ export async function scheduleBatch(store: RepoStore, batchId: number, reason: s
       let plan;
       let run: { id: number } | null = null;
       if (instance.tasks.length > 0) {
-        let schedule;
-        try {
-          schedule = (await optimizeExact(instance)).schedule;
-        } catch (e) {
-          throw new RepoError(422, "OPTIMIZATION_FAILED", `无法生成有效排期：${(e as Error).message}`);
-        }
-        plan = scheduleFromSolver(checks, schedule, taskNo);
-        run = await tx.optimizationRun.create({
-          data: { instanceDigest: createHash("sha256").update(canonicalJson(instance)).digest("hex"), seed: replay.seed, solverVersion: SOLVER_VERSION, schedule: canonicalJson(schedule) },
-        });
+        const solved = await solveAndRecord(tx, instance);
+        plan = scheduleFromSolver(checks, solved.schedule, taskNo);
+        run = { id: solved.runId };
       } else plan = scheduleFromSolver(checks, { visits: [], unscheduled: [] }, taskNo);
       const rec = replay.makeSchedule(plan, reason?.trim() || null, new Date().toISOString(), await auditHead(tx));
       await insertRecord(tx, drawId, rec, replay.head, replay.lastDigests.private, actorString(a));

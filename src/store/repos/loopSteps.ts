@@ -34,8 +34,6 @@ import {
   STEP_STATUS_LABELS,
 } from "../../approvals/index.ts";
 import { addDays, isIsoDate, workingDaysInRange } from "../../calendar/index.ts";
-import { canonicalJson } from "../../draws/canonicalJson.ts";
-import { optimize } from "../../../solver/index.ts";
 import { alertView, disputeView, verificationView } from "../translate/approvals.ts";
 import { DEFAULT_DAILY_CAPACITY } from "../translate/draws.ts";
 import { inTransaction, type AuditEntry } from "./audit.ts";
@@ -44,7 +42,7 @@ import { RepoError, type RepoStore } from "./db.ts";
 import { asArray, getConfig } from "./directories.ts";
 import { todayInChina } from "./results.ts";
 import { calendarFor, loopSettingsFor } from "./settings.ts";
-import { SOLVER_VERSION } from "./draws.ts";
+import { solveAndRecord } from "./optimizationRuns.ts";
 
 const decisionInclude = { bureau: true, entity: true } as const;
 const taskSelect = { select: { id: true, taskNo: true, status: true, windowStart: true, windowEnd: true } } as const;
@@ -485,9 +483,8 @@ export async function scheduleLoopTasks(store: RepoStore, input: { from: string;
         busy,
       };
       const instance = mergeInstance(m);
-      const schedule = optimize(instance);
+      const { schedule, runId, instanceDigest } = await solveAndRecord(tx, instance);
       const merged = readMerge(m, schedule);
-      const run = await tx.optimizationRun.create({ data: { instanceDigest: createHash("sha256").update(canonicalJson(instance)).digest("hex"), seed: instance.seed, solverVersion: SOLVER_VERSION, schedule: canonicalJson(schedule) } });
       const byId = new Map(open.map((t) => [t.id, t]));
       const inspectorByCert = new Map(inspectors.map((i) => [i.certificateNo, i]));
       const scheduled: number[] = [];
@@ -498,14 +495,14 @@ export async function scheduleLoopTasks(store: RepoStore, input: { from: string;
       }
       for (const c of merged.created) {
         const entityId = byId.get(c.taskIds[0]!)!.entityId;
-        const jc = await tx.jointCheck.create({ data: { entityId, day: c.day, optimizationRunId: run.id } });
+        const jc = await tx.jointCheck.create({ data: { entityId, day: c.day, optimizationRunId: runId } });
         await tx.jointCheckTask.createMany({ data: c.taskIds.map((id) => ({ jointCheckId: jc.id, taskId: id, entityId })) });
         await tx.teamMember.createMany({ data: c.officers.map((cert) => ({ jointCheckId: jc.id, role: "officer", departmentId: inspectorByCert.get(cert)!.departmentId, inspectorId: inspectorByCert.get(cert)!.id })) });
         scheduled.push(...c.taskIds);
       }
       await chunked(scheduled, async (ids) => [await tx.task.updateMany({ where: { id: { in: ids } }, data: { status: "scheduled" } })]);
       const value = {
-        runId: run.id,
+        runId,
         tasks: open.length,
         joined: merged.joined.reduce((n, j) => n + j.taskIds.length, 0),
         created: merged.created.length,
@@ -513,7 +510,7 @@ export async function scheduleLoopTasks(store: RepoStore, input: { from: string;
       };
       return {
         value,
-        audit: { actor: loopActorString(a), action: "loop.schedule", subject: `optimizationRun:${run.id}`, payload: { from: input.from, to: input.to, departmentId: dep ?? null, instanceDigest: run.instanceDigest, tasks: value.tasks, joined: merged.joined.map((j) => [j.jointCheckId, j.taskIds, j.addOfficers.length]), created: merged.created.length, unscheduled: value.unscheduled.length } },
+        audit: { actor: loopActorString(a), action: "loop.schedule", subject: `optimizationRun:${runId}`, payload: { from: input.from, to: input.to, departmentId: dep ?? null, instanceDigest, tasks: value.tasks, joined: merged.joined.map((j) => [j.jointCheckId, j.taskIds, j.addOfficers.length]), created: merged.created.length, unscheduled: value.unscheduled.length } },
       };
     },
     { timeout: 10 * 60_000 },
