@@ -11,6 +11,7 @@ import scheduleRoutes from "./schedules.ts";
 import sessionRoutes from "./session.ts";
 import overviewRoutes from "./overview.ts";
 import approvalRoutes from "./approvals.ts";
+import approvalImportRoutes from "./approvalImports.ts";
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(userRoutes);
@@ -24,6 +25,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(sessionRoutes);
   await app.register(overviewRoutes);
   await app.register(approvalRoutes); // 审管联动 (docs/approvals.md)
+  await app.register(approvalImportRoutes); // 审管联动 file imports (职责边界清单 XLSX/CSV)
 };
 
 export default apiRoutes;

@@ -70,9 +70,9 @@ export async function importDecisionsFile(store: RepoStore, bytes: Uint8Array, o
   return { ...out, rows: recs.length, ignoredColumns: ignored };
 }
 
-/** A 职责边界清单 version from a file; departments by code or name, 核查事项 by the department's item code. */
+/** A 职责边界清单 version from a file; departments by code or name, 核查事项 by the department's item code. Also returns the data rows read and the unused columns. */
 export async function importDutyListFile(store: RepoStore, bytes: Uint8Array, options: { bureauId?: number; reason: string; noticeId?: number | null; fileName: string }, a: LoopActor) {
-  const { records: recs } = records(await sheetRows(bytes), DUTY_COLUMNS);
+  const { records: recs, ignored } = records(await sheetRows(bytes), DUTY_COLUMNS);
   const depts = await store.prisma.department.findMany();
   const problems: SheetProblem[] = [];
   const entries: DutyEntryInput[] = [];
@@ -100,7 +100,8 @@ export async function importDutyListFile(store: RepoStore, bytes: Uint8Array, op
   }
   if (problems.length) throw problemsError(problems);
   try {
-    return await publishDutyList(store, { ...(options.bureauId !== undefined ? { bureauId: options.bureauId } : {}), reason: options.reason, noticeId: options.noticeId ?? null, source: options.fileName, entries }, a);
+    const list = await publishDutyList(store, { ...(options.bureauId !== undefined ? { bureauId: options.bureauId } : {}), reason: options.reason, noticeId: options.noticeId ?? null, source: options.fileName, entries }, a);
+    return { ...list, rows: recs.length, ignoredColumns: ignored };
   } catch (e) {
     // entries[i] → the sheet row
     if (e instanceof RepoError && e.field?.startsWith("entries[")) {
