@@ -13,6 +13,7 @@ import { referenceOptimum } from "./instances/highsReference.ts";
 import { fairnessReport } from "./instances/fairness.ts";
 import { adversarialFamily, adversarialInstance } from "./instances/adversarial.ts";
 import { rotationReport } from "./instances/rotation.ts";
+import { formatLoad, loadStats } from "./instances/load.ts";
 import { optimizeExact } from "../solver/highs.ts";
 import { optimizeDetailed, optimize } from "../solver/optimize.ts";
 import { checkSchedule } from "../solver/constraints.ts";
@@ -32,8 +33,8 @@ interface Row {
   lowerBound: number;
   lowerBoundScheduled: number;
   unscheduled: number;
-  maxLoad: number;
-  meanLoad: number;
+  /** Visits per inspector: min–max, mean ± sd, max/capacity. */
+  load: string;
   seconds: number;
   cpuSeconds: number;
   peakMB?: number;
@@ -59,8 +60,7 @@ async function run(name: string, opts: GeneratorOptions): Promise<Row> {
     lowerBound: m.lowerBound,
     lowerBoundScheduled: m.lowerBoundScheduled,
     unscheduled: m.unscheduled,
-    maxLoad: m.maxInspectorLoad,
-    meanLoad: m.meanInspectorLoad,
+    load: formatLoad(loadStats(inst, schedule)),
     seconds,
     cpuSeconds,
     feasible: c.feasible,
@@ -72,7 +72,7 @@ function print(r: Row): void {
   const ratio = r.lowerBound ? (r.visits / r.lowerBound).toFixed(4) : "-";
   const ratioS = r.lowerBoundScheduled ? (r.visits / r.lowerBoundScheduled).toFixed(4) : "-";
   console.log(
-    `| ${r.name} | ${r.tasks} | ${r.visits} | ${r.lowerBound} | ${ratio} | ${ratioS} | ${r.unscheduled} | ${r.maxLoad} / ${r.meanLoad.toFixed(2)} | ${r.seconds.toFixed(2)} s (cpu ${r.cpuSeconds.toFixed(2)} s) | ${r.peakMB ? `${r.peakMB.toFixed(0)} MB` : "-"} | ${r.highs ?? "-"} | ${r.feasible ? "yes" : "NO"} |`,
+    `| ${r.name} | ${r.tasks} | ${r.visits} | ${r.lowerBound} | ${ratio} | ${ratioS} | ${r.unscheduled} | ${r.load} | ${r.seconds.toFixed(2)} s (cpu ${r.cpuSeconds.toFixed(2)} s) | ${r.peakMB ? `${r.peakMB.toFixed(0)} MB` : "-"} | ${r.highs ?? "-"} | ${r.feasible ? "yes" : "NO"} |`,
   );
   console.log(`|  ↳ ${r.stats} |||||||||||`);
 }
@@ -89,7 +89,7 @@ if (childIdx >= 0) {
   const cases = new Set((casesArg >= 0 ? args[casesArg + 1]! : "small,quarter,year,fairness").split(","));
   const { loadavg, cpus } = await import("node:os");
   console.log(`optimizer benchmark, ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  console.log("| instance | tasks | visits | lower bound | visits/LB | visits/LB(scheduled) | unscheduled | load max / mean | time | peak RSS | HiGHS optimum (visits, unscheduled, time) | feasible |");
+  console.log("| instance | tasks | visits | lower bound | visits/LB | visits/LB(scheduled) | unscheduled | visits per inspector: min–max, mean ± sd, max/cap | time | peak RSS | HiGHS optimum (visits, unscheduled, time) | feasible |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   if (cases.has("small"))
     for (const c of SMALL) {
@@ -155,8 +155,9 @@ async function adversarial(argv: string[]): Promise<void> {
   let tasks = 0;
   let unsched = 0;
   let decomposition = 0;
-  console.log("\n| seed | tasks | ours: unscheduled, visits, proof | decomposition alone: unscheduled | HiGHS monolithic: status, unscheduled, visits | cpu ours / HiGHS |");
-  console.log("|---|---|---|---|---|---|");
+  let worstRelative = 0;
+  console.log("\n| seed | tasks | ours: unscheduled, visits, proof | ours: visits per inspector (min–max, mean ± sd, max/cap) | decomposition alone: unscheduled | HiGHS monolithic: status, unscheduled, visits | cpu ours / HiGHS |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const seed of seeds) {
     const inst = adversarialInstance(seed);
     const c0 = process.cpuUsage();
@@ -167,6 +168,8 @@ async function adversarial(argv: string[]): Promise<void> {
     const ref = await referenceOptimum(inst, 20_000);
     const c3 = process.cpuUsage(c2);
     const ours = { u: r.schedule.unscheduled.length, v: r.schedule.visits.length };
+    const load = loadStats(inst, r.schedule);
+    worstRelative = Math.max(worstRelative, load.maxRelative);
     cpuOurs += (c1.user + c1.system) / 1e6;
     cpuRef += (c3.user + c3.system) / 1e6;
     tasks += inst.tasks.length;
@@ -182,12 +185,12 @@ async function adversarial(argv: string[]): Promise<void> {
     }
     if (!checkSchedule(inst, r.schedule).feasible) throw new Error(`${seed}: infeasible schedule`);
     console.log(
-      `| ${seed} | ${inst.tasks.length} | ${ours.u}, ${ours.v}, ${r.optimality.status === "optimal" ? "optimal" : `gap ${r.optimality.unscheduledGap}/${r.optimality.visitsGap}`} | ${alone} | ${ref.status}, ${ref.unscheduled}, ${ref.visits} | ${((c1.user + c1.system) / 1e6).toFixed(1)} s / ${((c3.user + c3.system) / 1e6).toFixed(1)} s |`,
+      `| ${seed} | ${inst.tasks.length} | ${ours.u}, ${ours.v}, ${r.optimality.status === "optimal" ? "optimal" : `gap ${r.optimality.unscheduledGap}/${r.optimality.visitsGap}`} | ${formatLoad(load)} | ${alone} | ${ref.status}, ${ref.unscheduled}, ${ref.visits} | ${((c1.user + c1.system) / 1e6).toFixed(1)} s / ${((c3.user + c3.system) / 1e6).toFixed(1)} s |`,
     );
   }
   console.log(
     `\nadversarial ${seeds[0]}…${seeds[seeds.length - 1]} (${seeds.length} instances, ${tasks} tasks): more unscheduled than the optimum: ${worse}; fewer (reference not optimal within its node limit): ${better}; ` +
       `equal: ${equal}, worst visits ratio there ${worst.toFixed(4)}; reference unproven: ${refUnproven}; ours unproven: ${unproven}; ` +
-      `unscheduled ours ${unsched} (decomposition alone ${decomposition}); cpu ours ${cpuOurs.toFixed(0)} s, HiGHS monolithic ${cpuRef.toFixed(0)} s`,
+      `unscheduled ours ${unsched} (decomposition alone ${decomposition}); largest load / capacity ${worstRelative.toFixed(2)}; cpu ours ${cpuOurs.toFixed(0)} s, HiGHS monolithic ${cpuRef.toFixed(0)} s`,
   );
 }
