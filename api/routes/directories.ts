@@ -32,6 +32,7 @@ const Department = Type.Object({
   level: Type.String(),
   districtCode: Type.String(),
   parentId: Type.Union([Type.Integer(), Type.Null()]),
+  kind: Type.String({ description: "supervision 行业监管部门 | approval 行政审批部门（审管联动）" }),
   active: Type.Boolean(),
 });
 const CreateDepartment = Type.Object(

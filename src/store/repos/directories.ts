@@ -11,6 +11,8 @@ export interface DepartmentView {
   level: string;
   districtCode: string;
   parentId: number | null;
+  /** supervision 行业监管部门 | approval 行政审批部门 (审管联动) */
+  kind: string;
   active: boolean;
 }
 
@@ -21,6 +23,7 @@ const dept = (d: any): DepartmentView => ({
   level: d.level,
   districtCode: d.districtCode,
   parentId: d.parentId ?? null,
+  kind: d.kind ?? "supervision",
   active: d.active,
 });
 
