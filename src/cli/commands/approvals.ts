@@ -17,8 +17,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
-import { cliUser, openCliStore, parseFlags } from "../../store/repos/cliStore.ts";
-import { RepoError } from "../../store/repos/db.ts";
+import { runAsCliUser, subcommandArgs } from "../args.ts";
 import { acknowledgePush } from "../../store/repos/approvals.ts";
 import { importAlertsFile, importDecisionsFile, importDutyListFile } from "../../store/repos/approvalImports.ts";
 import { loopStatistics, overdueList, scheduleLoopTasks } from "../../store/repos/loopSteps.ts";
@@ -36,19 +35,6 @@ const USAGE = [
 
 const FLAGS = ["reason", "notice", "bureau", "from", "to", "department", "year", "json", "token-file"] as const;
 
-function intFlag(flags: Record<string, string>, name: string): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return undefined;
-  if (!/^[1-9][0-9]{0,9}$/.test(v)) throw new CliError(`--${name} 须为正整数\n${USAGE}`);
-  return Number(v);
-}
-
-function need(flags: Record<string, string>, name: string): string {
-  const v = flags[name];
-  if (!v || v === "true") throw new CliError(`缺少 --${name}\n${USAGE}`);
-  return v;
-}
-
 function readFile(path: string | undefined): Uint8Array {
   if (!path) throw new CliError(`缺少文件\n${USAGE}`);
   try {
@@ -62,36 +48,22 @@ export const approvalsCommand: Command = {
   name: "approvals",
   summary: "审管联动：职责边界清单、审批决定导入与推送、签收、风险预警、排期、逾期与统计",
   async run(args) {
-    const [sub, ...rest] = args;
-    let flags: Record<string, string>;
-    let positionals: string[];
-    try {
-      ({ flags, positionals } = parseFlags(rest, FLAGS));
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}\n${USAGE}`);
-    }
-    if (!sub || !["list", "import", "alerts", "ack", "schedule", "overdue", "stats"].includes(sub)) throw new CliError(USAGE);
+    const cli = subcommandArgs(args, { flags: FLAGS, subs: ["list", "import", "alerts", "ack", "schedule", "overdue", "stats"], usage: USAGE });
+    const { sub, flags, positionals } = cli;
     const json = flags.json === "true";
     const show = (v: unknown, text: () => void) => (json ? console.log(JSON.stringify(v, null, 2)) : text());
-    const store = await openCliStore();
-    try {
-      let user;
-      try {
-        user = await cliUser(store, flags["token-file"]);
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
+    return runAsCliUser("approvals", cli, async (store, user) => {
       const a = { userId: user.userId, role: user.role, departmentId: user.departmentId };
       switch (sub) {
         case "list": {
           const file = positionals[0];
-          const l = await importDutyListFile(store, readFile(file), { bureauId: intFlag(flags, "bureau"), reason: need(flags, "reason"), noticeId: intFlag(flags, "notice") ?? null, fileName: basename(file!) }, a);
+          const l = await importDutyListFile(store, readFile(file), { bureauId: cli.int("bureau"), reason: cli.need("reason"), noticeId: cli.int("notice") ?? null, fileName: basename(file!) }, a);
           show(l, () => console.log(`已发布 ${l.bureau.name} 职责边界清单第 ${l.version} 版：${l.entries?.length ?? 0} 行，摘要 ${l.digest}`));
           break;
         }
         case "import": {
           const t0 = Date.now();
-          const r = await importDecisionsFile(store, readFile(positionals[0]), { bureauId: intFlag(flags, "bureau") }, a);
+          const r = await importDecisionsFile(store, readFile(positionals[0]), { bureauId: cli.int("bureau") }, a);
           const { decisions: _omit, ...summary } = r;
           show(summary, () => {
             console.log(`已导入 ${r.rows} 行：新记录审批决定 ${r.recorded} 件，已记录过（内容相同）${r.unchanged} 件；推送 ${r.pushes} 次，生成告知承诺核查任务 ${r.verifications} 项（${((Date.now() - t0) / 1000).toFixed(1)} 秒）`);
@@ -105,14 +77,12 @@ export const approvalsCommand: Command = {
           break;
         }
         case "ack": {
-          const id = Number(positionals[0]);
-          if (!Number.isSafeInteger(id) || id < 1) throw new CliError(`推送号须为正整数\n${USAGE}`);
-          const p = await acknowledgePush(store, id, a);
+          const p = await acknowledgePush(store, cli.id(0, "推送号"), a);
           show(p, () => console.log(`已签收推送 ${p.id}（决定 ${p.decision.decisionNo}，${p.decision.entity.name}）：${p.step.statusLabel}${p.step.dueOn ? `，期限 ${p.step.dueOn}` : ""}`));
           break;
         }
         case "schedule": {
-          const r = await scheduleLoopTasks(store, { from: need(flags, "from"), to: need(flags, "to"), departmentId: intFlag(flags, "department") }, a);
+          const r = await scheduleLoopTasks(store, { from: cli.need("from"), to: cli.need("to"), departmentId: cli.int("department") }, a);
           show(r, () => {
             console.log(`待排任务 ${r.tasks} 项：并入已排期的检查 ${r.joined} 项，新排检查 ${r.created} 次，未能排期 ${r.unscheduled.length} 项${r.runId ? `（优化记录 ${r.runId}）` : ""}`);
             for (const u of r.unscheduled.slice(0, 20)) console.log(`  ${u.taskNo}：${u.reason}`);
@@ -120,7 +90,7 @@ export const approvalsCommand: Command = {
           break;
         }
         case "overdue": {
-          const r = await overdueList(store, { departmentId: intFlag(flags, "department"), limit: 1000, offset: 0 }, a);
+          const r = await overdueList(store, { departmentId: cli.int("department"), limit: 1000, offset: 0 }, a);
           show(r, () => {
             console.log(`逾期及期限未定事项 ${r.total} 项${r.total > r.items.length ? `（显示前 ${r.items.length} 项）` : ""}`);
             for (const i of r.items) console.log(`  ${i.kindLabel}  ${i.subject}  部门 ${i.departmentId}  期限 ${i.dueOn ?? "未定"}  ${i.statusLabel}${i.doneOn ? `（${i.doneOn} 办结）` : ""}  ${i.decisionNo ?? ""} ${i.entityCode}`);
@@ -128,8 +98,9 @@ export const approvalsCommand: Command = {
           break;
         }
         case "stats": {
-          const year = intFlag(flags, "year");
-          if (!year) throw new CliError(`缺少 --year\n${USAGE}`);
+          const yearText = cli.need("year");
+          if (!/^[0-9]{4}$/.test(yearText)) throw new CliError(`--year 须为四位年份\n${USAGE}`);
+          const year = Number(yearText);
           const s = await loopStatistics(store, year);
           show(s, () => {
             console.log(`${year} 年审管联动统计（截至 ${s.today}）`);
@@ -149,16 +120,6 @@ export const approvalsCommand: Command = {
           break;
         }
       }
-      return 0;
-    } catch (e) {
-      if (e instanceof RepoError) {
-        if (e.statusCode === 404) throw new CliError(e.message, 2);
-        console.error(`ssj approvals ${sub}：被拒绝：${e.message} [${e.code}]`);
-        return 1;
-      }
-      throw e;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

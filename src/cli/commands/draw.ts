@@ -18,8 +18,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
-import { cliUser, openCliStore, parseFlags } from "../../store/repos/cliStore.ts";
-import { RepoError } from "../../store/repos/db.ts";
+import { runAsCliUser, subcommandArgs } from "../args.ts";
 import {
   commitDraw,
   enterExternalValue,
@@ -45,17 +44,7 @@ const USAGE = [
 
 const FLAGS = ["commit-reveal", "source", "reference", "hash", "secret-file", "value", "published-at", "reason", "out", "public", "json", "token-file"] as const;
 
-function idArg(v: string | undefined, what: string): number {
-  const n = Number(v);
-  if (!v || !/^[1-9][0-9]{0,9}$/.test(v) || !Number.isSafeInteger(n)) throw new CliError(`${what}须为正整数\n${USAGE}`);
-  return n;
-}
 
-function need(flags: Record<string, string>, name: string): string {
-  const v = flags[name];
-  if (!v || v === "true") throw new CliError(`缺少 --${name}\n${USAGE}`);
-  return v;
-}
 
 function print(v: DrawView, json: boolean): void {
   if (json) {
@@ -77,49 +66,35 @@ export const drawCommand: Command = {
   name: "draw",
   summary: "以用户身份执行批次的抽取仪式（承诺、种子、抽取一次、作废、清单），规则与 API 相同",
   async run(args) {
-    const [sub, ...rest] = args;
-    let flags: Record<string, string>;
-    let positionals: string[];
-    try {
-      ({ flags, positionals } = parseFlags(rest, FLAGS));
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}\n${USAGE}`);
-    }
     const subs = ["commit", "secret", "reveal", "external", "run", "void", "show", "list", "manifest"];
-    if (!sub || !subs.includes(sub)) throw new CliError(USAGE);
-    const id = idArg(positionals[0], sub === "commit" || sub === "list" ? "批次号" : "抽取号");
+    const cli = subcommandArgs(args, { flags: FLAGS, subs, usage: USAGE });
+    const { sub, flags } = cli;
+    const id = cli.id(0, sub === "commit" || sub === "list" ? "批次号" : "抽取号");
     const json = flags.json === "true";
-    const store = await openCliStore();
-    try {
-      let user;
-      try {
-        user = await cliUser(store, flags["token-file"]);
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
+    return runAsCliUser("draw", cli, async (store, user) => {
       switch (sub) {
         case "commit": {
-          const seed = flags["commit-reveal"] === "true" ? { mode: "commitReveal" as const } : { mode: "external" as const, source: need(flags, "source"), reference: need(flags, "reference") };
+          const seed = flags["commit-reveal"] === "true" ? { mode: "commitReveal" as const } : { mode: "external" as const, source: cli.need("source"), reference: cli.need("reference") };
           print(await commitDraw(store, id, seed, user), json);
           break;
         }
         case "secret":
           // Always the user's own department (none for an administrator: the store refuses that).
-          print(await submitSecret(store, id, user.departmentId ?? 0, need(flags, "hash"), user), json);
+          print(await submitSecret(store, id, user.departmentId ?? 0, cli.need("hash"), user), json);
           break;
         case "reveal": {
-          const secret = readFileSync(need(flags, "secret-file"), "utf8").trim();
+          const secret = readFileSync(cli.need("secret-file"), "utf8").trim();
           print(await revealSecret(store, id, user.departmentId ?? 0, secret, user), json);
           break;
         }
         case "external":
-          print(await enterExternalValue(store, id, need(flags, "value"), new Date(need(flags, "published-at")).toISOString(), user), json);
+          print(await enterExternalValue(store, id, cli.need("value"), new Date(cli.need("published-at")).toISOString(), user), json);
           break;
         case "run":
           print(await runDraw(store, id, user), json);
           break;
         case "void":
-          print(await voidDraw(store, id, need(flags, "reason"), user), json);
+          print(await voidDraw(store, id, cli.need("reason"), user), json);
           break;
         case "show":
           print(await getDraw(store, id, user), json);
@@ -136,17 +111,6 @@ export const drawCommand: Command = {
           break;
         }
       }
-      return 0;
-    } catch (e) {
-      if (e instanceof RepoError) {
-        if (e.statusCode === 404) throw new CliError(e.message, 2);
-        console.error(`ssj draw ${sub}：被拒绝：${e.message} [${e.code}]`);
-        return 1;
-      }
-      if (e instanceof RangeError) throw new CliError(`时间格式不正确：${e.message}`);
-      throw e;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

@@ -17,8 +17,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "../command.ts";
 import { CliError } from "../cliError.ts";
-import { cliUser, openCliStore, parseFlags } from "../../store/repos/cliStore.ts";
-import { RepoError } from "../../store/repos/db.ts";
+import { runAsCliUser, subcommandArgs, type CliUser, type SubcommandArgs } from "../args.ts";
+import type { Store } from "../../store/index.ts";
 import {
   commitPanelDraw,
   enterPanelExternal,
@@ -47,16 +47,7 @@ const USAGE = [
 ].join("\n");
 const FLAGS = ["commit-reveal", "source", "reference", "reserves", "hash", "secret-file", "value", "published-at", "reason", "seat", "out", "public", "json", "token-file"] as const;
 
-function idArg(v: string | undefined, what: string): number {
-  if (!v || !/^[1-9][0-9]{0,9}$/.test(v)) throw new CliError(`${what}须为正整数\n${USAGE}`);
-  return Number(v);
-}
 
-function need(flags: Record<string, string>, name: string): string {
-  const v = flags[name];
-  if (!v || v === "true") throw new CliError(`缺少 --${name}\n${USAGE}`);
-  return v;
-}
 
 function printDraw(v: PanelDrawView): void {
   console.log(`  抽取 ${v.id}（第 ${v.attempt} 次）：${v.statusLabel}`);
@@ -95,7 +86,8 @@ export function printPanelOutcome(doc: unknown, opts: { expectedCommitment?: str
   return 0;
 }
 
-async function runSub(sub: string, id: number, flags: Record<string, string>, store: Awaited<ReturnType<typeof openCliStore>>, user: Awaited<ReturnType<typeof cliUser>>): Promise<void> {
+async function runSub(sub: string, id: number, cli: SubcommandArgs, store: Store, user: CliUser): Promise<void> {
+  const flags = cli.flags;
   const json = flags.json === "true";
   const out = (v: PanelDrawView | PanelView) => (json ? console.log(JSON.stringify(v, null, 2)) : "draws" in v ? printPanel(v) : printDraw(v));
   switch (sub) {
@@ -105,23 +97,23 @@ async function runSub(sub: string, id: number, flags: Record<string, string>, st
     case "show":
       return out(await getPanel(store, id, user));
     case "commit": {
-      const seed = flags["commit-reveal"] === "true" ? { mode: "commitReveal" as const } : { mode: "external" as const, source: need(flags, "source"), reference: need(flags, "reference") };
+      const seed = flags["commit-reveal"] === "true" ? { mode: "commitReveal" as const } : { mode: "external" as const, source: cli.need("source"), reference: cli.need("reference") };
       const reserves = flags.reserves ? Number(flags.reserves) : 2;
       if (!Number.isInteger(reserves) || reserves < 0 || reserves > 20) throw new CliError("--reserves 须为 0–20 的整数");
       return out(await commitPanelDraw(store, id, seed, user, reserves));
     }
     case "secret":
-      return out(await submitPanelSecret(store, id, need(flags, "hash"), user));
+      return out(await submitPanelSecret(store, id, cli.need("hash"), user));
     case "reveal":
-      return out(await revealPanelSecret(store, id, readFileSync(need(flags, "secret-file"), "utf8").trim(), user));
+      return out(await revealPanelSecret(store, id, readFileSync(cli.need("secret-file"), "utf8").trim(), user));
     case "external":
-      return out(await enterPanelExternal(store, id, need(flags, "value"), new Date(need(flags, "published-at")).toISOString(), user));
+      return out(await enterPanelExternal(store, id, cli.need("value"), new Date(cli.need("published-at")).toISOString(), user));
     case "run":
       return out(await runPanelDraw(store, id, user));
     case "void":
-      return out(await voidPanelDraw(store, id, need(flags, "reason"), user));
+      return out(await voidPanelDraw(store, id, cli.need("reason"), user));
     case "substitute": {
-      const r = await substitutePanel(store, id, { seat: need(flags, "seat"), out: need(flags, "out"), reason: need(flags, "reason") }, user);
+      const r = await substitutePanel(store, id, { seat: cli.need("seat"), out: cli.need("out"), reason: cli.need("reason") }, user);
       console.log(r.in ? `递补：${r.in}（第 ${r.seq} 条记录，链头 ${r.head}）` : `席位已无可递补人员（第 ${r.seq} 条记录，链头 ${r.head}）`);
       return;
     }
@@ -140,37 +132,9 @@ export const panelCommand: Command = {
   name: "panel",
   summary: "行政审批的专家和人员抽取（现场踏勘、技术审查、听证论证、验收）：承诺、种子、抽取一次、递补、作废、清单",
   async run(args) {
-    const [sub, ...rest] = args;
-    let flags: Record<string, string>;
-    let positionals: string[];
-    try {
-      ({ flags, positionals } = parseFlags(rest, FLAGS));
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}\n${USAGE}`);
-    }
     const subs = ["list", "show", "commit", "secret", "reveal", "external", "run", "void", "substitute", "manifest"];
-    if (!sub || !subs.includes(sub)) throw new CliError(USAGE);
-    const id = sub === "list" ? 0 : idArg(positionals[0], sub === "show" || sub === "commit" ? "事由号" : "抽取号");
-    const store = await openCliStore();
-    try {
-      let user;
-      try {
-        user = await cliUser(store, flags["token-file"]);
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
-      await runSub(sub, id, flags, store, user);
-      return 0;
-    } catch (e) {
-      if (e instanceof RepoError) {
-        if (e.statusCode === 404) throw new CliError(e.message, 2);
-        console.error(`ssj panel ${sub}：被拒绝：${e.message} [${e.code}]`);
-        return 1;
-      }
-      if (e instanceof RangeError) throw new CliError(`时间格式不正确：${e.message}`);
-      throw e;
-    } finally {
-      await store.close();
-    }
+    const cli = subcommandArgs(args, { flags: FLAGS, subs, usage: USAGE });
+    const id = cli.sub === "list" ? 0 : cli.id(0, cli.sub === "show" || cli.sub === "commit" ? "事由号" : "抽取号");
+    return runAsCliUser("panel", cli, (store, user) => runSub(cli.sub, id, cli, store, user));
   },
 };

@@ -32,7 +32,7 @@ export function parseFlags(args: string[], known: readonly string[]): { flags: R
     if (a.startsWith("--")) {
       const eq = a.indexOf("=");
       const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (!known.includes(key)) throw new Error(`unknown option --${key}`);
+      if (!known.includes(key)) throw new Error(`未知选项 --${key}`);
       if (eq >= 0) flags[key] = a.slice(eq + 1);
       else {
         const v = args[i + 1];
