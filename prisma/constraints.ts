@@ -276,6 +276,7 @@ function loopChecks(): CheckRule[] {
     { name: "verifications_due_on", table: "verifications", expr: isoDate("due_on") },
     { name: "verifications_checked_on", table: "verifications", expr: isoDate("checked_on") },
     { name: "verifications_recorded", table: "verifications", expr: together("outcome", "checked_on", "recorded_at", "recorded_by") },
+    { name: "verifications_published", table: "verifications", expr: "{published_at} IS NULL OR {outcome} IS NOT NULL" },
 
     { name: "disputes_kind", table: "disputes", expr: oneOf("kind", DISPUTE_KINDS) },
     { name: "disputes_outcome", table: "disputes", expr: oneOf("outcome", REVIEW_OUTCOMES) },
@@ -485,7 +486,7 @@ function loopTriggers(): TriggerRule[] {
     noDelete("law_change_notices", "a notice"),
     stepsFixed("decision_pushes_immutable", "decision_pushes", ["id", "decision_id", "department_id", "route", "via_push_id", "supervision", "pushed_at", "pushed_on", "working_days"], ["due_on", "acknowledged_at", "acknowledged_on", "acknowledged_by"], "a push and its acknowledgement (签收)"),
     noDelete("decision_pushes", "a push"),
-    stepsFixed("verifications_immutable", "verifications", ["id", "decision_id", "department_id", "task_id", "nominal_due_on"], ["due_on", "outcome", "findings", "checked_on", "recorded_at", "recorded_by"], "a verification and its outcome"),
+    stepsFixed("verifications_immutable", "verifications", ["id", "decision_id", "department_id", "task_id", "nominal_due_on"], ["due_on", "outcome", "findings", "checked_on", "recorded_at", "recorded_by", "published_at"], "a verification and its outcome"),
     noDelete("verifications", "a verification"),
     stepsFixed(
       "disputes_immutable",
