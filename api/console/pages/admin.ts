@@ -166,7 +166,7 @@ ${pager(`${CONSOLE}/inspectors`, department ? { department } : {}, page.total, o
   );
 }
 
-// ── departments and experts ───────────────────────────────────────────────────────────────────
+// ── departments ──────────────────────────────────────────────────────────────────────────────
 
 const LEVEL_LABEL: Record<string, string> = { city: "市级", district: "区县级", zone: "开发区" };
 
@@ -200,44 +200,6 @@ ${errorBox(error, { code: "部门代码", name: "部门名称", level: "层级",
 </div>
 <div class="actions"><button type="submit">建立部门</button></div></form></section>`,
     { status: error ? error.statusCode : 200 },
-  );
-}
-
-interface Expert {
-  id: number;
-  name: string;
-  certificateNo: string | null;
-  organization: string | null;
-  department: string | null;
-  specialities: string[];
-  districts: string[];
-  active: boolean;
-}
-
-async function expertsPage(ctx: PageContext) {
-  const depts = await ctx.api.get<Department[]>("/departments");
-  const department = /^\d+$/.test(ctx.query.department ?? "") ? ctx.query.department! : "";
-  const experts = await ctx.api.get<Expert[]>("/experts", { department });
-  const byCode = new Map(depts.map((d) => [d.code, d.name]));
-  const offset = pageOffset(ctx.query);
-  const rows = experts.slice(offset, offset + LIMIT).map(
-    (x) => html`<tr>${td("姓名", x.name)}${td("编号", x.certificateNo ?? "")}${td("单位", x.organization ?? "")}${td("专家库", x.department ? byCode.get(x.department) ?? x.department : "共享专家库")}${td("专业", x.specialities.join("、"))}${td(
-      "状态",
-      x.active ? "可抽取" : "暂停",
-    )}</tr>`,
-  );
-  return ctx.render(
-    html`<h1>专家库</h1>
-<p>专家参加检查组时不计入两名执法人员。专家及其回避的企业不公示。</p>
-<form method="get" action="${CONSOLE}/experts" class="filters"><div class="field"><label for="department">部门</label><select id="department" name="department">${options(
-      [{ value: "", label: "全部" }, ...depts.map((d) => ({ value: d.id, label: d.name }))],
-      department,
-    )}</select></div><button type="submit" class="secondary">查看</button></form>
-${experts.length
-  ? html`<table class="cards-sm"><caption>共 ${experts.length} 位专家</caption><thead><tr><th scope="col">姓名</th><th scope="col">编号</th><th scope="col">单位</th><th scope="col">专家库</th><th scope="col">专业</th><th scope="col">状态</th></tr></thead><tbody>${rows}</tbody></table>`
-  : html`<p>没有专家。</p>`}
-${pager(`${CONSOLE}/experts`, department ? { department } : {}, experts.length, offset, LIMIT)}`,
-    { wide: true },
   );
 }
 
@@ -550,7 +512,6 @@ export const adminPages: ConsolePage[] = [
       }
     },
   },
-  { path: `${CONSOLE}/experts`, title: "专家库", roles: ADMIN, nav: { group: "admin", label: "专家库", order: 26 }, uses: ["GET /experts", "GET /departments"], handler: expertsPage },
   { path: `${CONSOLE}/entities`, title: "检查对象名录库", roles: ADMIN, nav: { group: "admin", label: "检查对象名录", order: 20 }, uses: ["GET /entities"], handler: entitiesPage },
   { path: `${CONSOLE}/inspectors`, title: "执法人员名录库", roles: ["admin", "officer"], nav: { group: "admin", label: "执法人员名录", order: 25 }, uses: ["GET /inspectors", "GET /departments"], handler: inspectorsPage },
   { path: `${CONSOLE}/items`, title: "抽查事项清单", roles: ADMIN, nav: { group: "admin", label: "抽查事项清单", order: 28 }, uses: ["GET /departments", "GET /departments/:id/items"], handler: itemsPage },

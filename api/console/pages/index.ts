@@ -11,10 +11,11 @@ import { approvalPages } from "./approvals.ts";
 import { auditPages } from "./audit.ts";
 import { dashboardPages } from "./dashboard.ts";
 import { drawPages } from "./draws.ts";
+import { expertPages } from "./experts.ts";
 import { exportPages } from "./exports.ts";
 import { homePages } from "./home.ts";
 import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...adminPages, ...auditPages, ...exportPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...adminPages, ...expertPages, ...auditPages, ...exportPages, ...accountPages];

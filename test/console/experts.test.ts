@@ -1,0 +1,124 @@
+/**
+ * 专家库 and 回避 in the console (api/console/pages/experts.ts), as the administrator uses them and
+ * as an opponent would try them: the list is searched and paged by the server; an expert is added,
+ * edited and disabled through CSRF-checked forms, and the API's state follows; bad input comes back
+ * on the form in Chinese naming the field; recusals of an inspector and of an expert are recorded,
+ * found, refused twice, and withdrawn; officers cannot read recusals through the API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedBatch } from "../api/helpers.ts";
+import { consoleFixture, type ConsoleFixture } from "./helpers.ts";
+
+describe("console: 专家库 and 回避", () => {
+  let fx: ConsoleFixture;
+  let s: { cookie: string; csrf: string };
+  let inspectorCert = "";
+  let entityCode = "";
+
+  beforeAll(async () => {
+    fx = await consoleFixture();
+    await seedBatch(fx, { entities: 3, count: 1, officers: 1 });
+    const p = fx.store.prisma;
+    for (let i = 1; i <= 60; i++)
+      await p.expert.create({ data: { name: `专家${String(i).padStart(2, "0")}`, certificateNo: `ZJ-${String(i).padStart(3, "0")}`, specialities: ["食品安全"], districts: ["4601"], departmentId: i % 2 ? fx.dept.a : null, active: i % 10 !== 0 } });
+    inspectorCert = (await p.inspector.findFirstOrThrow({ where: { departmentId: fx.dept.a } })).certificateNo;
+    entityCode = (await p.entity.findFirstOrThrow({ orderBy: { id: "asc" } })).code;
+    s = await fx.session("admin");
+  });
+  afterAll(async () => fx?.close());
+
+  const get = (url: string) => fx.app.inject({ method: "GET", url, headers: { cookie: s.cookie } });
+  const post = (url: string, form: Record<string, string>, csrf = s.csrf) =>
+    fx.app.inject({ method: "POST", url, headers: { cookie: s.cookie, "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams({ _csrf: csrf, ...form }).toString() });
+  const rows = (body: string) => (body.match(/<tr><td data-label="姓名">/g) ?? []).length;
+
+  it("lists one page of 50 of the 60 experts, pages on, and filters on the server", async () => {
+    const first = await get("/console/experts");
+    expect(first.statusCode).toBe(200);
+    expect(rows(first.body)).toBe(50);
+    expect(first.body).toContain("共 60 条");
+    const second = await get("/console/experts?offset=50");
+    expect(rows(second.body)).toBe(10);
+    expect(second.body).toContain("专家60");
+    const disabled = await get("/console/experts?active=false");
+    expect(rows(disabled.body)).toBe(6);
+    const shared = await get("/console/experts?department=shared&q=%E4%B8%93%E5%AE%B60");
+    // 专家0x with an even number: 02 04 06 08 (shared library)
+    expect(rows(shared.body)).toBe(4);
+    const api = (await fx.as("admin", { method: "GET", url: "/experts/search?department=shared&active=true&limit=5" })).json();
+    expect(api.total).toBe(24); // 30 even numbers in the shared library, 6 of them (multiples of 10) disabled
+    expect(api.items).toHaveLength(5);
+  });
+
+  it("adds an expert through the form, refuses bad lists in Chinese naming the field, and a missing CSRF token", async () => {
+    const bad = await post("/console/experts", { name: "新专家", certificateNo: "ZJ-NEW", departmentId: String(fx.dept.a), specialities: "特种设备", districts: "4601 46x" });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain("【服务区域】");
+    expect(bad.body).toContain("“46x”不是 2–6 位数字的区划代码前缀");
+    expect(bad.body).toContain('value="新专家"');
+    const noSpeciality = await post("/console/experts", { name: "新专家", certificateNo: "ZJ-NEW", specialities: " 、 " });
+    expect(noSpeciality.statusCode).toBe(422);
+    expect(noSpeciality.body).toContain("【专业】至少要有一项专业");
+    const forged = await post("/console/experts", { name: "新专家", certificateNo: "ZJ-NEW", specialities: "特种设备" }, "forged");
+    expect(forged.statusCode).toBe(403);
+    const ok = await post("/console/experts", { name: "新专家", certificateNo: "ZJ-NEW", departmentId: String(fx.dept.a), specialities: "特种设备、电梯，锅炉", districts: "4601 460105", unavailable: "2026-03-02, 2026-03-03", organization: "测试大学" });
+    expect(ok.statusCode, ok.body).toBe(303);
+    const made = (await fx.as("admin", { method: "GET", url: "/experts/search?q=ZJ-NEW" })).json().items[0];
+    expect(made).toMatchObject({ name: "新专家", specialities: ["特种设备", "电梯", "锅炉"], districts: ["4601", "460105"], unavailable: ["2026-03-02", "2026-03-03"], organization: "测试大学", active: true });
+    const dup = await post("/console/experts", { name: "重复", certificateNo: "ZJ-NEW", specialities: "电梯" });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.body).toContain("【证件号】");
+  });
+
+  it("edits and disables an expert; the API's state follows", async () => {
+    const x = (await fx.as("admin", { method: "GET", url: "/experts/search?q=ZJ-001" })).json().items[0];
+    const form = await get(`/console/experts/${x.id}`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="食品安全"');
+    const badDate = await post(`/console/experts/${x.id}`, { specialities: "食品安全", districts: "4601", unavailable: "2026-13-45" });
+    expect(badDate.statusCode).toBe(422);
+    expect(badDate.body).toContain("【不能参加的日期】");
+    const saved = await post(`/console/experts/${x.id}`, { specialities: "食品安全 餐饮", districts: "460105", unavailable: "", organization: "" });
+    expect(saved.statusCode).toBe(303);
+    const off = await post(`/console/experts/${x.id}/active`, { active: "false" });
+    expect(off.statusCode).toBe(303);
+    const after = (await fx.as("admin", { method: "GET", url: `/experts/${x.id}` })).json();
+    expect(after).toMatchObject({ specialities: ["食品安全", "餐饮"], districts: ["460105"], organization: null, active: false });
+    expect((await get("/console/experts?q=ZJ-001")).body).toContain("已停用");
+    const missing = await get("/console/experts/999999");
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it("records recusals of an inspector and of an expert, finds them, refuses a second one, and withdraws one", async () => {
+    const unknown = await post("/console/recusals", { kind: "inspector", certificateNo: "NO-SUCH", entityCode, reason: "亲属" });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.body).toContain("【证件号】执法证号 NO-SUCH 不在执法人员名录中");
+    const noReason = await post("/console/recusals", { kind: "expert", certificateNo: "ZJ-002", entityCode, reason: " " });
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.body).toContain("【回避理由】");
+    expect((await post("/console/recusals", { kind: "inspector", certificateNo: inspectorCert, entityCode: entityCode.toLowerCase(), reason: "配偶在该企业任职" })).statusCode).toBe(303);
+    expect((await post("/console/recusals", { kind: "expert", certificateNo: "ZJ-002", entityCode: "91460000MA5TEST001", reason: "曾为该企业提供咨询" })).statusCode).toBe(303);
+    const twice = await post("/console/recusals", { kind: "inspector", certificateNo: inspectorCert, entityCode, reason: "再次" });
+    expect(twice.statusCode).toBe(409);
+
+    const list = await get("/console/recusals");
+    expect(list.body).toContain("共 2 项回避");
+    expect(list.body).toContain("配偶在该企业任职");
+    expect(list.body).toContain("（不在名录中）");
+    const byEntity = await get(`/console/recusals?entity=${entityCode.slice(0, 12)}`);
+    expect(byEntity.body).toContain("共 1 项回避");
+    const api = (await fx.as("auditor", { method: "GET", url: "/recusals?kind=expert" })).json();
+    expect(api.total).toBe(1);
+    expect(api.items[0]).toMatchObject({ kind: "expert", person: { certificateNo: "ZJ-002" }, entity: { code: "91460000MA5TEST001", name: null }, reason: "曾为该企业提供咨询" });
+    expect((await fx.as("officerA", { method: "GET", url: "/recusals" })).statusCode).toBe(403);
+
+    const withdrawn = await post(`/console/recusals/expert/${api.items[0].id}/delete`, {});
+    expect(withdrawn.statusCode).toBe(303);
+    expect((await fx.as("admin", { method: "GET", url: "/recusals" })).json().total).toBe(1);
+    const again = await post(`/console/recusals/expert/${api.items[0].id}/delete`, {});
+    expect(again.statusCode).toBe(404);
+    const audit = await fx.store.prisma.auditLog.findMany({ where: { action: { startsWith: "recusal." } } });
+    expect(audit.map((a) => a.action).sort()).toEqual(["recusal.create", "recusal.create", "recusal.delete"]);
+    expect(JSON.stringify(audit)).not.toContain("配偶");
+  });
+});
