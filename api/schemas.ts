@@ -17,3 +17,29 @@ export const errors = {
   409: ErrorRef,
   422: ErrorRef,
 };
+
+/** 64 lowercase hex digits (a SHA-256 digest: secret hashes, commitments, chain heads). */
+export const Hex64 = Type.String({ pattern: "^[0-9a-f]{64}$", description: "64 位小写十六进制" });
+
+/**
+ * The answer of a manifest verification (batch draws and panel draws alike): ok, or the first
+ * divergence (path, rule, message), what was proven and what only the full manifest proves, and
+ * whether the manifest is a draw this service holds and matches its published commitment.
+ */
+export function verifyResult(kinds: string) {
+  return Type.Object({
+    ok: Type.Boolean(),
+    kind: Type.String({ description: kinds }),
+    path: Type.Optional(Type.String()),
+    rule: Type.Optional(Type.String()),
+    message: Type.Optional(Type.String()),
+    proven: Type.Optional(Type.Array(Type.String(), { description: "已证明的事项（中文）" })),
+    notProven: Type.Optional(Type.Array(Type.String(), { description: "只有完整清单才能证明的事项（中文）" })),
+    warnings: Type.Optional(Type.Array(Type.String())),
+    summary: Type.Optional(Type.Unknown()),
+    knownDraw: Type.Union([
+      Type.Object({ id: Type.Integer(), status: Type.String(), publishedCommitment: Type.Union([Type.String(), Type.Null()]), matchesPublished: Type.Boolean() }),
+      Type.Null(),
+    ]),
+  });
+}

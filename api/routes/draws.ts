@@ -28,11 +28,10 @@ import {
   type DrawActor,
 } from "../../src/store/repos/draws.ts";
 import { getBatch } from "../../src/store/repos/plans.ts";
-import { IdParams, errors } from "../schemas.ts";
+import { Hex64, IdParams, errors, verifyResult } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const WRITERS = ["admin", "officer"] as const;
-const Hex64 = Type.String({ pattern: "^[0-9a-f]{64}$", description: "64 位小写十六进制" });
 const Code = Type.String({ pattern: "^[0-9A-Z]{15,18}$", description: "统一社会信用代码（18 位）或注册号（15 位）" });
 
 const actorOf = (p: Principal): DrawActor => ({ userId: p.userId, role: p.role, departmentId: p.departmentId });
@@ -78,18 +77,7 @@ const CommitBody = Type.Object(
   { additionalProperties: false, examples: [{ seed: { mode: "external", source: "中国福利彩票 双色球", reference: "2026140 期" } }] },
 );
 const DeptField = { departmentId: Type.Optional(Type.Integer({ minimum: 1, description: "科员：默认本部门" })) };
-const Verify = Type.Object({
-  ok: Type.Boolean(),
-  kind: Type.String({ description: "full（完整清单）| public（公开清单）| v1-full | v1-public" }),
-  path: Type.Optional(Type.String()),
-  rule: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String()),
-  proven: Type.Optional(Type.Array(Type.String(), { description: "已证明的事项（中文）" })),
-  notProven: Type.Optional(Type.Array(Type.String(), { description: "只有完整清单才能证明的事项（中文）" })),
-  warnings: Type.Optional(Type.Array(Type.String())),
-  summary: Type.Optional(Type.Unknown()),
-  knownDraw: Type.Union([Type.Object({ id: Type.Integer(), status: Type.String(), publishedCommitment: Type.Union([Type.String(), Type.Null()]), matchesPublished: Type.Boolean() }), Type.Null()]),
-});
+const Verify = verifyResult("full（完整清单）| public（公开清单）| v1-full | v1-public");
 
 const drawRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -36,7 +36,7 @@ import {
   voidPanelDraw,
   type PanelActor,
 } from "../../src/store/repos/panels.ts";
-import { IdParams, IsoDate, Page, errors } from "../schemas.ts";
+import { Hex64, IdParams, IsoDate, Page, errors, verifyResult } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const WRITERS = ["admin", "officer"] as const;
@@ -139,19 +139,7 @@ const Expert = Type.Object({
   unavailable: Type.Array(Type.String()),
   active: Type.Boolean(),
 });
-const Verify = Type.Object({
-  ok: Type.Boolean(),
-  kind: Type.String({ description: "full（完整清单）| public（公开清单）" }),
-  path: Type.Optional(Type.String()),
-  rule: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String()),
-  proven: Type.Optional(Type.Array(Type.String(), { description: "已证明的事项（中文）" })),
-  notProven: Type.Optional(Type.Array(Type.String(), { description: "只有完整清单才能证明的事项（中文）" })),
-  warnings: Type.Optional(Type.Array(Type.String())),
-  summary: Type.Optional(Type.Unknown()),
-  knownDraw: Type.Union([Type.Object({ id: Type.Integer(), status: Type.String(), publishedCommitment: N(Type.String()), matchesPublished: Type.Boolean() }), Type.Null()]),
-});
-const Hex64 = Type.String({ pattern: "^[0-9a-f]{64}$", description: "64 位小写十六进制" });
+const Verify = verifyResult("full（完整清单）| public（公开清单）");
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 const tags = ["panels"];
 
