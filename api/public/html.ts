@@ -5,6 +5,8 @@
  */
 import type { DepartmentCount, PublicAnchorRecord, PublicDrawRecord, PublicPlanRecord, PublicResultRecord } from "../../src/store/readModel/index.ts";
 import { NEEDS_FULL_MANIFEST, PUBLIC_PROVES } from "../../src/draws/v2/claims.ts";
+import type { PublicPanelDraw } from "../../src/store/repos/panels.ts";
+import type { PublicVerification } from "../../src/store/repos/loopSteps.ts";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (c) => ESC[c]!);
@@ -17,6 +19,9 @@ export const manifestUrl = (drawId: string) => `${API_PATH}/draws/${encodeURICom
 export const manifestFileName = (drawId: string) => `manifest-${drawId.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
 export const verifyCommand = (drawId: string) => `ssj verify ${manifestFileName(drawId)}`;
 export const drawPageUrl = (drawId: string) => `${PAGE_PATH}/draws/${encodeURIComponent(drawId)}`;
+export const panelManifestUrl = (id: number) => `${API_PATH}/panel-draws/${id}/manifest.json`;
+export const panelManifestFileName = (id: number) => `panel-draw-${id}-manifest.json`;
+export const VERIFICATIONS_API = `${API_PATH}/commitment-verifications`;
 
 /** An ISO instant shown in Beijing time (UTC+8, no DST): "2026-02-03 10:00" or the date only. */
 export function beijing(iso: string, withTime = true): string {
@@ -66,6 +71,10 @@ export interface PageModel {
   draws: DrawDoc[];
   /** The latest published heads of the audit log. */
   anchors: PublicAnchorRecord[];
+  /** The latest expert and staff draws for approvals (专家和人员抽取), without any person. */
+  panelDraws: PublicPanelDraw[];
+  /** Published 告知承诺 verification outcomes: the latest, or the searched entity's. */
+  verifications: PublicVerification[];
 }
 
 function layout(title: string, main: string): string {
@@ -164,6 +173,63 @@ ${verificationText(d)}
 </article>`;
 }
 
+function seatText(s: PublicPanelDraw["seats"][number]): string {
+  const who = s.kind === "expert" ? `专家（${esc(s.speciality ?? "")}）` : `监管部门人员（${esc(s.department ?? "")}）`;
+  const drawn = s.drawn === null ? "尚未抽取" : `抽中 ${esc(s.drawn)} 人${s.shortfall ? `，缺 ${esc(s.shortfall)} 人` : ""}`;
+  return `<li>${who}：需 ${esc(s.required)} 人，${drawn}</li>`;
+}
+
+/** One expert/staff draw for an approval: the fact, the method and the digests, never a person. */
+function panelDrawDetails(d: PublicPanelDraw): string {
+  const file = panelManifestFileName(d.id);
+  return `<article class="draw${d.status === "void" ? " voided" : ""}" aria-labelledby="panel-draw-${esc(d.id)}">
+<h3 id="panel-draw-${esc(d.id)}">${esc(d.panel.name)} · ${esc(d.panel.purposeLabel)} <span class="status ${STATUS_CLASS[d.status] ?? ""}">${esc(d.statusLabel)}</span></h3>
+${d.status === "void" ? `<p class="void-note" role="note"><strong>已作废</strong>：${esc(d.voidReason ?? "")}。</p>` : ""}
+<dl>
+<dt>抽取编号</dt><dd>${esc(d.id)}，第 ${esc(d.attempt)} 次抽取</dd>
+<dt>审批部门</dt><dd>${esc(d.panel.bureau)}</dd>
+<dt>事由和日期</dt><dd>${esc(d.panel.purposeLabel)}，${esc(d.panel.day)}</dd>
+<dt>抽取方法</dt><dd>${esc(d.method)}</dd>
+<dt>席位</dt><dd><ul class="seats">${d.seats.map(seatText).join("")}</ul></dd>
+<dt>承诺公布时间</dt><dd>${esc(beijing(d.frozenAt))}（北京时间）</dd>
+<dt>承诺值（抽取前公布）</dt><dd><code class="hash">${esc(d.commitment)}</code></dd>
+${d.seed ? `<dt>随机种子</dt><dd><code class="hash">${esc(d.seed)}</code></dd>` : `<dt>随机种子</dt><dd>尚未生成</dd>`}
+${d.seedProvenance ? `<dt>种子来源</dt><dd>${esc(provenanceText(d.seedProvenance))}</dd>` : ""}
+<dt>记录链头</dt><dd><code class="hash">${esc(d.head)}</code></dd>
+<dt>公开清单摘要（SHA-256）</dt><dd><code class="hash">${esc(d.manifestDigest)}</code></dd>
+<dt>公开清单</dt><dd><a href="${esc(panelManifestUrl(d.id))}" download="${esc(file)}">下载 ${esc(file)}</a></dd>
+</dl>
+<p class="verify">自行核验：下载公开清单后运行 <code>ssj verify ${esc(file)} --commitment ${esc(d.commitment)}</code>。公开清单不含专家和人员的姓名、证件号，也不含申请人和回避、递补理由；逐席位复算只能由审计部门用完整清单进行。</p>
+</article>`;
+}
+
+function verificationTable(m: PageModel): string {
+  const forCode = m.searchedBy === "code";
+  if (m.verifications.length === 0) return `<p>${forCode ? `统一社会信用代码为 ${esc(m.form.q)} 的市场主体没有公示的告知承诺核查结果。` : "暂无公示的告知承诺核查结果。"}</p>`;
+  const rows = m.verifications
+    .map(
+      (v) => `<tr>
+<td data-label="市场主体名称">${esc(v.entityName)}</td>
+<td data-label="统一社会信用代码" class="nowrap"><code>${esc(v.entityCode)}</code></td>
+<td data-label="审批事项">${esc(v.approvalItem)}</td>
+<td data-label="审批决定日期" class="nowrap">${esc(v.decidedOn)}</td>
+<td data-label="核查结果"><strong>${esc(v.outcomeLabel)}</strong></td>
+<td data-label="核查日期" class="nowrap">${esc(v.checkedOn)}</td>
+<td data-label="核查部门">${esc(v.department)}</td>
+<td data-label="审批部门">${esc(v.bureau)}</td>
+</tr>`,
+    )
+    .join("\n");
+  const caption = forCode ? `统一社会信用代码为 ${esc(m.form.q)} 的告知承诺核查结果` : `最新公示的告知承诺核查结果（${m.verifications.length} 条）`;
+  return `<table class="verifications">
+<caption>${caption}</caption>
+<thead><tr><th scope="col">市场主体名称</th><th scope="col">统一社会信用代码</th><th scope="col">审批事项</th><th scope="col">审批决定日期</th><th scope="col">核查结果</th><th scope="col">核查日期</th><th scope="col">核查部门</th><th scope="col">审批部门</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
+
 export function renderPage(m: PageModel): string {
   const f = m.form;
   const deptOptions = [`<option value="">全部部门</option>`]
@@ -253,6 +319,16 @@ ${nav}
 <p>每次抽取在生成种子之前先公布“承诺值”和公开的抽取输入（名录、各部门范围、事项、配额），抽取时使用事先约定来源的公开随机种子；作废的抽取也保留在这里并注明理由。任何人都可以下载抽取清单，用 <code>ssj verify</code> 离线复核。</p>
 ${draws}
 </section>
+<section aria-labelledby="verifications-title" id="verifications">
+<h2 id="verifications-title">告知承诺核查结果公示</h2>
+<p>以告知承诺方式取得审批的市场主体，由监管部门在规定期限内核查其承诺；按规定公示的核查结果（承诺不属实、未履行承诺等）列在这里。在上方输入统一社会信用代码可查该市场主体的核查结果。全部数据：<a href="${VERIFICATIONS_API}">${VERIFICATIONS_API}</a>（JSON）。</p>
+${verificationTable(m)}
+</section>
+<section aria-labelledby="panel-draws-title" id="panel-draws">
+<h2 id="panel-draws-title">专家和人员抽取公示（行政审批）</h2>
+<p>行政审批部门为现场踏勘、技术审查、听证论证和验收从专家库和监管部门人员中抽取，与抽查抽取使用同一可核验的方法：先公布承诺值，再生成种子，一次抽取，不得重抽。专家和人员的姓名不公示；公示抽取的事实、方法、承诺值、种子和公开清单的摘要。全部记录：<a href="${API_PATH}/panel-draws">${API_PATH}/panel-draws</a>（JSON）。</p>
+${m.panelDraws.length ? m.panelDraws.map(panelDrawDetails).join("\n") : "<p>暂无专家和人员抽取记录。</p>"}
+</section>
 <section aria-labelledby="anchors-title">
 <h2 id="anchors-title">审计日志链头</h2>
 ${anchors}
@@ -313,6 +389,7 @@ code.hash{word-break:break-all;font-size:.85rem}
 .void-note{color:var(--accent)}
 .timeline{margin:.5rem 0;padding-left:1.25rem;font-size:.92rem}
 .verify ul{margin:.25rem 0 .5rem;padding-left:1.25rem}
+.seats{margin:0;padding-left:1.25rem}
 @media (max-width:40rem){
  table,thead,tbody,tr,th,td,caption{display:block}
  thead{position:absolute;left:-9999px;top:-9999px}

@@ -24,6 +24,9 @@ import {
 } from "../../src/store/readModel/index.ts";
 import { CACHE_ASSET, CACHE_MANIFEST, CACHE_SHORT, HTML_TYPE, JSON_TYPE, etagOf, sendCached } from "./http.ts";
 import type { PublicAnchorRecord } from "../../src/store/readModel/index.ts";
+import type { RepoStore } from "../../src/store/repos/db.ts";
+import { listPublicPanelDraws, type PublicPanelDraw } from "../../src/store/repos/panels.ts";
+import { listPublishedVerifications, type PublicVerification } from "../../src/store/repos/loopSteps.ts";
 import {
   API_PATH,
   PAGE_PATH,
@@ -135,6 +138,17 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
     return value;
   };
   const tags = ["public"];
+
+  // 专家和人员抽取 and 告知承诺核查结果 live in the main database (low volume, not in the read
+  // model; their JSON routes are api/routes/panels.ts and approvals.ts). Without it (a bare read
+  // model in benchmarks) the page shows none.
+  const main = ctx?.store && "prisma" in ctx.store ? (ctx.store as unknown as RepoStore) : null;
+  const panelDraws = (): Promise<PublicPanelDraw[]> => (main ? cached("panelDraws", () => listPublicPanelDraws(main, { limit: 5 })) : Promise.resolve([]));
+  const verifications = (code: string | null): Promise<PublicVerification[]> => {
+    if (!main) return Promise.resolve([]);
+    if (code) return listPublishedVerifications(main, { code, limit: 50, offset: 0 });
+    return cached("verifications", () => listPublishedVerifications(main, { limit: 10, offset: 0 }));
+  };
 
   // ─── JSON API ──────────────────────────────────────────────────────────────────────────────
   app.get(
@@ -311,7 +325,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
       const cursor = raw.cursor && /^\d{1,15}$/.test(raw.cursor) ? Number(raw.cursor) : undefined;
       const upper = form.q.toUpperCase();
       const searchedBy = !form.q ? null : CODE.test(upper) ? "code" : "name";
-      const [departments, page, plans, draws, anchors] = await Promise.all([
+      const [departments, page, plans, draws, anchors, panels, outcomes] = await Promise.all([
         cached("departments", () => m.departments()),
         error
           ? Promise.resolve<DocPage>({ docs: [], nextCursor: null })
@@ -327,6 +341,8 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
         cached("plans", () => m.listPlans(5)),
         cached("draws", () => m.listDraws({ pageSize: 5 })),
         cached("anchors", () => m.listAnchors(5)),
+        panelDraws(),
+        verifications(searchedBy === "code" && !error ? upper : null),
       ]);
       const html = renderPage({
         form,
@@ -339,6 +355,8 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
         plans: plans.docs.map((d) => JSON.parse(d) as PublicPlanRecord),
         draws: draws.docs.map((d) => JSON.parse(d) as DrawDoc),
         anchors: anchors.map((d) => JSON.parse(d) as PublicAnchorRecord),
+        panelDraws: panels,
+        verifications: outcomes,
       });
       if (error) return reply.code(400).type(HTML_TYPE).header("cache-control", "no-store").send(html);
       return sendCached(request, reply, html, HTML_TYPE, CACHE_SHORT);

@@ -37,6 +37,7 @@ import {
   listAlerts,
   listDisputes,
   listVerifications,
+  listPublishedVerifications,
   loopStatistics,
   overdueList,
   receiveAlerts,
@@ -45,6 +46,8 @@ import {
   scheduleLoopTasks,
   sendDispute,
 } from "../../src/store/repos/loopSteps.ts";
+import { statsSheets } from "../../src/approvals/statsExport.ts";
+import { CSV_TYPE, XLSX_TYPE, toCsv, toXlsx } from "../sheets.ts";
 import { ALERT_HANDLINGS, ALERT_LEVELS, DECISION_KINDS, DISPUTE_KINDS, REVIEW_OUTCOMES, VERIFICATION_OUTCOMES } from "../../src/approvals/values.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
@@ -150,6 +153,7 @@ const Verification = Type.Object({
   findings: Null(Type.String({ description: "核查发现（内部，不公示）" })),
   recordedAt: Null(Type.String()),
   recordedBy: Null(Type.Integer()),
+  publishedAt: Null(Type.String({ description: "核查结果公示的时间；null = 按录入时的公示规则不公示（approvals 配置 publishOutcomes、publishOutcomesByItem）" })),
   feedbackTo: Dept,
   decision: Decision,
 });
@@ -524,6 +528,39 @@ const approvalRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => answerAlert(store, request.params.id, request.body, actorOf(requirePrincipal(request))),
   );
 
+  // ── 公示: 告知承诺核查结果 (only what may be public) ──
+  const PublicVerification = Type.Object({
+    id: Type.Integer(),
+    entityName: Type.String({ description: "市场主体名称" }),
+    entityCode: Type.String({ description: "统一社会信用代码" }),
+    approvalCode: Type.String({ description: "审批事项编码" }),
+    approvalItem: Type.String({ description: "审批事项" }),
+    decidedOn: Type.String({ description: "审批决定日期" }),
+    outcome: Type.String({ description: "true 承诺属实 · false 承诺不属实 · unfulfilled 未履行承诺" }),
+    outcomeLabel: Type.String(),
+    checkedOn: Type.String({ description: "核查日期" }),
+    department: Type.String({ description: "核查部门" }),
+    bureau: Type.String({ description: "审批部门" }),
+    publishedAt: Type.String({ description: "公示时间" }),
+  });
+  app.get(
+    "/api/public/commitment-verifications",
+    {
+      config: { access: "public" as const, rateLimit: app.ssj.publicRateLimit },
+      schema: {
+        tags: ["public"],
+        summary: "公示：告知承诺核查结果（按公示规则公开的：默认承诺不属实、未履行承诺），最新的在前",
+        description: "只含市场主体名称、统一社会信用代码、审批事项、决定日期、核查结果及日期、核查部门和审批部门；核查发现、承诺内容、投诉举报和执法人员信息不公开。",
+        querystring: Type.Object(
+          { code: Type.Optional(Type.String({ pattern: "^[0-9A-Za-z]{15,18}$", description: "统一社会信用代码（精确）" })), ...Paging },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(PublicVerification), ...errors },
+      },
+    },
+    async (request) => listPublishedVerifications(store, { code: request.query.code?.toUpperCase(), limit: request.query.limit, offset: request.query.offset }),
+  );
+
   // ── 逾期、统计、排期 ──
   app.get(
     "/approvals/overdue",
@@ -594,6 +631,34 @@ const approvalRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => loopStatistics(store, request.query.year),
+  );
+  app.get(
+    "/approvals/stats/export",
+    {
+      config: { access: ALL },
+      schema: {
+        tags,
+        summary: "导出审管联动统计（XLSX 或 CSV）：各部门（含层级）、按层级合计、入企检查（联合检查占比、合并减少的入企次数、频次上限）和每户检查次数分布",
+        description: "与 GET /approvals/stats 同样的数字和同样的权限。CSV 为 UTF-8（带 BOM），四张表依次排列，中间空一行。",
+        querystring: Type.Object(
+          { year: Type.Integer({ minimum: 2000, maximum: 2100 }), format: Type.Optional(Type.Union([Type.Literal("xlsx"), Type.Literal("csv")], { default: "xlsx", description: "xlsx（默认）或 csv" })) },
+          { additionalProperties: false },
+        ),
+        produces: [XLSX_TYPE, CSV_TYPE],
+        response: { 200: Type.Any({ description: ".xlsx 或 .csv 文件" }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requirePrincipal(request);
+      const { year, format = "xlsx" } = request.query;
+      const sheets = statsSheets(await loopStatistics(store, year));
+      const name = `审管联动统计-${year}.${format}`;
+      const body = format === "csv" ? toCsv(sheets) : await toXlsx(sheets);
+      return reply
+        .header("content-type", format === "csv" ? CSV_TYPE : XLSX_TYPE)
+        .header("content-disposition", `attachment; filename="loop-stats-${year}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .send(body);
+    },
   );
   app.post(
     "/approvals/schedule",

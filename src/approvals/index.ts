@@ -17,3 +17,4 @@ export * from "./disputes.ts";
 export * from "./merge.ts";
 export * from "./stats.ts";
 export * from "./sheets.ts";
+export * from "./statsExport.ts";

@@ -3,7 +3,7 @@
  * database other than the numbers that name departments, entries and decisions, no Prisma, no
  * clock. The store translates rows into these (src/store/translate/approvals.ts).
  */
-import type { DecisionKind, DecisionOutcome, Level, PushRoute } from "./values.ts";
+import type { DecisionKind, DecisionOutcome, Level, PushRoute, VerificationOutcome } from "./values.ts";
 
 /** A department (行业监管部门 or 行政审批局) at city, district or 开发区 level. */
 export interface DepartmentRef {
@@ -79,6 +79,14 @@ export interface LoopSettings {
   followUpWorkingDays: number;
   /** 风险预警处置: working days by alert level. */
   alertWorkingDays: { high: number; medium: number; low: number };
+  /**
+   * 核查结果公示: the outcomes published when recorded (default 不属实 and 未履行承诺, the 信用
+   * information of a broken commitment); `publishOutcomesByItem` replaces the list for one
+   * approval item (审批事项编码), e.g. `[]` where no law provides for publication or all three
+   * where the item's rules publish every outcome.
+   */
+  publishOutcomes: VerificationOutcome[];
+  publishOutcomesByItem: Record<string, VerificationOutcome[]>;
 }
 
 export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
@@ -88,6 +96,8 @@ export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
   feedbackWorkingDays: 3,
   followUpWorkingDays: 20,
   alertWorkingDays: { high: 3, medium: 7, low: 15 },
+  publishOutcomes: ["false", "unfulfilled"],
+  publishOutcomesByItem: {},
 };
 
 /** A rule of the loop broken by an input: stable English code, Chinese message naming the field. */

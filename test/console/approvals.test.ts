@@ -91,4 +91,20 @@ describe("console: 审管联动", () => {
     expect(res.body).toContain("1（按时 1，逾期办结 0，逾期未办 0，未到期 0）");
     expect(res.body).toContain("100%"); // 按时签收率
   });
+
+  it("the statistics page links its XLSX and CSV export; the file holds the page's figures", async () => {
+    const res = await page("officerB", "/console/approvals/stats?year=2026");
+    expect(res.body).toContain('href="/console/approvals/stats/2026.xlsx"');
+    expect(res.body).toContain('href="/console/approvals/stats/2026.csv"');
+    const xlsx = await page("officerB", "/console/approvals/stats/2026.xlsx");
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers["content-type"]).toContain("spreadsheetml");
+    const csv = await page("auditor", "/console/approvals/stats/2026.csv");
+    expect(csv.statusCode).toBe(200);
+    const api = (await fx.as("auditor", { method: "GET", url: "/approvals/stats?year=2026" })).json();
+    const row = api.departments.find((d: { departmentId: number }) => d.departmentId === fx.dept.a);
+    const line = csv.body.split("\r\n").find((l) => l.includes(`,${row.department.name},`))!;
+    expect(line.split(",").slice(0, 7)).toEqual(["2026", "市级", row.department.code, row.department.name, "监管部门", String(row.pushes.total), String(row.pushes.onTime)]);
+    expect((await page("auditor", "/console/approvals/stats/2026.pdf")).statusCode).toBe(404);
+  });
 });

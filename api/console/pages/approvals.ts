@@ -7,11 +7,14 @@
  *   GET  /console/approvals                          待签收推送 + 逾期事项（paged: ?offset=, ?overdueOffset=）
  *   POST /console/approvals/pushes/:id/acknowledge   签收 (officer of the receiving department)
  *   GET  /console/approvals/stats?year=YYYY          统计（督查考核）
+ *   GET  /console/approvals/stats/2026.xlsx · .csv   the same statistics as a file (各部门含层级、按层级、入企检查、检查频次)
  */
 import { ApiCallError, type ConsolePage, type PageContext } from "../framework.ts";
 import { beijing, html, options, todayBeijing, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
 import { ALL, OFFICER, actionButton, badge, pageOffset, pager, td } from "./shared.ts";
+import { send } from "./exports.ts";
+import { statsSheets, type NamedLoopStats } from "../../../src/approvals/statsExport.ts";
 
 const LIMIT = 50;
 
@@ -147,6 +150,7 @@ async function statsPage(ctx: PageContext) {
     html`<p class="small"><a href="${CONSOLE}/approvals">审管联动</a> › 统计</p>
 <h1>审管联动统计（${s.year} 年）</h1>
 <form method="get" action="${CONSOLE}/approvals/stats" class="filters"><div class="field"><label for="year">年度</label><select id="year" name="year">${options(years, year)}</select></div><button type="submit" class="secondary">查看</button></form>
+<p>导出 ${s.year} 年统计（各部门及层级、按层级合计、入企检查、每户检查次数）：<a href="${CONSOLE}/approvals/stats/${s.year}.xlsx" download>Excel（.xlsx）</a> · <a href="${CONSOLE}/approvals/stats/${s.year}.csv" download>CSV</a></p>
 <div class="cards">
 <div class="card"><div class="n">${s.visits.total}</div><div class="k">入企检查次数</div></div>
 <div class="card"><div class="n">${s.visits.joint}</div><div class="k">联合检查次数</div></div>
@@ -158,6 +162,14 @@ ${s.departments.length
   : html`<p>该年度没有审管联动记录。</p>`}`,
     { wide: true },
   );
+}
+
+/** The statistics as a file, from the same API answer the page shows (exports.ts: XLSX or CSV). */
+async function statsFile(ctx: PageContext) {
+  const m = /^(\d{4})\.(xlsx|csv)$/.exec(ctx.params.file ?? "");
+  if (!m) throw new ApiCallError(404, "NOT_FOUND", "导出文件应为 <年度>.xlsx 或 <年度>.csv");
+  const s = await ctx.api.get<NamedLoopStats>("/approvals/stats", { year: m[1]! });
+  return send(ctx, `审管联动统计-${s.year}`, m[2]!, statsSheets(s));
 }
 
 export const approvalPages: ConsolePage[] = [
@@ -179,4 +191,5 @@ export const approvalPages: ConsolePage[] = [
     },
   },
   { path: `${CONSOLE}/approvals/stats`, title: "审管联动统计", roles: ALL, nav: { group: "results", label: "审管联动统计", order: 51 }, uses: ["GET /approvals/stats"], handler: statsPage },
+  { path: `${CONSOLE}/approvals/stats/:file`, title: "导出审管联动统计", roles: ALL, uses: ["GET /approvals/stats"], handler: statsFile },
 ];

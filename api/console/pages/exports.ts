@@ -6,51 +6,17 @@
  *   /console/exports/plans/12.xlsx · /console/exports/batches/7.csv
  *   /console/exports/batches/7/schedule.xlsx · /console/exports/tasks.xlsx?batch=7&status=done
  */
-import ExcelJS from "exceljs";
 import { ApiCallError, type ConsolePage, type PageContext, type PageResult } from "../framework.ts";
 import { CONSOLE } from "../layout.ts";
 import { ALL, BATCH_STATUS, PLAN_STATUS, TASK_STATUS, type Batch, type Category, type Department, type Item, type PlanDetail, type Schedule, type Task } from "./shared.ts";
 import { isJoint } from "./schedule.ts";
+import { CSV_TYPE, XLSX_TYPE, toCsv, toXlsx, type Cell, type Sheet } from "../../sheets.ts";
 
-type Cell = string | number | null;
-export interface Sheet {
-  name: string;
-  columns: string[];
-  rows: Cell[][];
-}
+export { toCsv, toXlsx, type Sheet } from "../../sheets.ts";
 
-const safe = (v: Cell): Cell => (typeof v === "string" && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-
-export function toCsv(sheets: Sheet[]): string {
-  const quote = (v: Cell) => {
-    const s = v === null ? "" : String(safe(v));
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const parts = sheets.map((s) => [s.columns, ...s.rows].map((r) => r.map(quote).join(",")).join("\r\n"));
-  return `\uFEFF${parts.join("\r\n\r\n")}\r\n`;
-}
-
-export async function toXlsx(sheets: Sheet[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "ssj 工作台";
-  for (const s of sheets) {
-    const ws = wb.addWorksheet(s.name.slice(0, 31));
-    ws.addRow(s.columns).font = { bold: true };
-    for (const r of s.rows) ws.addRow(r.map((v) => (typeof v === "string" ? safe(v) : v)));
-    ws.columns.forEach((c, i) => {
-      const longest = Math.max(s.columns[i]!.length * 2, ...s.rows.slice(0, 200).map((r) => String(r[i] ?? "").length * 1.6));
-      c.width = Math.min(60, Math.max(8, Math.ceil(longest)));
-    });
-    ws.views = [{ state: "frozen", ySplit: 1 }];
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-async function send(ctx: PageContext, base: string, format: string, sheets: Sheet[]): Promise<PageResult> {
-  if (format === "csv") return ctx.file(`${base}.csv`, "text/csv; charset=utf-8", toCsv(sheets));
-  return ctx.file(`${base}.xlsx`, XLSX, await toXlsx(sheets));
+export async function send(ctx: PageContext, base: string, format: string, sheets: Sheet[]): Promise<PageResult> {
+  if (format === "csv") return ctx.file(`${base}.csv`, CSV_TYPE, toCsv(sheets));
+  return ctx.file(`${base}.xlsx`, XLSX_TYPE, await toXlsx(sheets));
 }
 
 const fileParam = (s: string | undefined, stem: string | null) => {

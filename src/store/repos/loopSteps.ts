@@ -32,6 +32,7 @@ import {
   type StepStatus,
   classifyStep,
   STEP_STATUS_LABELS,
+  publishesOutcome,
 } from "../../approvals/index.ts";
 import { addDays, isIsoDate, workingDaysInRange } from "../../calendar/index.ts";
 import { alertView, disputeView, verificationView } from "../translate/approvals.ts";
@@ -88,6 +89,7 @@ export async function getVerification(store: RepoStore, id: number, a: LoopActor
 export async function recordVerification(store: RepoStore, id: number, input: { outcome: string; findings?: string | null; checkedOn: string }, a: LoopActor, today: string = todayInChina()) {
   const outcome = valueOf(VERIFICATION_OUTCOME_LABELS, String(input.outcome ?? ""));
   if (!outcome) throw new RepoError(400, "VALIDATION_FAILED", `outcome：核查结果须为 true（承诺属实）、false（承诺不属实）或 unfulfilled（未履行承诺），收到 ${JSON.stringify(input.outcome)}`, "outcome");
+  const settings = await loopSettingsFor(store);
   await inTransaction(store, async (tx) => {
     const v = await tx.verification.findUnique({ where: { id }, include: { decision: true, task: true } });
     if (!v) throw new RepoError(404, "NOT_FOUND", `核查 ${id} 不存在`);
@@ -97,18 +99,72 @@ export async function recordVerification(store: RepoStore, id: number, input: { 
     const checkedOn = checkDay(input.checkedOn, "checkedOn", v.decision.decidedOn, today);
     const findings = input.findings == null || input.findings.trim() === "" ? null : checkText(input.findings, "findings", 4000);
     if (outcome !== "true" && !findings) throw new RepoError(400, "VALIDATION_FAILED", "findings：承诺不属实或未履行承诺时须写明核查发现", "findings");
-    await tx.verification.update({ where: { id }, data: { outcome, findings, checkedOn, recordedAt: new Date(), recordedBy: a.userId } });
+    const now = new Date();
+    const published = publishesOutcome(settings, v.decision.approvalCode, outcome);
+    await tx.verification.update({ where: { id }, data: { outcome, findings, checkedOn, recordedAt: now, recordedBy: a.userId, publishedAt: published ? now : null } });
     await tx.task.update({ where: { id: v.taskId }, data: { status: "done" } });
     const late = v.dueOn !== null && checkedOn > v.dueOn;
     return {
       value: null,
       audit: [
-        { actor: loopActorString(a), action: "verification.record", subject: `verification:${id}`, payload: { decisionId: v.decisionId, taskNo: v.task.taskNo, outcome, checkedOn, dueOn: v.dueOn, late } },
+        { actor: loopActorString(a), action: "verification.record", subject: `verification:${id}`, payload: { decisionId: v.decisionId, taskNo: v.task.taskNo, outcome, checkedOn, dueOn: v.dueOn, late, published } },
         { actor: loopActorString(a), action: "verification.feedback", subject: `verification:${id}`, payload: { to: `department:${v.decision.bureauId}`, outcome } },
       ],
     };
   });
   return getVerification(store, id, a, today);
+}
+
+/** A published 告知承诺 verification outcome (核查结果公示): only what may be public. */
+export interface PublicVerification {
+  id: number;
+  entityName: string;
+  entityCode: string;
+  approvalCode: string;
+  approvalItem: string;
+  decidedOn: string;
+  outcome: string;
+  outcomeLabel: string;
+  checkedOn: string;
+  department: string;
+  bureau: string;
+  publishedAt: string;
+}
+
+/**
+ * The published outcomes, newest publication first, optionally of one entity (统一社会信用代码).
+ * Read field by field: findings, the decision's commitment text, the task, 函告 and every person
+ * stay out.
+ */
+export async function listPublishedVerifications(store: RepoStore, q: { code?: string; limit: number; offset: number }): Promise<PublicVerification[]> {
+  const rows = await store.prisma.verification.findMany({
+    where: { publishedAt: { not: null }, ...(q.code ? { decision: { entity: { code: q.code } } } : {}) },
+    orderBy: [{ publishedAt: "desc" }, { id: "desc" }],
+    take: q.limit,
+    skip: q.offset,
+    select: {
+      id: true,
+      outcome: true,
+      checkedOn: true,
+      publishedAt: true,
+      department: { select: { name: true } },
+      decision: { select: { approvalCode: true, approvalName: true, decidedOn: true, entity: { select: { name: true, code: true } }, bureau: { select: { name: true } } } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    entityName: r.decision.entity.name,
+    entityCode: r.decision.entity.code,
+    approvalCode: r.decision.approvalCode,
+    approvalItem: r.decision.approvalName,
+    decidedOn: r.decision.decidedOn,
+    outcome: r.outcome!,
+    outcomeLabel: VERIFICATION_OUTCOME_LABELS[r.outcome as keyof typeof VERIFICATION_OUTCOME_LABELS] ?? r.outcome!,
+    checkedOn: r.checkedOn!,
+    department: r.department.name,
+    bureau: r.decision.bureau.name,
+    publishedAt: r.publishedAt!.toISOString(),
+  }));
 }
 
 // ─── 函告 → 复核 → 反馈 → 后续监管 ─────────────────────────────────────────────────────────────

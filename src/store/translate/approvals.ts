@@ -268,6 +268,7 @@ export interface VerificationRow {
   checkedOn: string | null;
   recordedAt: Date | null;
   recordedBy: number | null;
+  publishedAt: Date | null;
   department: DeptLite;
   task: { id: number; taskNo: string; status: string; windowStart: string; windowEnd: string };
   decision: DecisionRow;
@@ -285,6 +286,8 @@ export function verificationView(r: VerificationRow, today: string) {
     findings: r.findings,
     recordedAt: iso(r.recordedAt),
     recordedBy: r.recordedBy,
+    /** 核查结果公示: when the outcome was published (null: not public under the rule in force when recorded). */
+    publishedAt: iso(r.publishedAt),
     /** 推送同级行政审批部门: the outcome is visible to the bureau as soon as it is recorded. */
     feedbackTo: dept(r.decision.bureau),
     decision: decisionView(r.decision),
