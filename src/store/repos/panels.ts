@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import { canonicalJson } from "../../draws/index.ts";
 import { DrawInputError } from "../../draws/rational.ts";
-import { CeremonyError, enterExternalValue, revealSecret, submitSecretCommitment, type Ceremony, type PreviousAttempt, type Provenance2 } from "../../draws/v2/index.ts";
+import { enterExternalValue, revealSecret, submitSecretCommitment, type Ceremony, type PreviousAttempt, type Provenance2 } from "../../draws/v2/index.ts";
 import { digestOf } from "../../draws/v2/digest.ts";
 import { parseStrictJson, StrictJsonError } from "../../draws/jsonReader.ts";
 import {
@@ -37,6 +37,7 @@ import { PANEL_PURPOSE_LABELS, type PanelPurpose } from "../../approvals/values.
 import { seedRecordDigest } from "../../draws/v2/chain.ts";
 import { auditHead } from "../audit.ts";
 import { inTransaction, type AuditEntry } from "./audit.ts";
+import { assertPublishedBeforeNow, ceremonyRepoError } from "./ceremonyErrors.ts";
 import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { asArray } from "./directories.ts";
 import { publishAnchor } from "./anchors.ts";
@@ -72,16 +73,7 @@ export interface PanelInput {
 // ─── errors ──────────────────────────────────────────────────────────────────────────────────
 
 function engineError(e: unknown): never {
-  if (e instanceof CeremonyError) {
-    const status = ["wrongPhase", "duplicate", "secretReused"].includes(e.code) ? 409 : 422;
-    throw new RepoError(status, `DRAW_${e.code.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, e.message);
-  }
-  if (e instanceof DrawInputError) {
-    const msg = e.message.replace(/^.*?: /, "").replace(/ \[[A-Za-z]+\]$/, "");
-    const reused = e.rule === "seedReused" || e.rule === "secretReused";
-    throw new RepoError(reused ? 409 : 422, reused ? "DRAW_SEED_REUSED" : "PANEL_INPUT_INVALID", msg, e.field);
-  }
-  throw e;
+  return ceremonyRepoError(e, "PANEL_INPUT_INVALID");
 }
 
 // ─── scope and authorization ─────────────────────────────────────────────────────────────────
@@ -468,7 +460,7 @@ export async function revealPanelSecret(store: RepoStore, drawId: number, secret
 
 export async function enterPanelExternal(store: RepoStore, drawId: number, value: string, publishedAt: string, a: PanelActor): Promise<PanelDrawView> {
   assertCanRunPanel(a, await drawScope(store.prisma, drawId));
-  if (!(Date.parse(publishedAt) <= Date.now() + 5 * 60_000)) throw new RepoError(422, "DRAW_TIME_ORDER", `外部数值的公布时间 ${publishedAt} 晚于当前时间：只能录入已经公布的数值`, "body.publishedAt");
+  assertPublishedBeforeNow(publishedAt);
   await inTransaction(store, async (tx) => {
     const d = await loadDraw(tx, drawId);
     let out: ReturnType<typeof enterExternalValue>;
