@@ -20,6 +20,7 @@ import {
   setConfig,
 } from "../../src/store/repos/directories.ts";
 import { validateConfig } from "../../src/store/repos/settings.ts";
+import { MAX_CAP, getFrequencyCaps, listFrequencyCaps, setFrequencyCaps } from "../../src/store/repos/frequencyCaps.ts";
 import { IdParams, errors } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
@@ -44,6 +45,42 @@ const CreateDepartment = Type.Object(
     parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
   },
   { additionalProperties: false },
+);
+const Exemption = Type.Object(
+  {
+    kind: Type.String({ minLength: 1, maxLength: 40, description: "不计入频次的定向检查类型：complaint 投诉举报、referral 转办交办、dataAlert 数据监测、commitment 告知承诺核查、riskAlert 风险预警、followUp 复核后续监管" }),
+    reason: Type.String({ maxLength: 200, description: "豁免理由（2–200 个字符）" }),
+  },
+  { additionalProperties: false },
+);
+const FrequencyCaps = Type.Object({
+  departmentId: Type.Integer(),
+  level: Type.String({ description: "部门层级（city 市级、district 区县级）：maxPerYear 按此层级计" }),
+  configured: Type.Boolean({ description: "false：未设上限" }),
+  maxPerYear: Type.Integer({ description: "本层级每年对同一企业最多检查次数（未设时为 0）" }),
+  maxPerYearAllLevels: Type.Union([Type.Integer(), Type.Null()], { description: "与上下级部门合计每年最多检查次数；null = 不限" }),
+  exemptions: Type.Array(Exemption),
+  updatedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const SetFrequencyCaps = Type.Object(
+  {
+    maxPerYear: Type.Integer({ description: `本层级上限，1–${MAX_CAP}` }),
+    maxPerYearAllLevels: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "跨层级上限，不小于本层级上限；不给或 null = 不限" })),
+    exemptions: Type.Array(Exemption, { maxItems: 10 }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        maxPerYear: 2,
+        maxPerYearAllLevels: 4,
+        exemptions: [
+          { kind: "complaint", reason: "投诉举报引发的定向检查依法必须处理，不计入频次" },
+          { kind: "referral", reason: "上级转办交办的案件线索，不计入频次" },
+        ],
+      },
+    ],
+  },
 );
 const Entity = Type.Object({
   id: Type.Integer(),
@@ -213,6 +250,46 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       validateConfig(request.params.key, request.body);
       await setConfig(store, request.params.key, request.body, actorOf(request.principal));
+      return reply.status(204).send(null);
+    },
+  );
+
+  // 同一企业年度检查频次上限 and its exemptions (国办发〔2024〕54号): read by all, set by administrators.
+  app.get(
+    "/frequency-caps",
+    { config: { access: ALL }, schema: { tags: ["configuration"], summary: "各部门的同一企业年度检查频次上限及豁免", response: { 200: Type.Array(FrequencyCaps), ...errors } } },
+    async () => listFrequencyCaps(store),
+  );
+
+  app.get(
+    "/departments/:id/frequency-cap",
+    { config: { access: ALL }, schema: { tags: ["configuration"], summary: "一个部门的同一企业年度检查频次上限及豁免", params: IdParams, response: { 200: FrequencyCaps, ...errors } } },
+    async (request) => getFrequencyCaps(store, request.params.id),
+  );
+
+  app.put(
+    "/departments/:id/frequency-cap",
+    {
+      config: { access: ["admin"] },
+      schema: {
+        tags: ["configuration"],
+        summary: "设置一个部门的同一企业年度检查频次上限及豁免（整体替换）",
+        description:
+          "抽取时，本部门（及其上下级）本年度已计入的检查次数达到上限的检查对象列为本部门的排除对象（规则 frequencyCap，理由写入冻结的输入并公示），不会被悄悄略过；" +
+          "不在豁免之列的定向检查达到上限时建立被拒绝（409 FREQUENCY_CAP_REACHED）。双随机抽查不能豁免；每项豁免须写明理由。",
+        params: IdParams,
+        body: SetFrequencyCaps,
+        response: { 200: FrequencyCaps, ...errors },
+      },
+    },
+    async (request) => setFrequencyCaps(store, request.params.id, request.body, actorOf(request.principal)),
+  );
+
+  app.delete(
+    "/departments/:id/frequency-cap",
+    { config: { access: ["admin"] }, schema: { tags: ["configuration"], summary: "取消一个部门的年度检查频次上限", params: IdParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await setFrequencyCaps(store, request.params.id, null, actorOf(request.principal));
       return reply.status(204).send(null);
     },
   );

@@ -9,6 +9,7 @@ import { assertDepartment, requirePrincipal, type Principal } from "../auth.ts";
 import { badRequest, forbidden } from "../errors.ts";
 import { actorOf } from "../../src/store/repos/audit.ts";
 import { batchDepartmentIds, createBatch, createPlan, deleteBatch, getBatch, getPlan, listPlans, setPlanStatus, updateBatch, type BatchView } from "../../src/store/repos/plans.ts";
+import { ENTITY_KINDS, ENTITY_SIZES } from "../../src/store/values.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
@@ -35,15 +36,20 @@ const CreatePlan = Type.Object(
   { additionalProperties: false, examples: [{ year: 2026, name: "2026 年度餐饮服务联合抽查计划" }] },
 );
 const RiskClass = Type.Union([Type.Literal("A"), Type.Literal("B"), Type.Literal("C"), Type.Literal("D")]);
-const Conditions = Type.Object(
-  {
-    districts: Type.Optional(Type.Array(Type.String({ pattern: "^\\d{2,6}$" }), { minItems: 1 })),
-    industries: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-    kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-    sizes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-  },
-  { additionalProperties: false, description: "定向 conditions: AND across fields, OR within one" },
-);
+const Enum = (values: string[], description: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });
+const conditionFields = {
+  districts: Type.Optional(Type.Array(Type.String({ pattern: "^\\d{2,6}$", description: "2–6 位区划代码（前缀匹配）" }), { minItems: 1, maxItems: 200, uniqueItems: true })),
+  industries: Type.Optional(
+    Type.Array(Type.String({ pattern: "^([A-T][0-9]{0,4}|[0-9]{1,4})$", description: "GB/T 4754 行业代码或其前缀（门类字母 A–T 和/或数字）" }), { minItems: 1, maxItems: 200, uniqueItems: true }),
+  ),
+  kinds: Type.Optional(Type.Array(Enum([...ENTITY_KINDS], "主体类型"), { minItems: 1, uniqueItems: true })),
+  sizes: Type.Optional(Type.Array(Enum([...ENTITY_SIZES], "企业规模"), { minItems: 1, uniqueItems: true })),
+};
+const Conditions = Type.Object(conditionFields, { additionalProperties: false, description: "定向条件：各条件之间为“且”，条件内为“或”；区划和行业按前缀匹配" });
+const DepartmentConditions = Type.Object(conditionFields, {
+  additionalProperties: false,
+  description: "本部门自己的定向条件（仅定向批次；不给或为 {} 时用批次的 conditions）。抽取时冻结进本部门的抽取范围并公示。",
+});
 const CreateBatch = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 60 }),
@@ -59,6 +65,7 @@ const CreateBatch = Type.Object(
           departmentId: Type.Integer({ minimum: 1 }),
           role: Type.Union([Type.Literal("lead"), Type.Literal("partner")]),
           itemIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, uniqueItems: true }),
+          conditions: Type.Optional(DepartmentConditions),
           samplingRules: Type.Array(
             Type.Object(
               {
@@ -118,6 +125,9 @@ export const Batch = Type.Object({
       samplingRules: Type.Array(
         Type.Object({ riskClass: Type.String(), ratioPerMille: Type.Union([Type.Integer(), Type.Null()]), count: Type.Union([Type.Integer(), Type.Null()]) }),
       ),
+      conditions: Type.Union([Type.Object({ districts: Type.Optional(Type.Array(Type.String())), industries: Type.Optional(Type.Array(Type.String())), kinds: Type.Optional(Type.Array(Type.String())), sizes: Type.Optional(Type.Array(Type.String())) }), Type.Null()], {
+        description: "本部门自己的定向条件；null = 批次的条件适用",
+      }),
     }),
   ),
   liveDrawId: Type.Union([Type.Integer(), Type.Null()]),

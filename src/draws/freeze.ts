@@ -155,7 +155,8 @@ export function freezeInputs(req: DrawRequest): FrozenInputs {
     const scoped = d.conditions ? live.filter((e) => matchesConditions(e, d.conditions!)) : live;
     if (d.conditions) for (const e of scoped) inAnyScope.add(e.code);
     else allScoped = true;
-    const caps = config.frequencyCaps.filter((c) => c.department === d.id && c.level === batch.level);
+    // A department's caps apply whatever the batch level (a district partner in a city batch keeps its own).
+    const caps = config.frequencyCaps.filter((c) => c.department === d.id);
     const rules = config.rules.filter((r) => r.departments?.includes(d.id));
     const dx: Exclusion[] = [];
     if (caps.length > 0 || rules.length > 0) {

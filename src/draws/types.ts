@@ -72,8 +72,9 @@ export interface CheckRecord {
 
 /**
  * 同一企业年度检查频次上限: a department may check one entity at most `maxPerYear` times a year at
- * `level` (and at most `maxPerYearAllLevels` across levels, when set). Checks whose kind is listed
- * in `exemptKinds` (e.g. complaints, referrals) do not count.
+ * `level` (its own level; and at most `maxPerYearAllLevels` across levels, when set). Checks whose
+ * kind is listed in `exemptKinds` (e.g. complaints, referrals) do not count. Every cap of a
+ * department applies to it in any batch, whatever the batch's level.
  */
 export interface FrequencyCap {
   department: string;

@@ -20,6 +20,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { canonicalJson, DrawInputError, MANIFEST_VERSION, parseManifest, verifyManifest, type DrawManifest } from "../../draws/index.ts";
 import {
   ChainReplay,
+  CeremonyError,
   classProof,
   enterExternalValue as ceremonyExternal,
   freezeDraw,
@@ -49,7 +50,6 @@ import { publishToReadModel, type PublicRecord } from "../readModel/index.ts";
 import { drawRequestFromRows, expertId, instanceFromDraw, scheduleFromSolver } from "../translate/draws.ts";
 import { coreCap, departmentCaps, departmentTree } from "../translate/frequencyCaps.ts";
 import { inTransaction, type AuditEntry } from "./audit.ts";
-import { assertPublishedBeforeNow, ceremonyRepoError } from "./ceremonyErrors.ts";
 import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { asArray, getConfig } from "./directories.ts";
 import { calendarFor } from "./settings.ts";
@@ -99,7 +99,16 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 // ─── errors ──────────────────────────────────────────────────────────────────────────────────
 
 function engineError(e: unknown): never {
-  return ceremonyRepoError(e, "DRAW_INPUT_INVALID");
+  if (e instanceof CeremonyError) {
+    const status = ["wrongPhase", "duplicate", "secretReused"].includes(e.code) ? 409 : 422;
+    throw new RepoError(status, `DRAW_${e.code.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, e.message);
+  }
+  if (e instanceof DrawInputError) {
+    const msg = e.message.replace(/^.*?: /, "").replace(/ \[[A-Za-z]+\]$/, "");
+    const status = e.rule === "seedReused" || e.rule === "secretReused" ? 409 : 422;
+    throw new RepoError(status, e.rule === "seedReused" || e.rule === "secretReused" ? "DRAW_SEED_REUSED" : "DRAW_INPUT_INVALID", msg, e.field);
+  }
+  throw e;
 }
 
 // ─── authorization (one place for API and CLI) ───────────────────────────────────────────────
@@ -560,7 +569,8 @@ export async function revealSecret(store: RepoStore, drawId: number, departmentI
 
 export async function enterExternalValue(store: RepoStore, drawId: number, value: string, publishedAt: string, a: DrawActor, log?: { error(obj: unknown, msg: string): void }): Promise<DrawView> {
   assertCanRun(a, await drawScope(store.prisma, drawId));
-  assertPublishedBeforeNow(publishedAt);
+  if (Date.parse(publishedAt) > Date.now() + 5 * 60_000)
+    throw new RepoError(422, "DRAW_TIME_ORDER", `外部数值的公布时间 ${publishedAt} 晚于当前时间：只能录入已经公布的数值`, "body.publishedAt");
   await inTransaction(store, async (tx) => {
     const d = await loadDraw(tx, drawId);
     if (!isV2(d)) throw new RepoError(409, "LEGACY_DRAW", "ssj-draw/1 版本的抽取不能继续");
@@ -586,13 +596,9 @@ async function insertRecord(tx: Tx, drawId: number, rec: DrawRecord2, digest: st
 }
 
 /** Run the draw once: record 0 of the chain and the tasks. A second run (or a racing one) gets 409. */
-/** Phases of long work for whoever shows progress (api/jobs.ts): name, units done and in all. */
-export type WorkProgress = (p: { phase: string; done?: number | null; total?: number | null }) => void;
-
-export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, log?: { error(obj: unknown, msg: string): void }, onProgress?: WorkProgress): Promise<DrawView> {
+export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, log?: { error(obj: unknown, msg: string): void }): Promise<DrawView> {
   assertCanRun(a, await drawScope(store.prisma, drawId));
   await inTransaction(store, async (tx) => {
-    onProgress?.({ phase: "drawing" });
     const d = await loadDraw(tx, drawId);
     if (d.status === "drawn") throw new RepoError(409, "DRAW_ALREADY_DRAWN", `抽取 ${drawId} 已经抽取过：抽取只能进行一次，结果不可更改`);
     if (d.status !== "seeded") throw new RepoError(409, "DRAW_WRONG_PHASE", `抽取 ${drawId} 当前状态为“${STATUS_LABEL[d.status]}”：须先有种子才能抽取`);
@@ -602,21 +608,18 @@ export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, lo
     const moved = await tx.draw.updateMany({ where: { id: drawId, status: "seeded" }, data: { status: "drawn", drawnAt: at } });
     if (moved.count !== 1) throw new RepoError(409, "DRAW_ALREADY_DRAWN", `抽取 ${drawId} 已经抽取过`);
     await insertRecord(tx, drawId, rec, replay.head, replay.lastDigests.private, actorString(a));
-    const tasks = await createTasks(tx, d.batchId, drawId, replay, onProgress);
+    const tasks = await createTasks(tx, d.batchId, drawId, replay);
     await tx.batch.update({ where: { id: d.batchId }, data: { status: "drawn" } });
     return { value: null, audit: { actor: actorString(a), action: "draw.run", subject: `draw:${drawId}`, payload: { head: replay.head, tasks } } };
   });
-  onProgress?.({ phase: "publishing" });
   await publish(store, drawId, "draw", log);
   return getDraw(store, drawId);
 }
 
 /** One task per (department, selected entity), with the department's items of the batch. */
-async function createTasks(tx: Tx, batchId: number, drawId: number, replay: ChainReplay, onProgress?: WorkProgress): Promise<number> {
+async function createTasks(tx: Tx, batchId: number, drawId: number, replay: ChainReplay): Promise<number> {
   const batch = await tx.batch.findUniqueOrThrow({ where: { id: batchId }, include: { departments: { include: { department: true, items: true } } } });
   let n = 0;
-  const total = replay.inputs.public.departments.reduce((k, t) => k + replay.currentSelections(t.id).length, 0);
-  onProgress?.({ phase: "tasks", done: 0, total });
   for (const t of replay.inputs.public.departments) {
     const bd = batch.departments.find((x) => x.department.code === t.id)!;
     const codes = replay.currentSelections(t.id);
@@ -635,7 +638,6 @@ async function createTasks(tx: Tx, batchId: number, drawId: number, replay: Chai
     const created = await tx.task.findMany({ where: { drawId, departmentId: bd.departmentId }, select: { id: true } });
     const items = bd.items.map((i) => i.itemId);
     if (items.length > 0 && created.length > 0) await tx.taskItem.createMany({ data: created.flatMap((c) => items.map((itemId) => ({ taskId: c.id, itemId }))) });
-    onProgress?.({ phase: "tasks", done: n, total });
   }
   return n;
 }

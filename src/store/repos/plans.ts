@@ -163,7 +163,19 @@ export interface BatchDepartmentInput {
   role: "lead" | "partner";
   itemIds: number[];
   samplingRules: SamplingRuleInput[];
+  /** This department's own 定向 conditions (directed batches only); absent or {} = the batch's. */
+  conditions?: BatchConditions;
 }
+
+/** 定向 conditions: AND across fields, OR within one (docs/draw-spec.md §3.2). */
+export interface BatchConditions {
+  districts?: string[];
+  industries?: string[];
+  kinds?: string[];
+  sizes?: string[];
+}
+
+const hasConditions = (c: object | null | undefined): c is BatchConditions => !!c && Object.keys(c).length > 0;
 
 export interface BatchInput {
   code: string;
@@ -195,6 +207,8 @@ export interface BatchView {
     role: string;
     itemIds: number[];
     samplingRules: { riskClass: string; ratioPerMille: number | null; count: number | null }[];
+    /** The department's own 定向 conditions, or null (the batch's apply). */
+    conditions: BatchConditions | null;
   }[];
   liveDrawId: number | null;
 }
@@ -219,8 +233,24 @@ function checkBatchInput(input: BatchInput): void {
       classes.add(r.riskClass);
     });
   });
-  if (input.directed && Object.keys(input.conditions).length === 0) fail("conditions", "conditions：定向批次至少需要一个条件");
+  const own = input.departments.map((d) => hasConditions(d.conditions));
+  if (!input.directed) {
+    const i = own.indexOf(true);
+    if (i >= 0) fail(`departments.${i}.conditions`, `departments.${i}.conditions：不定向批次的部门不能有定向条件（要按条件抽取，请选“定向”）`);
+  } else if (!hasConditions(input.conditions)) {
+    if (!own.includes(true)) fail("conditions", "conditions：定向批次至少需要一个条件");
+    const i = own.indexOf(false);
+    if (i >= 0) fail(`departments.${i}.conditions`, `departments.${i}.conditions：批次没有共同的定向条件，部门 ${input.departments[i]!.departmentId} 须填写本部门的定向条件`);
+  }
 }
+
+/** The row of one batch department (its own conditions only when it has some). */
+const departmentRow = (batchId: number, d: BatchDepartmentInput) => ({
+  batchId,
+  departmentId: d.departmentId,
+  role: d.role,
+  ...(hasConditions(d.conditions) ? { conditions: d.conditions as any } : {}),
+});
 
 export async function createBatch(
   store: RepoStore,
@@ -260,7 +290,7 @@ export async function createBatch(
       },
     });
     for (const d of input.departments) {
-      await tx.batchDepartment.create({ data: { batchId: b.id, departmentId: d.departmentId, role: d.role } });
+      await tx.batchDepartment.create({ data: departmentRow(b.id, d) });
       for (const itemId of d.itemIds) await tx.batchItem.create({ data: { batchId: b.id, departmentId: d.departmentId, itemId } });
       for (const r of d.samplingRules)
         await tx.samplingRule.create({
@@ -305,6 +335,7 @@ export async function getBatch(store: RepoStore, id: number): Promise<BatchView>
       samplingRules: d.samplingRules
         .map((r: any) => ({ riskClass: r.riskClass, ratioPerMille: r.ratioPerMille ?? null, count: r.count ?? null }))
         .sort((x: any, y: any) => (x.riskClass < y.riskClass ? -1 : 1)),
+      conditions: hasConditions(d.conditions) ? (d.conditions as BatchConditions) : null,
     })),
     liveDrawId: b.liveDraw?.id ?? null,
   };
@@ -346,7 +377,7 @@ export async function updateBatch(store: RepoStore, id: number, input: BatchInpu
       data: { code: input.code, name: input.name, directed: input.directed, conditions: input.conditions as any, windowStart: input.windowStart, windowEnd: input.windowEnd, jointTemplateId: input.jointTemplateId ?? null },
     });
     for (const d of input.departments) {
-      await tx.batchDepartment.create({ data: { batchId: id, departmentId: d.departmentId, role: d.role } });
+      await tx.batchDepartment.create({ data: departmentRow(id, d) });
       for (const itemId of d.itemIds) await tx.batchItem.create({ data: { batchId: id, departmentId: d.departmentId, itemId } });
       for (const r of d.samplingRules)
         await tx.samplingRule.create({ data: { batchId: id, departmentId: d.departmentId, riskClass: r.riskClass, ratioPerMille: r.ratioPerMille ?? null, count: r.count ?? null } });

@@ -15,6 +15,7 @@ import { DIRECTED_KINDS, type DirectedKind } from "../values.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore } from "./db.ts";
 import { asArray } from "./directories.ts";
+import { assertUnderFrequencyCap } from "./frequencyCaps.ts";
 import { calendarFor, categoriesFor, publicationSettings } from "./settings.ts";
 
 /** Today's civil date in China (Asia/Shanghai), YYYY-MM-DD. */
@@ -135,6 +136,7 @@ export async function createDirectedTask(
       const it = items.find((i) => i.id === itemId);
       if (!it || it.departmentId !== dept.id) throw new RepoError(422, "FOREIGN_ITEM", `检查事项 ${itemId} 不在本部门的抽查事项清单中`, "body.itemIds");
     }
+    await assertUnderFrequencyCap(tx, { entityId: entity.id, entityCode: entity.code, department: dept, directedKind: input.directedKind, year: Number(input.windowStart.slice(0, 4)) });
     const t = await tx.task.create({
       data: {
         taskNo: `tmp-${crypto.randomUUID()}`,

@@ -11,6 +11,7 @@
  * database.
  */
 import { codePointCompare } from "../../draws/canonicalJson.ts";
+import { capHistory, checkKind, type DepartmentNode } from "./frequencyCaps.ts";
 import { DEFAULT_TEAM_RULE, type DrawConfig, type FrequencyCap, type Quota, type RiskClass, type SeedPlan } from "../../draws/index.ts";
 import type { CheckResult, DrawRequest2, FrozenInputs2, PreviousAttempt, ScheduleVisit } from "../../draws/v2/index.ts";
 import type { Instance, Schedule } from "../../../solver/index.ts";
@@ -39,6 +40,8 @@ export interface BatchRows {
   plan: { id: number; name: string; year: number };
   departments: {
     role: string;
+    /** The department's own 定向 conditions (null: the batch's apply). */
+    conditions?: unknown;
     department: { code: string; name: string; level: string };
     items: { code: string; name: string; importance: string; qualifications: string[] }[];
     samplingRules: { riskClass: string; ratioPerMille: number | null; count: number | null }[];
@@ -52,7 +55,10 @@ export interface DrawRows {
   entities: { code: string; districtCode: string; industryCode: string | null; kind: string; size: string | null; status: string; riskClass: string | null }[];
   /** This year's non-cancelled tasks of any department, for yearly frequency caps. */
   history: { code: string; department: string; level: string; kind: string; directedKind: string | null }[];
-  frequencyCaps: { department: string; level: string; maxPerYear: number; exemptions: string[] }[];
+  /** The batch departments' caps (translate/frequencyCaps.ts), each at the department's own level. */
+  frequencyCaps: FrequencyCap[];
+  /** Every department with its superior, for the line whose checks a cap counts. */
+  departmentTree: DepartmentNode[];
   officers: { certificateNo: string; department: string; qualifications: string[]; districts: string[]; unavailable: string[]; active: boolean }[];
   experts: { id: number; certificateNo: string | null; specialities: string[]; districts: string[]; active: boolean }[];
   recusals: { inspector: string; code: string; reason: string }[];
@@ -64,6 +70,10 @@ export interface DrawRows {
   audit: { seq: number; hash: string };
   classKey: string;
 }
+
+type Conditions = NonNullable<DrawRequest2["departments"][number]["conditions"]>;
+/** A department's own 定向 conditions, when it has any. */
+const ownConditions = (c: unknown): Conditions | undefined => (c && typeof c === "object" && Object.keys(c).length > 0 ? (c as Conditions) : undefined);
 
 function quotaOf(rule: { ratioPerMille: number | null; count: number | null } | undefined): Quota {
   if (!rule) return { count: 0 };
@@ -85,7 +95,6 @@ export function drawRequestFromRows(r: DrawRows): DrawRequest2 {
   const daily = r.optimizerConfig?.dailyCapacity ?? DEFAULT_DAILY_CAPACITY;
   const lead = b.departments.find((d) => d.role === "lead");
   const horizon = new Set(r.horizon);
-  const caps: FrequencyCap[] = r.frequencyCaps.map((c) => ({ department: c.department, level: c.level, maxPerYear: c.maxPerYear, exemptKinds: c.exemptions }));
   const seedPlan: SeedPlan =
     r.seedPlan.mode === "commitReveal" ? { mode: "commitReveal", departments: b.departments.map((d) => d.department.code) } : { mode: "external", source: r.seedPlan.source, reference: r.seedPlan.reference };
   return {
@@ -108,12 +117,16 @@ export function drawRequestFromRows(r: DrawRows): DrawRequest2 {
       name: d.department.name,
       role: d.role === "lead" ? ("lead" as const) : ("participating" as const),
       items: d.items.map((it) => ({ id: it.code, name: it.name, kind: it.importance === "key" ? ("key" as const) : ("general" as const) })),
-      ...(conditions ? { conditions } : {}),
+      ...(conditions ? { conditions: ownConditions(d.conditions) ?? conditions } : {}),
       quotas: Object.fromEntries((["A", "B", "C", "D"] as const).map((k) => [k, quotaOf(d.samplingRules.find((x) => x.riskClass === k))])) as Record<RiskClass, Quota>,
       requires: [...new Set(d.items.flatMap((it) => it.qualifications))],
     })),
-    config: { ...cfg, frequencyCaps: caps, rules: [] },
-    history: r.history.map((h) => ({ code: h.code, department: h.department, level: h.level, year: b.plan.year, kind: h.kind === "random" ? "random" : (h.directedKind ?? "directed") })),
+    config: { ...cfg, frequencyCaps: r.frequencyCaps, rules: [] },
+    history: capHistory(
+      r.history.map((h) => ({ code: h.code, department: h.department, level: h.level, year: b.plan.year, kind: checkKind(h) })),
+      r.departmentTree,
+      r.frequencyCaps.map((c) => c.department),
+    ),
     inspectors: {
       officers: r.officers.map((o) => {
         const available = r.horizon.filter((d) => !o.unavailable.includes(d)).length;
