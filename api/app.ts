@@ -30,6 +30,7 @@ import { findTokenForAuth } from "../src/store/repos/users.ts";
 import apiRoutes from "./routes/index.ts";
 import panelRoutes from "./routes/panels.ts";
 import expertDirectoryRoutes from "./routes/experts.ts";
+import jobRoutes from "./routes/jobs.ts";
 import { registerSessionAuth } from "./session.ts";
 import consolePlugin from "./console/index.ts";
 
@@ -185,6 +186,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(apiRoutes);
   await app.register(panelRoutes); // 专家和人员抽取 (api/routes/panels.ts)
   await app.register(expertDirectoryRoutes); // 专家库检索和回避登记 (api/routes/experts.ts)
+  await app.register(jobRoutes); // 后台任务的进度 (api/routes/jobs.ts)
 
   // ─── Public read path (another engineer): api/public/index.ts, `export default` plugin ───
   if (existsSync(PUBLIC_PLUGIN)) {

@@ -11,6 +11,8 @@ import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal, type Principal } from "../auth.ts";
 import { badRequest } from "../errors.ts";
+import { jobsFor } from "../jobs.ts";
+import { JobAccepted, jobAccepted } from "./jobs.ts";
 import {
   commitDraw,
   drawClassProof,
@@ -178,8 +180,23 @@ const drawRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     "/draws/:id/run",
-    { config: { access: WRITERS }, schema: { tags: ["draws"], summary: "抽取（只能一次）：检查对象、检查组、任务；再次调用返回 409", params: IdParams, response: { 201: Draw, ...errors } } },
-    async (request, reply) => reply.status(201).send(await runDraw(store, request.params.id, actorOf(requirePrincipal(request)), request.log)),
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ["draws"],
+        summary: "抽取（只能一次）：检查对象、检查组、任务；再次调用返回 409",
+        params: IdParams,
+        querystring: Type.Object({ background: Type.Optional(Type.Boolean({ description: "true：立即回答 202 和任务编号，在后台抽取；进度见 GET /jobs/:id" })) }),
+        response: { 201: Draw, 202: JobAccepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const id = request.params.id;
+      if (!request.query.background) return reply.status(201).send(await runDraw(store, id, actorOf(p), request.log));
+      const job = jobsFor(app.ssj, request.log).start({ kind: "draw", ownerId: p.userId, label: `抽取 ${id}`, target: `/draws/${id}` }, (report) => runDraw(store, id, actorOf(p), request.log, report));
+      return reply.status(202).send(jobAccepted(job));
+    },
   );
 
   app.post(

@@ -22,6 +22,11 @@ import { actorOf } from "../../src/store/repos/audit.ts";
 import { importChangeList, importChangePart, importDirectory, importItemList, importJointList } from "../../src/store/repos/imports.ts";
 import { importTemplate, TEMPLATE_KINDS, type TemplateKind, type XlsxLimits } from "../../src/directories/import/index.ts";
 import { errors } from "../schemas.ts";
+import { jobsFor } from "../jobs.ts";
+import { JobAccepted, jobAccepted } from "./jobs.ts";
+
+type ImportProgress = (p: { phase: string; rowsRead: number; bytesRead?: number; totalBytes?: number | null }) => void;
+const KIND_LABEL = { entities: "检查对象名录", inspectors: "执法人员名录", items: "抽查事项清单", "joint-items": "联合抽查事项清单" } as const;
 
 const Issue = Type.Object({
   row: Type.Integer(),
@@ -117,11 +122,12 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
           map: Type.Optional(MapParam),
           dateOrder: Type.Optional(Type.Union([Type.Literal("mdy"), Type.Literal("dmy")], { description: "N/N/YYYY dates: month first (US-locale software) or day first; default: ambiguous ones flagged" })),
           district: Type.Optional(Type.String({ pattern: "^[0-9]{6}$", description: "entities: the 区划码 for rows whose code carries none (企独琼总字第…号) and whose district cell is empty, e.g. the county of a county's export; such rows are flagged" })),
+          background: Type.Optional(Type.Boolean({ description: "true：文件读入后立即回答 202 和任务编号，在后台导入；进度（阶段、已处理行数）和最终报告见 GET /jobs/:id" })),
         }),
-        response: { 200: ImportReport, 413: Type.Ref("Error"), 415: Type.Ref("Error"), ...errors },
+        response: { 200: ImportReport, 202: JobAccepted, 413: Type.Ref("Error"), 415: Type.Ref("Error"), ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const p = requirePrincipal(request);
       if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请以 multipart/form-data 上传，文件放在 file 字段", "file");
       const kind = request.params.kind;
@@ -140,17 +146,26 @@ const importRoutes: FastifyPluginAsync = async (fastify) => {
       }
       if (bytes.length === 0) throw new ApiError(422, "IMPORT_EMPTY", "文件是空的", "file");
       const actor = actorOf(p);
-      if (kind === "entities" || kind === "inspectors")
-        return importDirectory(store, kind, bytes, actor, {
-          totalBytes: bytes.length,
-          fileName,
-          limits,
-          ...(columnMap ? { columnMap } : {}),
-          ...(request.query.dateOrder ? { dateOrder: request.query.dateOrder } : {}),
-          ...(request.query.district ? { fallbackDistrict: request.query.district } : {}),
-        });
-      if (kind === "items") return importItemList(store, bytes, actor, { fileName, ...(request.query.department ? { department: request.query.department } : {}) });
-      return importJointList(store, bytes, actor, { fileName });
+      const q = request.query;
+      const run = (onProgress?: ImportProgress) => {
+        if (kind === "entities" || kind === "inspectors")
+          return importDirectory(store, kind, bytes, actor, {
+            totalBytes: bytes.length,
+            fileName,
+            limits,
+            ...(columnMap ? { columnMap } : {}),
+            ...(q.dateOrder ? { dateOrder: q.dateOrder } : {}),
+            ...(q.district ? { fallbackDistrict: q.district } : {}),
+            ...(onProgress ? { onProgress } : {}),
+          });
+        if (kind === "items") return importItemList(store, bytes, actor, { fileName, ...(q.department ? { department: q.department } : {}), ...(onProgress ? { onProgress } : {}) });
+        return importJointList(store, bytes, actor, { fileName });
+      };
+      if (!q.background) return run();
+      const job = jobsFor(app.ssj, request.log).start({ kind: "import", ownerId: p.userId, label: `导入${KIND_LABEL[kind]}：${fileName}` }, (report) =>
+        run((x) => report({ phase: x.phase === "done" ? "committing" : x.phase, done: x.rowsRead, bytesRead: x.bytesRead ?? null, totalBytes: x.totalBytes ?? bytes.length })),
+      );
+      return reply.status(202).send(jobAccepted(job));
     },
   );
 

@@ -7,6 +7,8 @@ import type { FastifyPluginAsync } from "fastify";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal } from "../auth.ts";
+import { jobsFor } from "../jobs.ts";
+import { JobAccepted, jobAccepted } from "./jobs.ts";
 import { getBatch } from "../../src/store/repos/plans.ts";
 import { scheduleBatch } from "../../src/store/repos/draws.ts";
 import { getSchedule } from "../../src/store/repos/schedules.ts";
@@ -55,14 +57,24 @@ const scheduleRoutes: FastifyPluginAsync = async (fastify) => {
         summary: "排期：把抽取确定的检查组安排到工作日（同一企业各部门的检查合并为一次联合检查）；重新排期须说明理由（公开），检查组人员不会改变",
         params: IdParams,
         body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 2, maxLength: 500, description: "重新排期的理由（第一次排期不填）" })) }, { additionalProperties: false })),
-        response: { 201: Schedule, ...errors },
+        querystring: Type.Object({ background: Type.Optional(Type.Boolean({ description: "true：立即回答 202 和任务编号，在后台排期；进度见 GET /jobs/:id" })) }),
+        response: { 201: Schedule, 202: JobAccepted, ...errors },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      await scheduleBatch(store, b.id, request.body?.reason ?? null, { userId: p.userId, role: p.role, departmentId: p.departmentId }, request.log);
-      return reply.status(201).send(await getSchedule(store, b.id));
+      const run = () => scheduleBatch(store, b.id, request.body?.reason ?? null, { userId: p.userId, role: p.role, departmentId: p.departmentId }, request.log);
+      if (!request.query.background) {
+        await run();
+        return reply.status(201).send(await getSchedule(store, b.id));
+      }
+      // The solver reports no progress of its own yet: the job shows the phase (solving), then done.
+      const job = jobsFor(app.ssj, request.log).start({ kind: "schedule", ownerId: p.userId, label: `排期：批次 ${b.code}`, target: `/batches/${b.id}` }, async (report) => {
+        report({ phase: "solving" });
+        return run();
+      });
+      return reply.status(202).send(jobAccepted(job));
     },
   );
 

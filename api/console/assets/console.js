@@ -11,6 +11,10 @@
  *   [data-categories]     result categories: 未发现问题 excludes problems; a sub-kind ticks its parent
  *   [data-progress]       upload with a progress bar (XMLHttpRequest), then show the server's page
  *   [data-confirm]        ask before a step that cannot be undone
+ *   [data-message]        as typed: the field's own Chinese message when it breaks its rule
+ *                         (required, pattern, length), shown under the field
+ *   [data-job]            a long job's progress (GET /jobs/:id each second), the page reloaded
+ *                         when it ends (without a script the page refreshes itself)
  */
 (function () {
   "use strict";
@@ -220,6 +224,8 @@
       };
       xhr.upload.onload = function () { bar.removeAttribute("value"); say(status, "已上传，服务器正在逐行检查并写入（大文件需要一些时间）…", false); };
       xhr.onload = function () {
+        // The work goes on in the background: follow it on its progress page.
+        if (xhr.responseURL && xhr.responseURL.indexOf("/console/jobs/") >= 0) { window.location.assign(xhr.responseURL); return; }
         document.open();
         document.write(xhr.responseText);
         document.close();
@@ -229,6 +235,55 @@
       xhr.send(new FormData(form));
       Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
     });
+  }
+
+  function fieldMessage(input) {
+    var note = document.createElement("small");
+    note.className = "field-error";
+    note.id = (input.id || input.name) + "-msg";
+    note.setAttribute("aria-live", "polite");
+    input.parentNode.appendChild(note);
+    input.setAttribute("aria-errormessage", note.id);
+    function run(showEmpty) {
+      input.setCustomValidity("");
+      var v = input.validity, broken = !v.valid && (showEmpty || !v.valueMissing);
+      var text = broken ? input.getAttribute("data-message") : "";
+      input.setCustomValidity(v.valid ? "" : input.getAttribute("data-message"));
+      input.setAttribute("aria-invalid", broken ? "true" : "false");
+      note.textContent = text;
+    }
+    input.addEventListener("input", function () { run(false); });
+    input.addEventListener("blur", function () { run(true); });
+    input.addEventListener("invalid", function () { run(true); });
+    run(false);
+  }
+
+  var UNIT = { "import": "行", draw: "项任务", schedule: "项任务" };
+  function jobProgress(box) {
+    var url = box.getAttribute("data-job"), bar = $(box, "progress"), status = $(box, "[data-status]");
+    function show(j) {
+      var text = j.phaseLabel;
+      if (j.done !== null) text += "：已处理 " + j.done + (j.total !== null ? " / " + j.total : "") + " " + (UNIT[j.kind] || "");
+      say(status, text, false);
+      if (j.totalBytes && j.bytesRead !== null) { bar.max = j.totalBytes; bar.value = j.bytesRead; }
+      else if (j.total && j.done !== null) { bar.max = j.total; bar.value = j.done; }
+      else bar.removeAttribute("value");
+    }
+    function tick() {
+      var xhr = new XMLHttpRequest();
+      xhr.open("GET", url);
+      xhr.setRequestHeader("accept", "application/json");
+      xhr.onload = function () {
+        var j = null;
+        try { j = JSON.parse(xhr.responseText); } catch (e) { j = null; }
+        if (xhr.status !== 200 || !j || j.status !== "running") { window.location.reload(); return; }
+        show(j);
+        setTimeout(tick, 1000);
+      };
+      xhr.onerror = function () { setTimeout(tick, 3000); };
+      xhr.send();
+    }
+    setTimeout(tick, 300);
   }
 
   function busy(form) {
@@ -246,6 +301,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-categories]"), categories);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-progress]"), progressUpload);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-busy]"), busy);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-message]"), fieldMessage);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-job]"), jobProgress);
     Array.prototype.forEach.call(document.querySelectorAll("[data-confirm]"), function (el) {
       var form = el.tagName === "FORM" ? el : el.form;
       form.addEventListener("submit", function (ev) { if (!window.confirm(el.getAttribute("data-confirm"))) ev.preventDefault(); });

@@ -233,7 +233,7 @@ ${pager(`${CONSOLE}/items`, department ? { department: String(department) } : {}
 
 // ── imports ────────────────────────────────────────────────────────────────────────────────────
 
-interface ImportReport {
+export interface ImportReport {
   kind: string;
   format: string;
   rowsRead: number;
@@ -272,7 +272,7 @@ function importForm(ctx: PageContext, depts: Department[], v: FormBody, error?: 
 
 const SEVERITY: Record<string, string> = { error: "拒绝", warning: "已导入，请核对", flag: "已导入，请核对" };
 
-function reportView(r: ImportReport): Html {
+export function reportView(r: ImportReport): Html {
   const rows = r.issues.map(
     (i) => html`<tr>${td("行号", i.row, "num")}${td("列", i.column ?? "")}${td("字段", i.field ?? "")}${td("处理", i.severity === "error" ? badge("拒绝", "b-bad") : badge(SEVERITY[i.severity] ?? i.severity, "b-warn"))}${td("规则", html`<code>${i.rule}</code>`)}${td("说明", i.message)}</tr>`,
   );
@@ -289,8 +289,8 @@ ${r.issues.length
   : html`<p class="step-done">没有问题行。</p>`}</section>`;
 }
 
-/** The upload forwarded to the API's own multipart route, as the administrator. */
-async function forwardImport(ctx: PageContext, kind: string, department: string): Promise<ImportReport> {
+/** The upload forwarded to the API's own multipart route, as the administrator; it runs in the background (progress: pages/jobs.ts). */
+async function forwardImport(ctx: PageContext, kind: string, department: string): Promise<{ job: { id: string } }> {
   const file = ctx.files.file;
   if (!file) throw new ApiCallError(400, "VALIDATION_FAILED", "请选择要上传的文件", "file");
   const boundary = `----ssj${randomBytes(12).toString("hex")}`;
@@ -300,13 +300,13 @@ async function forwardImport(ctx: PageContext, kind: string, department: string)
     file.data,
     Buffer.from(`\r\n--${boundary}--\r\n`, "utf8"),
   ]);
-  const q = kind === "items" && department ? `?department=${encodeURIComponent(department)}` : "";
-  return answer<ImportReport>(await ctx.api.raw("POST", `/imports/${kind}${q}`, body, `multipart/form-data; boundary=${boundary}`));
+  const q = kind === "items" && department ? `&department=${encodeURIComponent(department)}` : "";
+  return answer<{ job: { id: string } }>(await ctx.api.raw("POST", `/imports/${kind}?background=true${q}`, body, `multipart/form-data; boundary=${boundary}`));
 }
 
-async function importsPage(ctx: PageContext, v: FormBody = {}, error?: ApiCallError | null, report?: ImportReport) {
+async function importsPage(ctx: PageContext, v: FormBody = {}, error?: ApiCallError | null) {
   const depts = await ctx.api.get<Department[]>("/departments");
-  return ctx.render(html`<h1>导入名录</h1>${report ? reportView(report) : ""}${importForm(ctx, depts, v, error)}`, { status: error ? error.statusCode : 200 });
+  return ctx.render(html`<h1>导入名录</h1>${importForm(ctx, depts, v, error)}`, { status: error ? error.statusCode : 200 });
 }
 
 // ── configuration ──────────────────────────────────────────────────────────────────────────────
@@ -527,7 +527,8 @@ export const adminPages: ConsolePage[] = [
       const kind = field(ctx.form, "kind");
       if (!IMPORT_KINDS.some((k) => k.value === kind)) return importsPage(ctx, ctx.form, new ApiCallError(422, "VALIDATION_FAILED", "请选择名录类型", "kind"));
       try {
-        return importsPage(ctx, ctx.form, null, await forwardImport(ctx, kind, field(ctx.form, "department")));
+        const { job } = await forwardImport(ctx, kind, field(ctx.form, "department"));
+        return ctx.redirect(`${CONSOLE}/jobs/${job.id}`);
       } catch (e) {
         if (isRefusal(e)) return importsPage(ctx, ctx.form, e);
         throw e;

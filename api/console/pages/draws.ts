@@ -271,10 +271,19 @@ export const drawPages: ConsolePage[] = [
     await ctx.api.post(`/draws/${ctx.params.id}/external-value`, { value: field(ctx.form, "value"), publishedAt });
     return "外部随机数已录入，种子已确定。";
   }),
-  step("run", "抽取", WRITERS, ["POST /draws/:id/run"], async (ctx) => {
-    const d = await ctx.api.post<Draw>(`/draws/${ctx.params.id}/run`);
-    return `抽取完成：抽中 ${d.summary.selected ?? 0} 户，生成 ${d.summary.tasks ?? 0} 项任务，已公示。`;
-  }),
+  {
+    // Runs in the background: the browser follows its progress on the job page (pages/jobs.ts), which goes on to the draw when done.
+    ...step("run", "抽取", WRITERS, ["POST /draws/:id/run"], async () => ""),
+    handler: async (ctx) => {
+      try {
+        const { job } = await ctx.api.post<{ job: { id: string } }>(`/draws/${Number(ctx.params.id)}/run?background=true`);
+        return ctx.redirect(`${CONSOLE}/jobs/${job.id}`);
+      } catch (e) {
+        if (e instanceof ApiCallError && e.statusCode < 500 && e.statusCode !== 401) return ceremony(ctx, e);
+        throw e;
+      }
+    },
+  },
   step("void", "作废", WRITERS, ["POST /draws/:id/void"], async (ctx) => {
     await ctx.api.post(`/draws/${ctx.params.id}/void`, { reason: field(ctx.form, "reason") });
     return "本次抽取已作废，理由已公示。";

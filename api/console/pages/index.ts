@@ -14,8 +14,9 @@ import { drawPages } from "./draws.ts";
 import { expertPages } from "./experts.ts";
 import { exportPages } from "./exports.ts";
 import { homePages } from "./home.ts";
+import { jobPages } from "./jobs.ts";
 import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...adminPages, ...expertPages, ...auditPages, ...exportPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...adminPages, ...expertPages, ...auditPages, ...exportPages, ...jobPages, ...accountPages];

@@ -226,8 +226,9 @@ export const schedulePages: ConsolePage[] = [
     handler: async (ctx) => {
       const reason = field(ctx.form, "reason");
       try {
-        const s = await ctx.api.post<Schedule>(`/batches/${ctx.params.id}/optimize`, reason ? { reason } : {});
-        return ctx.redirect(`${CONSOLE}/batches/${ctx.params.id}/schedule`, `排期完成：${s.visits.length} 次检查，其中联合检查 ${s.visits.filter(isJoint).length} 次。`);
+        // In the background: the job page (pages/jobs.ts) shows the progress and comes back here when done.
+        const { job } = await ctx.api.post<{ job: { id: string } }>(`/batches/${Number(ctx.params.id)}/optimize?background=true`, reason ? { reason } : {});
+        return ctx.redirect(`${CONSOLE}/jobs/${job.id}`);
       } catch (e) {
         if (e instanceof ApiCallError && e.statusCode < 500 && e.statusCode !== 401) return schedulePage(ctx, e);
         throw e;

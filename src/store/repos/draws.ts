@@ -596,9 +596,13 @@ async function insertRecord(tx: Tx, drawId: number, rec: DrawRecord2, digest: st
 }
 
 /** Run the draw once: record 0 of the chain and the tasks. A second run (or a racing one) gets 409. */
-export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, log?: { error(obj: unknown, msg: string): void }): Promise<DrawView> {
+/** Phases of long work for whoever shows progress (api/jobs.ts): name, units done and in all. */
+export type WorkProgress = (p: { phase: string; done?: number | null; total?: number | null }) => void;
+
+export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, log?: { error(obj: unknown, msg: string): void }, onProgress?: WorkProgress): Promise<DrawView> {
   assertCanRun(a, await drawScope(store.prisma, drawId));
   await inTransaction(store, async (tx) => {
+    onProgress?.({ phase: "drawing" });
     const d = await loadDraw(tx, drawId);
     if (d.status === "drawn") throw new RepoError(409, "DRAW_ALREADY_DRAWN", `抽取 ${drawId} 已经抽取过：抽取只能进行一次，结果不可更改`);
     if (d.status !== "seeded") throw new RepoError(409, "DRAW_WRONG_PHASE", `抽取 ${drawId} 当前状态为“${STATUS_LABEL[d.status]}”：须先有种子才能抽取`);
@@ -608,18 +612,21 @@ export async function runDraw(store: RepoStore, drawId: number, a: DrawActor, lo
     const moved = await tx.draw.updateMany({ where: { id: drawId, status: "seeded" }, data: { status: "drawn", drawnAt: at } });
     if (moved.count !== 1) throw new RepoError(409, "DRAW_ALREADY_DRAWN", `抽取 ${drawId} 已经抽取过`);
     await insertRecord(tx, drawId, rec, replay.head, replay.lastDigests.private, actorString(a));
-    const tasks = await createTasks(tx, d.batchId, drawId, replay);
+    const tasks = await createTasks(tx, d.batchId, drawId, replay, onProgress);
     await tx.batch.update({ where: { id: d.batchId }, data: { status: "drawn" } });
     return { value: null, audit: { actor: actorString(a), action: "draw.run", subject: `draw:${drawId}`, payload: { head: replay.head, tasks } } };
   });
+  onProgress?.({ phase: "publishing" });
   await publish(store, drawId, "draw", log);
   return getDraw(store, drawId);
 }
 
 /** One task per (department, selected entity), with the department's items of the batch. */
-async function createTasks(tx: Tx, batchId: number, drawId: number, replay: ChainReplay): Promise<number> {
+async function createTasks(tx: Tx, batchId: number, drawId: number, replay: ChainReplay, onProgress?: WorkProgress): Promise<number> {
   const batch = await tx.batch.findUniqueOrThrow({ where: { id: batchId }, include: { departments: { include: { department: true, items: true } } } });
   let n = 0;
+  const total = replay.inputs.public.departments.reduce((k, t) => k + replay.currentSelections(t.id).length, 0);
+  onProgress?.({ phase: "tasks", done: 0, total });
   for (const t of replay.inputs.public.departments) {
     const bd = batch.departments.find((x) => x.department.code === t.id)!;
     const codes = replay.currentSelections(t.id);
@@ -638,6 +645,7 @@ async function createTasks(tx: Tx, batchId: number, drawId: number, replay: Chai
     const created = await tx.task.findMany({ where: { drawId, departmentId: bd.departmentId }, select: { id: true } });
     const items = bd.items.map((i) => i.itemId);
     if (items.length > 0 && created.length > 0) await tx.taskItem.createMany({ data: created.flatMap((c) => items.map((itemId) => ({ taskId: c.id, itemId }))) });
+    onProgress?.({ phase: "tasks", done: n, total });
   }
   return n;
 }
