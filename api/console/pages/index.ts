@@ -15,8 +15,12 @@ import { expertPages } from "./experts.ts";
 import { exportPages } from "./exports.ts";
 import { homePages } from "./home.ts";
 import { jobPages } from "./jobs.ts";
+import { loopDecisionPages } from "./loopDecisions.ts";
+import { loopListPages } from "./loopLists.ts";
+import { loopPanelPages } from "./loopPanels.ts";
+import { loopStepPages } from "./loopSteps.ts";
 import { planPages } from "./plans.ts";
 import { schedulePages } from "./schedule.ts";
 import { taskPages } from "./tasks.ts";
 
-export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...adminPages, ...expertPages, ...auditPages, ...exportPages, ...jobPages, ...accountPages];
+export const PAGES: ConsolePage[] = [...homePages, ...dashboardPages, ...planPages, ...drawPages, ...schedulePages, ...taskPages, ...approvalPages, ...loopListPages, ...loopDecisionPages, ...loopStepPages, ...loopPanelPages, ...adminPages, ...expertPages, ...auditPages, ...exportPages, ...jobPages, ...accountPages];
