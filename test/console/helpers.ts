@@ -12,8 +12,9 @@ export interface ConsoleFixture extends Fixture {
   session(who: Who): Promise<{ cookie: string; csrf: string }>;
 }
 
-export async function consoleFixture(): Promise<ConsoleFixture> {
-  const fx = await fixture();
+/** On a fresh SQLite database, or on `options.store` (e.g. a PostgreSQL schema). */
+export async function consoleFixture(options: Parameters<typeof fixture>[0] = {}): Promise<ConsoleFixture> {
+  const fx = await fixture(options);
   const roles: Record<Who, { role: "admin" | "officer" | "auditor"; department?: number }> = {
     admin: { role: "admin" },
     officerA: { role: "officer", department: fx.dept.a },
