@@ -126,5 +126,7 @@ export async function importAlertsFile(store: RepoStore, bytes: Uint8Array, a: L
     return [{ externalId: v.externalId!, source: v.source!, entityCode: v.entityCode!, departmentId: d.id, category: v.category!, level: v.level!, detail: v.detail!, raisedOn: v.raisedOn! }];
   });
   if (problems.length) throw problemsError(problems);
-  return receiveAlerts(store, alerts, a);
+  const header = (n: string) => ALERT_COLUMNS.find((c) => c.field === (n === "departmentId" ? "department" : n))?.headers[0] ?? n;
+  // Every record became an alert (a problem above stops the import), so alerts[i] is recs[i]'s row.
+  return receiveAlerts(store, alerts, a, undefined, (i, n) => ({ label: `第 ${recs[i]!.row} 行“${header(n)}”`, path: `第 ${recs[i]!.row} 行.${n}` }));
 }

@@ -51,17 +51,23 @@ const verificationInclude = { department: true, task: taskSelect, decision: { in
 const disputeInclude = { department: true, decision: { include: decisionInclude }, followUpTask: taskSelect } as const;
 const alertInclude = { department: true, entity: { select: { id: true, code: true, name: true } }, task: taskSelect } as const;
 
-function checkText(v: unknown, field: string, max: number, min = 1): string {
-  if (typeof v !== "string" || v.trim().length < min) throw new RepoError(400, "VALIDATION_FAILED", `${field}：须填写`, field);
-  if (v.trim().length > max) throw new RepoError(400, "VALIDATION_FAILED", `${field}：不超过 ${max} 个字符`, field);
+/** A field as messages name it (`label`, e.g. 第 3 行“预警日期”) and as `field` gives it (`path`). */
+type FieldName = string | { label: string; path: string };
+const labelOf = (f: FieldName) => (typeof f === "string" ? f : f.label);
+const pathOf = (f: FieldName) => (typeof f === "string" ? f : f.path);
+
+function checkText(v: unknown, field: FieldName, max: number, min = 1): string {
+  if (typeof v !== "string" || v.trim().length < min) throw new RepoError(400, "VALIDATION_FAILED", `${labelOf(field)}：须填写`, pathOf(field));
+  if (v.trim().length > max) throw new RepoError(400, "VALIDATION_FAILED", `${labelOf(field)}：不超过 ${max} 个字符`, pathOf(field));
   return v.trim();
 }
 
 /** A step is done on a day that is neither in the future nor before it could start. */
-function checkDay(v: unknown, field: string, notBefore: string, today: string): string {
-  if (!isIsoDate(v)) throw new RepoError(400, "INVALID_DATE", `${field}：日期格式应为 YYYY-MM-DD`, field);
-  if (v > today) throw new RepoError(422, "FUTURE_DATE", `${field}：${v} 晚于今天（${today}）`, field);
-  if (v < notBefore) throw new RepoError(422, "TOO_EARLY", `${field}：${v} 早于 ${notBefore}`, field);
+function checkDay(v: unknown, field: FieldName, notBefore: string, today: string): string {
+  const [label, path] = [labelOf(field), pathOf(field)];
+  if (!isIsoDate(v)) throw new RepoError(400, "INVALID_DATE", `${label}：日期格式应为 YYYY-MM-DD`, path);
+  if (v > today) throw new RepoError(422, "FUTURE_DATE", `${label}：${v} 晚于今天（${today}）`, path);
+  if (v < notBefore) throw new RepoError(422, "TOO_EARLY", `${label}：${v} 早于 ${notBefore}`, path);
   return v;
 }
 
@@ -294,14 +300,21 @@ export interface AlertInput {
  * department, due within the working days of their level. All or nothing; a resend with the same
  * 预警编号 is recognised and left as it is.
  */
-export async function receiveAlerts(store: RepoStore, alerts: AlertInput[], a: LoopActor, today: string = todayInChina()) {
+/**
+ * How a problem names an alert's field: `alerts[i].field` for the API; a file import passes the
+ * sheet's row and column (第 N 行“预警日期”, field `第 N 行.raisedOn`).
+ */
+export type AlertFieldNames = (i: number, field: keyof AlertInput) => { label: string; path: string };
+const apiAlertField: AlertFieldNames = (i, n) => ({ label: `alerts[${i}].${n}`, path: `alerts[${i}].${n}` });
+
+export async function receiveAlerts(store: RepoStore, alerts: AlertInput[], a: LoopActor, today: string = todayInChina(), names: AlertFieldNames = apiAlertField) {
   const cal = await calendarFor(store);
   const settings = await loopSettingsFor(store);
   return inTransaction(store, async (tx) => {
     const out = { received: 0, unchanged: 0, alerts: [] as { externalId: string; id: number; taskId: number; status: "received" | "unchanged" }[] };
     const depts = new Map((await tx.department.findMany()).map((d) => [d.id, d]));
     for (const [i, raw] of alerts.entries()) {
-      const f = (n: string) => `alerts[${i}].${n}`;
+      const f = (n: keyof AlertInput) => names(i, n);
       const externalId = checkText(raw.externalId, f("externalId"), 100);
       const prior = await tx.riskAlert.findUnique({ where: { externalId } });
       if (prior) {
@@ -310,12 +323,12 @@ export async function receiveAlerts(store: RepoStore, alerts: AlertInput[], a: L
         continue;
       }
       const level = valueOf(ALERT_LEVEL_LABELS, String(raw.level ?? ""), { 高风险: "high", 中风险: "medium", 低风险: "low" } as Record<string, AlertLevel>);
-      if (!level) throw new RepoError(400, "VALIDATION_FAILED", `${f("level")}：预警等级须为 high（高）、medium（中）或 low（低）`, f("level"));
+      if (!level) throw new RepoError(400, "VALIDATION_FAILED", `${f("level").label}：预警等级须为 high（高）、medium（中）或 low（低），收到 ${JSON.stringify(raw.level)}`, f("level").path);
       const d = depts.get(raw.departmentId);
-      if (!d || d.kind !== "supervision") throw new RepoError(422, "NOT_A_SUPERVISING_DEPARTMENT", `${f("departmentId")}：部门 ${raw.departmentId} 不是行业监管部门`, f("departmentId"));
-      if (a.role === "officer" && a.departmentId !== d.id) throw new RepoError(403, "FORBIDDEN", `${f("departmentId")}：执法人员只能接收本部门的预警`);
+      if (!d || d.kind !== "supervision") throw new RepoError(422, "NOT_A_SUPERVISING_DEPARTMENT", `${f("departmentId").label}：部门 ${d ? d.name : raw.departmentId} 不是行业监管部门`, f("departmentId").path);
+      if (a.role === "officer" && a.departmentId !== d.id) throw new RepoError(403, "FORBIDDEN", `${f("departmentId").label}：执法人员只能接收本部门的预警`);
       const entity = await tx.entity.findUnique({ where: { code: String(raw.entityCode ?? "").trim().toUpperCase() } });
-      if (!entity) throw new RepoError(422, "UNKNOWN_ENTITY", `${f("entityCode")}：市场主体 ${raw.entityCode} 不在名录中`, f("entityCode"));
+      if (!entity) throw new RepoError(422, "UNKNOWN_ENTITY", `${f("entityCode").label}：市场主体 ${raw.entityCode} 不在名录中`, f("entityCode").path);
       const raisedOn = checkDay(raw.raisedOn, f("raisedOn"), "1900-01-01", today);
       const source = checkText(raw.source, f("source"), 100);
       const category = checkText(raw.category, f("category"), 200);
