@@ -13,6 +13,7 @@ import { isHex32 } from "../draws/seed.ts";
 import { recordDigest, seedRecordDigest } from "../draws/v2/chain.ts";
 import { commitmentOf, digestOf } from "../draws/v2/digest.ts";
 import { seedFromProvenance2 } from "../draws/v2/seed.ts";
+import { compareCommitment, compareHead, failedOutcome } from "../draws/v2/compare.ts";
 import { fail, hex64, instant, int, list, literal, nullable, obj, str, strMax, type Check } from "../draws/v2/shape.ts";
 import { auditShape } from "../draws/v2/validate.ts";
 import { PanelReplay } from "./draw.ts";
@@ -67,6 +68,7 @@ export const PANEL_FULL_PROVES = {
   replay: "每条递补按公开顺序重放，递补人员一致",
 } as const;
 export const PANEL_NO_PUBLISHED_COMMITMENT = "未与抽取前公布的承诺值比对：请用 --commitment 给出公示页在生成种子前公布的承诺值，否则无法排除清单连同承诺值一起被替换";
+const COMMITMENT_TEXT = { inputs: "席位、名录、回避……", noPublished: PANEL_NO_PUBLISHED_COMMITMENT };
 
 export type PanelVerifyOutcome =
   | {
@@ -130,22 +132,8 @@ function checkPublicCounts(pub: PanelPublicInputs, results: PublicPanelResults, 
   });
 }
 
-function outcomeError(e: unknown): PanelVerifyOutcome {
-  if (e instanceof DrawInputError) return { ok: false, path: e.field, rule: e.rule, message: e.message.replace(/^.*?: /, "").replace(/ \[[A-Za-z]+\]$/, "") };
-  throw e;
-}
 
-function compareCommitment(c: string, m: { commitment: string }, o: PanelVerifyOptions, warnings: string[]): void {
-  if (c !== m.commitment) fail("commitment", "commitment", `由清单重新计算的承诺值为 ${c}，清单中写的是 ${m.commitment}：输入（席位、名录、回避……）或承诺值被改动过`);
-  if (o.expectedCommitment !== undefined) {
-    if (o.expectedCommitment !== c) fail("commitment", "publishedCommitment", `清单的承诺值 ${c} 不是抽取前公布的承诺值 ${o.expectedCommitment}`);
-  } else warnings.push(PANEL_NO_PUBLISHED_COMMITMENT);
-}
 
-function compareHead(head: string, m: { head: string }, o: PanelVerifyOptions): void {
-  if (head !== m.head) fail("head", "chain", `重新计算的链头为 ${head}，清单中写的是 ${m.head}`);
-  if (o.expectedHead !== undefined && o.expectedHead !== head) fail("head", "publishedHead", `链头 ${head} 不是给定的链头 ${o.expectedHead}`);
-}
 
 function summaryOf(m: PanelManifest, seed: string | null, head: string): Extract<PanelVerifyOutcome, { ok: true }>["summary"] {
   const pub = m.inputs.public;
@@ -173,7 +161,7 @@ export function verifyPanelFull(m: FullPanelManifest, o: PanelVerifyOptions = {}
     validatePanelPrivate(m.inputs.public, m.inputs.private);
     const warnings: string[] = [];
     const d = panelDigests(m.inputs);
-    compareCommitment(d.commitment, m, o, warnings);
+    compareCommitment(d.commitment, m, o, warnings, COMMITMENT_TEXT);
     const proven: string[] = [PANEL_PUBLIC_PROVES.inputs, PANEL_FULL_PROVES.directory];
     const seed = seedOf(m);
     if (seed === null) {
@@ -190,7 +178,7 @@ export function verifyPanelFull(m: FullPanelManifest, o: PanelVerifyOptions = {}
     if (m.records.length === 0) warnings.push("已生成种子，尚未抽取");
     return { ok: true, kind: "full", proven, notProven: [], warnings, summary: summaryOf(m, seed, replay.head) };
   } catch (e) {
-    return outcomeError(e);
+    return failedOutcome(e);
   }
 }
 
@@ -201,7 +189,7 @@ export function verifyPanelPublic(m: PublicPanelManifest, o: PanelVerifyOptions 
     const pub = m.inputs.public;
     validatePanelPublic(pub);
     const warnings: string[] = [];
-    compareCommitment(commitmentOf(digestOf(pub), m.inputs.privateDigest), m, o, warnings);
+    compareCommitment(commitmentOf(digestOf(pub), m.inputs.privateDigest), m, o, warnings, COMMITMENT_TEXT);
     const proven: string[] = [PANEL_PUBLIC_PROVES.inputs];
     const seed = seedOf(m);
     if (seed === null) {
@@ -230,7 +218,7 @@ export function verifyPanelPublic(m: PublicPanelManifest, o: PanelVerifyOptions 
     if (m.records.length === 0) warnings.push("已生成种子，尚未抽取");
     return { ok: true, kind: "public", proven, notProven: [...PANEL_NEEDS_FULL], warnings, summary: summaryOf(m, seed, head) };
   } catch (e) {
-    return outcomeError(e);
+    return failedOutcome(e);
   }
 }
 

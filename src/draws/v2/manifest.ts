@@ -24,6 +24,7 @@ import { classRoot, classSalts, treeRoot } from "./classTree.ts";
 import { FULL_PROVES, NEEDS_FULL_MANIFEST, NO_PUBLISHED_COMMITMENT, PUBLIC_PROVES } from "./claims.ts";
 import { commitmentOf, digestOf } from "./digest.ts";
 import { seedFromProvenance2 } from "./seed.ts";
+import { compareCommitment, compareHead, failedOutcome } from "./compare.ts";
 import { fail, hex64, instant, int, list, literal, obj, str, strMax, nullable, type Check } from "./shape.ts";
 import { auditShape, candidateTotal, checkGeneralCap, validatePrivateInputs, validatePublicInputs } from "./validate.ts";
 import {
@@ -38,6 +39,8 @@ import {
   type PublicRecord2,
   type PublicResults,
 } from "./types.ts";
+
+const COMMITMENT_TEXT = { inputs: "名录、配额、规则……", noPublished: NO_PUBLISHED_COMMITMENT };
 
 export function inputsDigests(f: FrozenInputs2): { publicDigest: string; privateDigest: string; commitment: string } {
   const publicDigest = digestOf(f.public);
@@ -120,24 +123,10 @@ function checkTopShape(m: unknown, kind: "full" | "public"): void {
   })(m, "$");
 }
 
-function outcomeError(e: unknown): Verify2Outcome {
-  if (e instanceof DrawInputError) return { ok: false, path: e.field, rule: e.rule, message: e.message.replace(/^.*?: /, "").replace(/ \[[A-Za-z]+\]$/, "") };
-  throw e;
-}
 
 const span = (o: Verify2Options, path: string, i = 0): string | null => o.spans?.[path]?.[i] ?? null;
 
-function compareCommitment(c: string, m: { commitment: string }, o: Verify2Options, warnings: string[]): void {
-  if (c !== m.commitment) fail("commitment", "commitment", `由清单重新计算的承诺值为 ${c}，清单中写的是 ${m.commitment}：输入（名录、配额、规则……）或承诺值被改动过`);
-  if (o.expectedCommitment !== undefined) {
-    if (o.expectedCommitment !== c) fail("commitment", "publishedCommitment", `清单的承诺值 ${c} 不是抽取前公布的承诺值 ${o.expectedCommitment}`);
-  } else warnings.push(NO_PUBLISHED_COMMITMENT);
-}
 
-function compareHead(head: string, m: { head: string }, o: Verify2Options): void {
-  if (head !== m.head) fail("head", "chain", `重新计算的链头为 ${head}，清单中写的是 ${m.head}`);
-  if (o.expectedHead !== undefined && o.expectedHead !== head) fail("head", "publishedHead", `链头 ${head} 不是给定的链头 ${o.expectedHead}`);
-}
 
 function countSelected(p: PublicResults | null): number {
   return p ? p.targets.reduce((n, t) => n + t.selected.length, 0) : 0;
@@ -161,7 +150,7 @@ export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Pro
     const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
     const privateDigest = span(o, "inputs.private") ?? digestOf(priv);
     const warnings: string[] = [];
-    compareCommitment(commitmentOf(publicDigest, privateDigest), m, o, warnings);
+    compareCommitment(commitmentOf(publicDigest, privateDigest), m, o, warnings, COMMITMENT_TEXT);
     let tickets: Uint32Array | undefined;
     let packed: Uint8Array | undefined;
     let root: string;
@@ -194,7 +183,7 @@ export async function verifyFull2(m: FullManifest2, o: Verify2Options = {}): Pro
     if (m.records.length === 0) warnings.push("已生成种子，尚未抽取");
     return { ok: true, kind: "full", proven, notProven: [], warnings, summary: summary(m, seed, replay.head, m.records.length > 0 ? replay.publicResults : null, replay.results.checks?.length ?? null) };
   } catch (e) {
-    return outcomeError(e);
+    return failedOutcome(e);
   }
 }
 
@@ -382,7 +371,7 @@ export async function verifyPublic2(m: PublicManifest2, o: Verify2Options = {}):
     validatePublicInputs(pub);
     const warnings: string[] = [];
     const publicDigest = span(o, "inputs.public") ?? digestOf(pub);
-    compareCommitment(commitmentOf(publicDigest, m.inputs.privateDigest), m, o, warnings);
+    compareCommitment(commitmentOf(publicDigest, m.inputs.privateDigest), m, o, warnings, COMMITMENT_TEXT);
     const proven: string[] = [PUBLIC_PROVES.inputs];
     if (!m.seed) {
       if (m.records.length > 0) fail("records", "chain", "尚无种子的清单不能有记录");
@@ -410,7 +399,7 @@ export async function verifyPublic2(m: PublicManifest2, o: Verify2Options = {}):
     if (m.records.length === 0) warnings.push("已生成种子，尚未抽取");
     return { ok: true, kind: "public", proven, notProven: [...NEEDS_FULL_MANIFEST], warnings, summary: summary(m, seed, replay.head, results) };
   } catch (e) {
-    return outcomeError(e);
+    return failedOutcome(e);
   }
 }
 
