@@ -23,6 +23,8 @@ import {
   planBadge,
   td,
   type Batch,
+  type BatchDept,
+  type Conditions,
   type Department,
   type Draw,
   type Item,
@@ -154,28 +156,46 @@ ${list.length === 0 ? html`<p class="error-box">该部门的抽查事项清单�
 <div class="checks" role="group" aria-labelledby="items-${d.id}">${list.map(
     (it) => html`<label><input type="checkbox" name="d${d.id}_items" value="${it.id}" data-kind="${it.importance}"${chosen.has(String(it.id)) ? raw(" checked") : ""}> ${it.name}（${it.importance === "key" ? "重点" : "一般"}；${it.legalBasis}）</label>`,
   )}</div></div>
+${conditionInputs(m.values, `d${d.id}_`, `本部门定向条件（可选，只用于定向批次；留空 = 用上面批次的定向条件）`)}
 ${quotaRows(m, d)}
 </fieldset>`;
 }
 
+/** List separators the form accepts: commas (half or full width), 、 and spaces. */
+const SEP = "[,，、\\s]+";
+const DISTRICT = "\\d{2,6}";
+const INDUSTRY = "[A-Ta-t][0-9]{0,4}|[0-9]{1,4}";
+/** HTML `pattern` of a list of codes (the browser checks it as it is typed). */
+const listPattern = (one: string) => `\\s*(${one})(${SEP}(${one}))*[,，、\\s]*`;
+
+/** The four 定向 condition inputs, named `${prefix}districts` … (prefix "" for the batch's own). */
+function conditionInputs(v: FormBody, prefix: string, legend: string): Html {
+  const id = (k: string) => `${prefix}${k}`;
+  const kinds = new Set(fields(v, id("kinds")));
+  const sizes = new Set(fields(v, id("sizes")));
+  const own = prefix !== "";
+  const body = html`<div class="row">
+<div class="field"><label for="${id("districts")}">区划代码</label><input id="${id("districts")}" name="${id("districts")}" value="${field(v, id("districts"))}" placeholder="如 610102, 610104" pattern="${listPattern(DISTRICT)}" title="2–6 位数字的区划代码，用逗号分隔" aria-describedby="${id("districts")}-h"><small id="${id("districts")}-h">2–6 位区划代码，用逗号分隔（按前缀匹配）</small></div>
+<div class="field"><label for="${id("industries")}">行业代码</label><input id="${id("industries")}" name="${id("industries")}" value="${field(v, id("industries"))}" placeholder="如 H62, F52" pattern="${listPattern(INDUSTRY)}" title="GB/T 4754 行业代码或其前缀：门类字母 A–T 和/或数字，用逗号分隔" aria-describedby="${id("industries")}-h"><small id="${id("industries")}-h">GB/T 4754 代码或其前缀，逗号分隔</small></div>
+</div>
+<div class="field"><span class="label" id="${id("kinds")}-l">主体类型</span><div class="checks" role="group" aria-labelledby="${id("kinds")}-l">${Object.entries(KIND_LABEL).map(
+    ([k, label]) => html`<label><input type="checkbox" name="${id("kinds")}" value="${k}"${kinds.has(k) ? raw(" checked") : ""}> ${label}</label>`,
+  )}</div></div>
+<div class="field"><span class="label" id="${id("sizes")}-l">企业规模</span><div class="checks" role="group" aria-labelledby="${id("sizes")}-l">${Object.entries(SIZE_LABEL).map(
+    ([k, label]) => html`<label><input type="checkbox" name="${id("sizes")}" value="${k}"${sizes.has(k) ? raw(" checked") : ""}> ${label}</label>`,
+  )}</div></div>`;
+  if (!own) return body;
+  const open = ["districts", "industries", "kinds", "sizes"].some((k) => fields(v, id(k)).length > 0);
+  return html`<details class="dept-conditions"${open ? raw(" open") : ""}><summary>${legend}</summary>${body}</details>`;
+}
+
 function conditionFields(m: BatchFormModel): Html {
   const v = m.values;
-  const kinds = new Set(fields(v, "kinds"));
-  const sizes = new Set(fields(v, "sizes"));
   return html`<fieldset><legend>抽查方式</legend>
 <div class="checks" role="radiogroup" aria-label="定向或不定向">
 <label><input type="radio" name="directed" value="0"${field(v, "directed") !== "1" ? raw(" checked") : ""}> 不定向（从全部检查对象中抽取）</label>
-<label><input type="radio" name="directed" value="1"${field(v, "directed") === "1" ? raw(" checked") : ""}> 定向（只在下列条件内抽取；各条件之间为“且”，条件内为“或”）</label></div>
-<div class="row">
-<div class="field"><label for="districts">区划代码</label><input id="districts" name="districts" value="${field(v, "districts")}" placeholder="如 610102, 610104" aria-describedby="districts-h"><small id="districts-h">2–6 位区划代码，用逗号分隔</small></div>
-<div class="field"><label for="industries">行业代码</label><input id="industries" name="industries" value="${field(v, "industries")}" placeholder="如 H62, F52" aria-describedby="industries-h"><small id="industries-h">GB/T 4754 代码或其前缀，逗号分隔</small></div>
-</div>
-<div class="field"><span class="label" id="kinds-l">主体类型</span><div class="checks" role="group" aria-labelledby="kinds-l">${Object.entries(KIND_LABEL).map(
-    ([k, label]) => html`<label><input type="checkbox" name="kinds" value="${k}"${kinds.has(k) ? raw(" checked") : ""}> ${label}</label>`,
-  )}</div></div>
-<div class="field"><span class="label" id="sizes-l">企业规模</span><div class="checks" role="group" aria-labelledby="sizes-l">${Object.entries(SIZE_LABEL).map(
-    ([k, label]) => html`<label><input type="checkbox" name="sizes" value="${k}"${sizes.has(k) ? raw(" checked") : ""}> ${label}</label>`,
-  )}</div></div>
+<label><input type="radio" name="directed" value="1"${field(v, "directed") === "1" ? raw(" checked") : ""}> 定向（只在下列条件内抽取；各条件之间为“且”，条件内为“或”；各部门还可在本部门栏内填写自己的定向条件）</label></div>
+${conditionInputs(v, "", "")}
 </fieldset>`;
 }
 
@@ -216,17 +236,35 @@ ${m.partners.map((p) => departmentFieldset(m, p, "partner"))}
 
 const splitList = (s: string) => s.split(/[,，、\s]+/).map((x) => x.trim()).filter(Boolean);
 
-/** The API body of a batch from the form; problems the page can name before calling the API. */
-export function batchBody(values: FormBody, deptIds: { lead: number; partners: number[] }, rules: DrawRules, items: Map<number, Item[]>) {
-  const conditions: Record<string, string[]> = {};
+const CODE_RULES = { districts: new RegExp(`^(${DISTRICT})$`), industries: new RegExp(`^(${INDUSTRY})$`) } as const;
+const CHOICES = { kinds: KIND_LABEL, sizes: SIZE_LABEL } as const;
+const CONDITION_LABEL = { districts: "区划代码", industries: "行业代码", kinds: "主体类型", sizes: "企业规模" } as const;
+
+/** The 定向 conditions of the inputs named `${prefix}…`, and the first problem with them (named). */
+export function conditionsOf(values: FormBody, prefix: string, who: string): { conditions: Conditions; problem: string | null } {
+  const conditions: Conditions = {};
+  let problem: string | null = null;
   for (const k of ["districts", "industries"] as const) {
-    const list = splitList(field(values, k));
+    const list = [...new Set(splitList(field(values, `${prefix}${k}`)).map((x) => (k === "industries" ? x.toUpperCase() : x)))];
+    const bad = list.find((x) => !CODE_RULES[k].test(x));
+    if (bad !== undefined) problem ??= `${who}${CONDITION_LABEL[k]}“${bad}”不是${k === "districts" ? " 2–6 位数字的区划代码" : " GB/T 4754 行业代码或其前缀（门类字母 A–T 和/或数字）"}`;
     if (list.length) conditions[k] = list;
   }
   for (const k of ["kinds", "sizes"] as const) {
-    const list = fields(values, k);
+    const list = [...new Set(fields(values, `${prefix}${k}`))];
+    const bad = list.find((x) => !(x in CHOICES[k]));
+    if (bad !== undefined) problem ??= `${who}${CONDITION_LABEL[k]}“${bad}”不是可选的值`;
     if (list.length) conditions[k] = list;
   }
+  return { conditions, problem };
+}
+
+/** The API body of a batch from the form; problems the page can name before calling the API. */
+export function batchBody(values: FormBody, deptIds: { lead: number; partners: number[] }, rules: DrawRules, items: Map<number, Item[]>, names: Map<number, string> = new Map()) {
+  const problems: { message: string; field: string }[] = [];
+  const batchConditions = conditionsOf(values, "", "定向条件：");
+  if (batchConditions.problem) problems.push({ message: batchConditions.problem, field: "conditions" });
+  const conditions = batchConditions.conditions;
   const directed = field(values, "directed") === "1";
   const departments = [deptIds.lead, ...deptIds.partners].map((id, i) => {
     const itemIds = fields(values, `d${id}_items`).map(Number);
@@ -235,12 +273,20 @@ export function batchBody(values: FormBody, deptIds: { lead: number; partners: n
       if (n === undefined) return [];
       return [field(values, q(id, k, "mode")) === "count" ? { riskClass: k, count: n } : { riskClass: k, ratioPerMille: n }];
     });
-    return { departmentId: id, role: i === 0 ? ("lead" as const) : ("partner" as const), itemIds, samplingRules };
+    const who = `${names.get(id) ?? `部门 ${id}`}的`;
+    const own = conditionsOf(values, `d${id}_`, who);
+    if (own.problem) problems.push({ message: own.problem, field: `departments.${i}.conditions` });
+    const has = Object.keys(own.conditions).length > 0;
+    if (has && !directed) problems.push({ message: `${who}定向条件只用于定向批次：请在“抽查方式”中选“定向”，或清空本部门的条件`, field: `departments.${i}.conditions` });
+    return { departmentId: id, role: i === 0 ? ("lead" as const) : ("partner" as const), itemIds, samplingRules, ...(has ? { conditions: own.conditions } : {}) };
   });
-  const problems: { message: string; field: string }[] = [];
+  if (directed && Object.keys(conditions).length === 0) {
+    const i = departments.findIndex((d) => !d.conditions);
+    if (i >= 0) problems.push({ message: `定向批次：请填写批次的定向条件，或为每个部门填写本部门的定向条件（${names.get(departments[i]!.departmentId) ?? `部门 ${departments[i]!.departmentId}`}还没有）`, field: "conditions" });
+  }
   departments.forEach((d) => {
     const list = items.get(d.departmentId) ?? [];
-    const name = `部门 ${d.departmentId}`;
+    const name = names.get(d.departmentId) ?? `部门 ${d.departmentId}`;
     if (d.itemIds.length === 0) problems.push({ message: `${name}：至少选择一个检查事项`, field: "departments" });
     const allGeneral = d.itemIds.length > 0 && d.itemIds.every((id) => list.find((it) => it.id === id)?.importance === "general");
     for (const r of d.samplingRules) {
@@ -273,7 +319,8 @@ async function saveBatch(ctx: PageContext, plan: PlanDetail, editing?: Batch) {
   const partners = idList(fields(ctx.form, "partners"));
   const action = editing ? `${CONSOLE}/batches/${editing.id}/edit` : `${CONSOLE}/plans/${plan.id}/batches/new`;
   const m = await batchFormModel(ctx, plan, partners, ctx.form, action, editing);
-  const { body, problem } = batchBody(ctx.form, { lead: m.lead.id, partners: m.partners.map((p) => p.id) }, m.rules, m.items);
+  const names = new Map([m.lead, ...m.partners].map((d) => [d.id, d.name]));
+  const { body, problem } = batchBody(ctx.form, { lead: m.lead.id, partners: m.partners.map((p) => p.id) }, m.rules, m.items, names);
   const title = editing ? `修改批次：${editing.name}` : "新建批次";
   const show = (error: ApiCallError) => ctx.render(html`<h1>${title}</h1>${batchForm({ ...m, error }, ctx.session.csrfToken)}`, { status: error.statusCode, title });
   if (problem) return show(new ApiCallError(422, "INVALID_BATCH", problem.message, problem.field));
@@ -301,6 +348,11 @@ function valuesOf(b: Batch): FormBody {
   };
   for (const d of b.departments) {
     v[`d${d.departmentId}_items`] = d.itemIds.map(String);
+    const c = d.conditions ?? {};
+    v[`d${d.departmentId}_districts`] = (c.districts ?? []).join(", ");
+    v[`d${d.departmentId}_industries`] = (c.industries ?? []).join(", ");
+    v[`d${d.departmentId}_kinds`] = c.kinds ?? [];
+    v[`d${d.departmentId}_sizes`] = c.sizes ?? [];
     for (const r of d.samplingRules) {
       v[q(d.departmentId, r.riskClass, "mode")] = r.count !== null ? "count" : "ratio";
       v[q(d.departmentId, r.riskClass, "value")] = String(r.count ?? r.ratioPerMille ?? "");
@@ -317,14 +369,24 @@ function quotaText(r: { riskClass: string; ratioPerMille: number | null; count: 
 
 function conditionsText(b: Batch): string {
   if (!b.directed) return "不定向（全部检查对象）";
-  const c = b.conditions;
+  if (Object.keys(b.conditions).length === 0) return "定向：按各部门的定向条件（见下表）";
+  return `定向：${conditionParts(b.conditions)}`;
+}
+
+/** A department's scope: its own conditions, or the batch's. */
+function scopeText(b: Batch, d: BatchDept): string {
+  if (!b.directed) return "全部检查对象";
+  return d.conditions ? `本部门条件：${conditionParts(d.conditions)}` : `批次条件：${conditionParts(b.conditions)}`;
+}
+
+function conditionParts(c: Conditions): string {
   const parts = [
     c.districts?.length ? `区划 ${c.districts.join("、")}` : "",
     c.industries?.length ? `行业 ${c.industries.join("、")}` : "",
     c.kinds?.length ? `类型 ${c.kinds.map((k) => KIND_LABEL[k] ?? k).join("、")}` : "",
     c.sizes?.length ? `规模 ${c.sizes.map((k) => SIZE_LABEL[k] ?? k).join("、")}` : "",
   ].filter(Boolean);
-  return `定向：${parts.join("；")}`;
+  return parts.join("；");
 }
 
 async function batchPage(ctx: PageContext) {
@@ -343,7 +405,7 @@ async function batchPage(ctx: PageContext) {
         const it = list.find((x) => x.id === id);
         return html`<li>${it ? html`${it.name}（${it.importance === "key" ? "重点" : "一般"}）<br><span class="small muted">${it.legalBasis}</span>` : id}</li>`;
       })}</ul>`,
-    )}${td("抽取数量", d.samplingRules.map(quotaText).join("；") || "—")}</tr>`;
+    )}${td("抽查范围", scopeText(b, d))}${td("抽取数量", d.samplingRules.map(quotaText).join("；") || "—")}</tr>`;
   });
   const drawRows = draws.map(
     (d) => html`<tr>${td("抽取", html`<a href="${CONSOLE}/draws/${d.id}">第 ${d.attempt} 次（编号 ${d.id}）</a>`)}${td("状态", badge(d.statusLabel, DRAW_BADGE[d.status] ?? ""))}${td(
@@ -372,7 +434,7 @@ ${csrf(ctx.session.csrfToken)}
   return ctx.render(html`<p class="small"><a href="${CONSOLE}/plans">抽查计划</a> › <a href="${CONSOLE}/plans/${b.planId}">${plan?.name ?? `计划 ${b.planId}`}</a> › ${b.name}</p>
 <h1>批次：${b.name}</h1>
 <dl class="kv"><dt>批次编号</dt><dd>${b.code}</dd><dt>检查时间</dt><dd>${b.windowStart} 至 ${b.windowEnd}</dd><dt>抽查方式</dt><dd>${conditionsText(b)}</dd><dt>状态</dt><dd>${BATCH_STATUS[b.status] ?? b.status}</dd></dl>
-<table class="cards-sm"><caption>参与部门、检查事项和抽取数量</caption><thead><tr><th scope="col">部门</th><th scope="col">检查事项</th><th scope="col">抽取数量</th></tr></thead><tbody>${deptRows}</tbody></table>
+<table class="cards-sm"><caption>参与部门、检查事项、抽查范围和抽取数量</caption><thead><tr><th scope="col">部门</th><th scope="col">检查事项</th><th scope="col">抽查范围</th><th scope="col">抽取数量</th></tr></thead><tbody>${deptRows}</tbody></table>
 <div class="actions">
 ${editable ? html`<a class="btn secondary" href="${CONSOLE}/batches/${b.id}/edit">修改批次</a>` : ""}
 ${editable && plan?.status === "draft" ? actionButton(`${CONSOLE}/batches/${b.id}/delete`, "删除批次", ctx.session.csrfToken, { secondary: true, confirm: "删除后不能恢复。确定删除此批次？" }) : ""}

@@ -45,6 +45,14 @@ export interface BatchDept {
   role: string;
   itemIds: number[];
   samplingRules: { riskClass: string; ratioPerMille: number | null; count: number | null }[];
+  /** The department's own 定向 conditions; null = the batch's. */
+  conditions?: Conditions | null;
+}
+export interface Conditions {
+  districts?: string[];
+  industries?: string[];
+  kinds?: string[];
+  sizes?: string[];
 }
 export interface Batch {
   id: number;
@@ -54,7 +62,7 @@ export interface Batch {
   code: string;
   name: string;
   directed: boolean;
-  conditions: { districts?: string[]; industries?: string[]; kinds?: string[]; sizes?: string[] };
+  conditions: Conditions;
   windowStart: string;
   windowEnd: string;
   status: string;
