@@ -36,6 +36,8 @@ const { values } = parseArgs({ options: { decisions: { type: "string", default: 
 const N = Number(values.decisions), E = Number(values.entities), SHARE = Number(values.share);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
+/** The 1-minute load average at the end of a phase (the machine is shared: read each figure with it). */
+const load = () => `[load ${loadavg()[0]!.toFixed(1)}]`;
 console.log(`approvals bench ${new Date().toISOString()}: ${N} decisions (${SHARE * 100} % 告知承诺), ${E} entities, ${values.db}, node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`);
 
 let dir = "";
@@ -107,7 +109,7 @@ try {
   }, { timeout: 600_000 });
   const floorMs = performance.now() - t;
   const floorRate = rate(floorN, floorMs);
-  console.log(`floor: ${floorN} bare decision rows in ${secs(floorMs)} = ${floorRate} rows/s`);
+  console.log(`floor: ${floorN} bare decision rows in ${secs(floorMs)} = ${floorRate} rows/s ${load()}`);
 
   // api
   const app = await buildApp({ store, bodyLimit: 64 * 1024 * 1024 });
@@ -123,7 +125,7 @@ try {
     verifs += b.verifications;
   }
   const apiMs = performance.now() - t;
-  console.log(`api: ${half} decisions in ${secs(apiMs)} = ${rate(half, apiMs)} decisions/s (${(rate(half, apiMs) / floorRate).toFixed(3)} × floor); ${pushes} pushes, ${verifs} verification tasks`);
+  console.log(`api: ${half} decisions in ${secs(apiMs)} = ${rate(half, apiMs)} decisions/s (${(rate(half, apiMs) / floorRate).toFixed(3)} × floor); ${pushes} pushes, ${verifs} verification tasks ${load()}`);
 
   // import
   const rest = N - half;
@@ -138,7 +140,7 @@ try {
   const imp = await importDecisionsFile(store, readFileSync(file), { bureauId: bureau.id }, admin);
   const impMs = performance.now() - t;
   rmSync(file, { force: true });
-  console.log(`import: ${rest} rows in ${secs(impMs)} = ${rate(rest, impMs)} decisions/s (${(rate(rest, impMs) / floorRate).toFixed(3)} × floor); ${imp.pushes} pushes, ${imp.verifications} verification tasks`);
+  console.log(`import: ${rest} rows in ${secs(impMs)} = ${rate(rest, impMs)} decisions/s (${(rate(rest, impMs) / floorRate).toFixed(3)} × floor); ${imp.pushes} pushes, ${imp.verifications} verification tasks ${load()}`);
 
   // tasks: the cost of the verification tasks
   const M = Math.min(10_000, N / 10);
@@ -148,7 +150,7 @@ try {
   t = performance.now();
   const c = await recordDecisions(store, { bureauId: bureau.id, decisions: Array.from({ length: M }, (_, i) => decision(i, "COM", "commitment")), source: "api" }, admin);
   const comMs = performance.now() - t;
-  console.log(`tasks: ${M} 一般审批 in ${secs(genMs)}, ${M} 告知承诺 in ${secs(comMs)} (${c.verifications} verification tasks): ${(((comMs - genMs) / c.verifications) * 1000).toFixed(0)} µs per verification task`);
+  console.log(`tasks: ${M} 一般审批 in ${secs(genMs)}, ${M} 告知承诺 in ${secs(comMs)} (${c.verifications} verification tasks): ${(((comMs - genMs) / c.verifications) * 1000).toFixed(0)} µs per verification task ${load()}`);
 
   // merge: random-check visits planned in March on 5 % of the entities, then the loop tasks of March
   const march = workingDaysInRange(builtInCalendar(), "2026-03-01", "2026-03-31");
@@ -182,11 +184,11 @@ try {
       await tx.teamMember.createMany({ data: [a, b].map((inspectorId) => ({ jointCheckId: jc.id, role: "officer", departmentId: d01.id, inspectorId })) });
     }
   }, { timeout: 600_000 });
-  console.log(`merge setup: ${planned} planned visits in March (${secs(performance.now() - t)})`);
+  console.log(`merge setup: ${planned} planned visits in March (${secs(performance.now() - t)}) ${load()}`);
   t = performance.now();
   const s = await scheduleLoopTasks(store, { from: "2026-03-01", to: "2026-03-31" }, admin);
   const mergeMs = performance.now() - t;
-  console.log(`merge: ${s.tasks} open loop tasks meeting March → ${s.joined} joined planned visits, ${s.created} new visits, ${s.unscheduled.length} unscheduled, in ${secs(mergeMs)} (${rate(s.tasks, mergeMs)} tasks/s)`);
+  console.log(`merge: ${s.tasks} open loop tasks meeting March → ${s.joined} joined planned visits, ${s.created} new visits, ${s.unscheduled.length} unscheduled, in ${secs(mergeMs)} (${rate(s.tasks, mergeMs)} tasks/s) ${load()}`);
   if (s.unscheduled.length) console.log(`  first unscheduled reason: ${s.unscheduled[0]!.reason}`);
   const onVisits = await p.jointCheckTask.count({ where: { task: { directedKind: { in: ["commitment", "riskAlert", "followUp"] } } } });
   const withVisit = await p.task.count({ where: { directedKind: "commitment", status: "scheduled", entity: { jointChecks: { some: { day: { gte: "2026-03-01", lte: "2026-03-31" }, tasks: { some: { task: { directedKind: "complaint" } } } } } } } });
