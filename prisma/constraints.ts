@@ -388,33 +388,42 @@ function appendOnly(table: string): TriggerRule {
   };
 }
 
-const drawImmutable = "draws: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)";
 const fixed = (c: string) => `DIFF({NEW.${c}}, {OLD.${c}})`;
 const onceSet = (c: string) => `({OLD.${c}} IS NOT NULL AND DIFF({NEW.${c}}, {OLD.${c}}))`;
 const recusalMessage = "recused inspector: a recusal (回避) exists for this inspector and the entity of the visit";
 
+/**
+ * The guards of a ceremony's tables (batch draws: `draws`, `draw_commitments`; the approval
+ * bureau's panel draws: `panel_draws`, `panel_draw_commitments`): frozen inputs never change, the
+ * seed and the outcome are set once, the status only moves forward, nothing is deleted, and a
+ * secret commitment is fixed and revealed once (docs/draw-spec.md).
+ */
+function ceremonyGuards(t: { draws: string; commitments: string; parent: string; setOnce: string[] }): TriggerRule[] {
+  const fixedColumns = ["id", t.parent, "spec_version", "input_digest", "commitment", "attempt", "frozen_at", "public_inputs", "private_inputs", "private_digest", "created_at"];
+  const forward =
+    "({OLD.status} = 'committed' AND {NEW.status} IN ('seeded', 'void')) OR ({OLD.status} = 'seeded' AND {NEW.status} IN ('drawn', 'void')) OR ({OLD.status} = 'drawn' AND {NEW.status} = 'void')";
+  return [
+    guard(
+      `${t.draws}_immutable`,
+      t.draws,
+      "UPDATE",
+      "(" + fixedColumns.map(fixed).join(" OR ") + " OR " + t.setOnce.map(onceSet).join(" OR ") + " OR {OLD.status} = 'void'" + ` OR (DIFF({NEW.status}, {OLD.status}) AND NOT (${forward})))`,
+      `${t.draws}: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)`,
+    ),
+    guard(`${t.draws}_no_delete`, t.draws, "DELETE", "TRUE", `${t.draws}: a draw is never deleted; void it with a reason`),
+    guard(
+      `${t.commitments}_immutable`,
+      t.commitments,
+      "UPDATE",
+      "(" + ["id", "draw_id", "department_id", "hash", "committed_at"].map(fixed).join(" OR ") + " OR " + ["reveal", "revealed_at"].map(onceSet).join(" OR ") + ")",
+      `${t.commitments}: a secret commitment cannot be changed, and a reveal is made once`,
+    ),
+    guard(`${t.commitments}_no_delete`, t.commitments, "DELETE", "TRUE", `${t.commitments}: a secret commitment is never deleted`),
+  ];
+}
+
 export const triggers: TriggerRule[] = [
-  guard(
-    "draws_immutable",
-    "draws",
-    "UPDATE",
-    "(" +
-      ["id", "batch_id", "spec_version", "input_digest", "commitment", "attempt", "frozen_at", "public_inputs", "private_inputs", "private_digest", "created_at"].map(fixed).join(" OR ") +
-      " OR " +
-      ["manifest", "seed", "seed_provenance", "seeded_at", "drawn_at", "void_reason", "voided_at", "void_actor"].map(onceSet).join(" OR ") +
-      " OR {OLD.status} = 'void'" +
-      " OR (DIFF({NEW.status}, {OLD.status}) AND NOT (({OLD.status} = 'committed' AND {NEW.status} IN ('seeded', 'void')) OR ({OLD.status} = 'seeded' AND {NEW.status} IN ('drawn', 'void')) OR ({OLD.status} = 'drawn' AND {NEW.status} = 'void'))))",
-    drawImmutable,
-  ),
-  guard("draws_no_delete", "draws", "DELETE", "TRUE", "draws: a draw is never deleted; void it with a reason"),
-  guard(
-    "draw_commitments_immutable",
-    "draw_commitments",
-    "UPDATE",
-    "(" + ["id", "draw_id", "department_id", "hash", "committed_at"].map(fixed).join(" OR ") + " OR " + ["reveal", "revealed_at"].map(onceSet).join(" OR ") + ")",
-    "draw_commitments: a secret commitment cannot be changed, and a reveal is made once",
-  ),
-  guard("draw_commitments_no_delete", "draw_commitments", "DELETE", "TRUE", "draw_commitments: a secret commitment is never deleted"),
+  ...ceremonyGuards({ draws: "draws", commitments: "draw_commitments", parent: "batch_id", setOnce: ["manifest", "seed", "seed_provenance", "seeded_at", "drawn_at", "void_reason", "voided_at", "void_actor"] }),
   appendOnly("draw_records"),
   appendOnly("audit_anchors"),
   ...loopTriggers(),
@@ -504,27 +513,7 @@ function loopTriggers(): TriggerRule[] {
       "an alert and its feedback",
     ),
     noDelete("risk_alerts", "an alert"),
-    guard(
-      "panel_draws_immutable",
-      "panel_draws",
-      "UPDATE",
-      "(" +
-        ["id", "panel_id", "spec_version", "input_digest", "commitment", "attempt", "frozen_at", "public_inputs", "private_inputs", "private_digest", "created_at"].map(fixed).join(" OR ") +
-        " OR " +
-        ["seed", "seed_provenance", "seeded_at", "drawn_at", "void_reason", "voided_at", "void_actor"].map(onceSet).join(" OR ") +
-        " OR {OLD.status} = 'void'" +
-        " OR (DIFF({NEW.status}, {OLD.status}) AND NOT (({OLD.status} = 'committed' AND {NEW.status} IN ('seeded', 'void')) OR ({OLD.status} = 'seeded' AND {NEW.status} IN ('drawn', 'void')) OR ({OLD.status} = 'drawn' AND {NEW.status} = 'void'))))",
-      "panel_draws: the frozen inputs, commitment, seed and drawn time of a draw cannot be changed, and a status only moves forward (docs/draw-spec.md)",
-    ),
-    guard("panel_draws_no_delete", "panel_draws", "DELETE", "TRUE", "panel_draws: a draw is never deleted; void it with a reason"),
-    guard(
-      "panel_draw_commitments_immutable",
-      "panel_draw_commitments",
-      "UPDATE",
-      "(" + ["id", "draw_id", "department_id", "hash", "committed_at"].map(fixed).join(" OR ") + " OR " + ["reveal", "revealed_at"].map(onceSet).join(" OR ") + ")",
-      "panel_draw_commitments: a secret commitment cannot be changed, and a reveal is made once",
-    ),
-    guard("panel_draw_commitments_no_delete", "panel_draw_commitments", "DELETE", "TRUE", "panel_draw_commitments: a secret commitment is never deleted"),
+    ...ceremonyGuards({ draws: "panel_draws", commitments: "panel_draw_commitments", parent: "panel_id", setOnce: ["seed", "seed_provenance", "seeded_at", "drawn_at", "void_reason", "voided_at", "void_actor"] }),
     appendOnly("panel_draw_records"),
   ];
 }
