@@ -13,6 +13,7 @@ import { openStore } from "../../src/store/index.ts";
 import { createAccount } from "../../src/store/repos/accounts.ts";
 import { createUser } from "../../src/store/repos/users.ts";
 import { pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch } from "../api/helpers.ts";
+import { newSecret, secretHash } from "../api/support/ceremony.ts";
 import { consoleFixture, cookieOf, type ConsoleFixture, type Who } from "./helpers.ts";
 
 type Session = { cookie: string; csrf: string };
@@ -276,6 +277,57 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect(pub.statusCode).toBe(200);
       expect(pub.body).not.toContain(drawn);
       expect((await get("officerB", `/console/panel-draws/${drawId}/manifest?kind=full`)).statusCode).toBe(403);
+    });
+
+    it("专家和人员抽取 ceremony on the console: the bureau freezes, the bureau and department A commit and reveal in their browsers, the bureau draws once; B, A (not the bureau) and the auditor are refused", async () => {
+      const auth = { authorization: `Bearer ${bureauToken}` };
+      const created = await fx.app.inject({ method: "POST", url: "/panels", headers: auth, payload: { purpose: "acceptance", name: "某仓库竣工验收（测试）", applicationNo: `YS-${tag}`, subjectCode: entityCode, subjectDistrict: "460105", day: "2026-12-21", seats: [{ id: "O1", kind: "officer", departmentId: fx.dept.a, count: 1 }] } });
+      expect(created.statusCode, created.body).toBe(201);
+      const panelId = created.json().id;
+      const url = `/console/panels/${panelId}`;
+      expect((await get("bureau", url)).body).toContain(`action="/console/panels/${panelId}/draws"`);
+      expect((await get("officerA", url)).body).not.toContain(`action="/console/panels/${panelId}/draws"`);
+      expect((await get("auditor", url)).body).not.toContain("当前步骤");
+      expect((await post("officerB", `${url}/draws`, { mode: "commitReveal" })).statusCode).toBe(403);
+      expect((await post("officerA", `${url}/draws`, { mode: "commitReveal" })).statusCode).toBe(403);
+      expect((await post("auditor", `${url}/draws`, { mode: "commitReveal" })).statusCode).toBe(403);
+      const noSource = await post("bureau", `${url}/draws`, { mode: "external", source: "", reference: "" });
+      expect(noSource.statusCode).toBe(400);
+      expect(noSource.body).toContain("未能保存");
+      const frozen = await post("bureau", `${url}/draws`, { mode: "commitReveal", reserves: "1" });
+      expect(frozen.statusCode, frozen.body).toBe(303);
+      const drawId = (await fx.as("auditor", { method: "GET", url: `/panels/${panelId}` })).json().draws[0].id as number;
+      for (const who of ["bureau", "officerA"] as const) expect((await get(who, url)).body).toContain(`data-secret-commit="panel-draw-${drawId}-`);
+      expect((await post("officerB", `/console/panel-draws/${drawId}/commitment`, { hash: secretHash(newSecret()) })).statusCode).toBe(403);
+      const secrets = { bureau: newSecret(), officerA: newSecret() };
+      expect((await post("bureau", `/console/panel-draws/${drawId}/commitment`, { hash: secretHash(secrets.bureau) })).statusCode).toBe(303);
+      expect((await get("bureau", url)).body).toContain("等待");
+      expect((await post("officerA", `/console/panel-draws/${drawId}/commitment`, { hash: secretHash(secrets.officerA) })).statusCode).toBe(303);
+      const revealForm = (await get("officerA", url)).body;
+      expect(revealForm).toContain(`data-secret-reveal="panel-draw-${drawId}-`);
+      expect(revealForm).toContain(`data-hash="${secretHash(secrets.officerA)}"`);
+      const wrong = await post("officerA", `/console/panel-draws/${drawId}/reveal`, { secret: secrets.bureau });
+      expect(wrong.statusCode).toBeGreaterThanOrEqual(400);
+      expect(wrong.statusCode).toBeLessThan(500);
+      expect(wrong.body).toContain("未能保存");
+      for (const who of ["bureau", "officerA"] as const) expect((await post(who, `/console/panel-draws/${drawId}/reveal`, { secret: secrets[who] })).statusCode).toBe(303);
+      expect((await get("bureau", url)).body).toContain(`action="/console/panel-draws/${drawId}/run"`);
+      expect((await post("auditor", `/console/panel-draws/${drawId}/run`)).statusCode).toBe(403);
+      expect((await post("officerA", `/console/panel-draws/${drawId}/run`)).statusCode).toBe(403);
+      const ran = await post("bureau", `/console/panel-draws/${drawId}/run`);
+      expect(ran.statusCode, ran.body).toBe(303);
+      const again = await post("bureau", `/console/panel-draws/${drawId}/run`);
+      expect(again.statusCode).toBe(409);
+      const drawn = await get("auditor", url);
+      expect(drawn.body).toContain("已抽取");
+      expect(drawn.body).toContain("核验通过");
+      const v = (await fx.as("auditor", { method: "GET", url: `/panel-draws/${drawId}/verify` })).json();
+      expect(v.ok).toBe(true);
+      const voided = await post("bureau", `/console/panel-draws/${drawId}/void`, { reason: "申请人撤回申请" });
+      expect(voided.statusCode, voided.body).toBe(303);
+      const after = await get("bureau", url);
+      expect(after.body).toContain("已作废");
+      expect(after.body).toContain(`action="/console/panels/${panelId}/draws"`); // a new attempt, with new secrets
     });
   });
 }

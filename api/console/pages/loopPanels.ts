@@ -5,28 +5,35 @@
  * draw's verification, the manifests to download for `ssj verify` and the links to the public
  * record (no names there).
  *
- *   GET /console/panels[?offset=]                      panels (officers: those of their department's cases)
- *   GET /console/panels/:id                            one panel, its draws
- *   GET /console/panel-draws/:id/manifest?kind=full|public   the manifest file (GET /panel-draws/:id/manifest)
+ *   GET  /console/panels[?offset=]                     panels (officers: those of their department's cases)
+ *   GET  /console/panels/:id                           one panel, its draws, the current ceremony step
+ *   POST /console/panels/:id/draws                     freeze the directory, publish the commitment (the bureau)
+ *   POST /console/panel-draws/:id/commitment|reveal    a seed department's secret (made and kept in its
+ *                                                      browser by console.js, as for batch draws)
+ *   POST /console/panel-draws/:id/external|run|substitute|void   the bureau's steps
+ *   GET  /console/panel-draws/:id/manifest?kind=full|public      the manifest file
  *
- * The ceremony steps of a panel draw (commit, secrets, external value, run, substitute, void) are
- * not pages yet: they run through the API (`/panels/:id/draws`, `/panel-draws/:id/…`) or `ssj panel`.
- * The batch draws' ceremony page (/console/draws/:id) serves batch draws only.
+ * The ceremony reuses the batch draws' browser side (console.js: data-secret-commit,
+ * data-secret-reveal, data-confirm); its pages are its own because a panel has seats, not a batch.
  */
 import { beijing, html, type Html } from "../html.ts";
-import { ApiCallError, answer, type ConsolePage, type PageContext } from "../framework.ts";
-import { CONSOLE } from "../layout.ts";
-import { ALL, DRAW_BADGE, badge, pageOffset, pager, td } from "./shared.ts";
-import { loopUser, slice } from "./loopShared.ts";
+import { ApiCallError, answer, field, intField, type ConsolePage, type PageContext } from "../framework.ts";
+import { options } from "../html.ts";
+import { CONSOLE, errorBox } from "../layout.ts";
+import { ALL, DRAW_BADGE, OFFICER, WRITERS, actionButton, badge, csrf, pageOffset, pager, td } from "./shared.ts";
+import { formError, loopUser, slice, submit, type LoopUser } from "./loopShared.ts";
 
 interface PanelDraw {
   id: number;
+  panelId: number;
   status: string;
   statusLabel: string;
   attempt: number;
   commitment: string;
   publicDigest: string;
   frozenAt: string;
+  seedPlan: { mode: string; source?: string; reference?: string; departments?: string[] } | null;
+  secretCommitments: { department: string; hash: string; revealed: boolean; committedAt: string }[];
   seed: string | null;
   head: string;
   records: { seq: number; kind: string; at: string; digest: string }[];
@@ -105,25 +112,184 @@ ${d.seats
 <p class="actions"><a href="${CONSOLE}/panel-draws/${d.id}/manifest?kind=full">下载完整清单</a><a href="${CONSOLE}/panel-draws/${d.id}/manifest?kind=public">下载公开清单</a><a href="/api/public/panel-draws/${d.id}">公开记录</a><a href="/api/public/panel-draws/${d.id}/manifest.json">公开清单（公示）</a></p></section>`;
 }
 
-async function panelPage(ctx: PageContext) {
-  const p = await ctx.api.get<Panel>(`/panels/${ctx.params.id}`);
+// ── the ceremony (the live draw's current step) ─────────────────────────────────────────────
+
+interface Turn {
+  panel: Panel;
+  draw: PanelDraw | null;
+  me: LoopUser;
+  /** The bureau's officer or an administrator: commits, enters the external value, runs, substitutes, voids. */
+  lead: boolean;
+  myCode: string | null;
+  token: string;
+}
+
+function commitForm(t: Turn): Html {
+  const p = t.panel;
+  return html`<section aria-labelledby="commit-title"><h2 id="commit-title">开始抽取：冻结名录并公布承诺值</h2>
+<form method="post" action="${CONSOLE}/panels/${p.id}/draws" class="form" data-busy data-confirm="冻结后名录和席位不能再改，承诺值立即公布。确定开始？">${csrf(t.token)}
+<fieldset><legend>种子方案</legend><div class="checks">
+<label><input type="radio" name="mode" value="commitReveal" required checked> 承诺—公开：本审批部门和提供人员、专家的监管部门各自提交秘密值承诺，再公开，合成种子</label>
+<label><input type="radio" name="mode" value="external"> 事先指定的外部公开随机数（冻结之后才公布）</label></div></fieldset>
+<div class="row"><div class="field"><label for="source">外部随机数来源（选外部随机数时）</label><input id="source" name="source" maxlength="200"></div>
+<div class="field"><label for="reference">期号或位置</label><input id="reference" name="reference" maxlength="200"></div>
+<div class="field"><label for="reserves">每个席位的候补人数</label><input id="reserves" name="reserves" type="number" min="0" max="20" step="1" value="2"></div></div>
+<div class="actions"><button type="submit">冻结并公布承诺值</button></div></form></section>`;
+}
+
+const secretKey = (d: PanelDraw, code: string | null) => `panel-draw-${d.id}-${code ?? ""}`;
+
+function secretSteps(t: Turn, d: PanelDraw): Html {
+  const mine = d.secretCommitments.find((x) => x.department === t.myCode);
+  const missing = (d.seedPlan?.departments ?? []).filter((c) => !d.secretCommitments.some((x) => x.department === c));
+  if (!mine)
+    return html`<form method="post" action="${CONSOLE}/panel-draws/${d.id}/commitment" class="form" data-secret-commit="${secretKey(d, t.myCode)}" data-busy>${csrf(t.token)}<input type="hidden" name="hash" value="">
+<p>在<strong>本部门电脑的浏览器</strong>中生成本部门的秘密值：它只保存在这个浏览器里（可下载备份），服务器只收到它的 SHA-256；公开阶段再提交秘密值本身。</p>
+<noscript><div class="field"><label for="hash-manual">秘密值的 SHA-256（64 位十六进制；可用 ssj secret new 生成）</label><input id="hash-manual" name="hash" pattern="[0-9a-f]{64}"></div></noscript>
+<div class="actions"><button type="button" data-make hidden class="secondary">生成本部门秘密值</button><button type="button" data-download hidden class="secondary">下载秘密值文件（备份）</button></div>
+<p>哈希：<code class="hash" data-hash-out>（尚未生成）</code></p><p class="hint" data-status role="status"></p>
+<div class="actions"><button type="submit">提交本部门的秘密值承诺</button></div></form>`;
+  if (mine.revealed) return html`<p class="step-done">本部门已公开秘密值。</p>`;
+  if (missing.length) return html`<p class="note">本部门已提交承诺。等待 ${missing.join("、")} 提交承诺；全部提交后才能公开。</p>`;
+  return html`<form method="post" action="${CONSOLE}/panel-draws/${d.id}/reveal" class="form" data-secret-reveal="${secretKey(d, t.myCode)}" data-hash="${mine.hash}" data-busy>${csrf(t.token)}<input type="hidden" name="secret" value="">
+<p>所有部门都已提交承诺：公开本部门的秘密值（本浏览器中保存的，或从备份文件读取）；提交前核对它与本部门的承诺一致。</p>
+<div class="field"><label for="secret-file">备份的秘密值文件</label><input id="secret-file" type="file" accept=".secret,.txt" data-file hidden></div>
+<div class="field"><label for="secret-paste">或粘贴秘密值</label><input id="secret-paste" data-paste hidden autocomplete="off" spellcheck="false"></div>
+<noscript><div class="field"><label for="secret-manual">秘密值（64 位十六进制）</label><input id="secret-manual" name="secret" pattern="[0-9a-f]{64}"></div></noscript>
+<p class="hint" data-status role="status"></p><div class="actions"><button type="submit">公开本部门秘密值</button></div></form>`;
+}
+
+function externalForm(t: Turn, d: PanelDraw): Html {
+  return html`<form method="post" action="${CONSOLE}/panel-draws/${d.id}/external" class="form" data-busy>${csrf(t.token)}
+<p>录入承诺时指定的外部公开随机数（${d.seedPlan?.source ?? ""} ${d.seedPlan?.reference ?? ""}）；公布时间须晚于冻结时间（${beijing(d.frozenAt)}）。</p>
+<div class="row"><div class="field"><label for="value">公布的数值</label><input id="value" name="value" required maxlength="500"></div>
+<div class="field"><label for="publishedAt">公布时间（北京时间）</label><input id="publishedAt" name="publishedAt" type="datetime-local" step="1" required></div></div>
+<div class="actions"><button type="submit">录入外部随机数</button></div></form>`;
+}
+
+function drawnForms(t: Turn, d: PanelDraw): Html {
+  const seats = d.seats ?? [];
+  const persons = seats.flatMap((s) => s.persons.map((x) => ({ value: `${s.seat}|${x}`, label: `${s.seat}：${x}` })));
+  return html`${persons.length
+    ? html`<details><summary>递补（抽中人员须回避或不能参加）</summary><form method="post" action="${CONSOLE}/panel-draws/${d.id}/substitute" class="form" data-busy data-confirm="递补追加到记录链，不能撤回。确定递补？">${csrf(t.token)}
+<div class="field"><label for="out">退出的人员</label><select id="out" name="out" required>${options([{ value: "", label: "（请选择）" }, ...persons], "")}</select></div>
+<div class="field"><label for="sub-reason">理由（不公开）</label><input id="sub-reason" name="reason" required maxlength="500"></div>
+<div class="actions"><button type="submit">由该席位顺序中的下一位递补</button></div></form></details>`
+    : ""}`;
+}
+
+function voidForm(t: Turn, d: PanelDraw): Html {
+  return html`<details><summary>作废本次抽取</summary><form method="post" action="${CONSOLE}/panel-draws/${d.id}/void" class="form" data-confirm="作废后本次抽取连同理由留在公开记录上，重抽须用新种子。确定作废？">${csrf(t.token)}
+<div class="field"><label for="void-reason">作废理由（公开）</label><textarea id="void-reason" name="reason" required maxlength="500" rows="2"></textarea></div>
+<div class="actions"><button type="submit" class="secondary">作废</button></div></form></details>`;
+}
+
+/** What the signed-in user can do now, or what the ceremony waits for. */
+function currentStep(t: Turn): Html {
+  const d = t.draw;
+  if (!d) return t.lead ? commitForm(t) : html`<p>等待行政审批部门开始抽取。</p>`;
+  const seeders = d.seedPlan?.departments ?? [];
+  if (d.status === "committed" && d.seedPlan?.mode === "commitReveal")
+    return t.myCode && seeders.includes(t.myCode) ? secretSteps(t, d) : html`<p>等待 ${seeders.join("、")} 的科员在本部门浏览器中提交并公开秘密值（管理员不能代交）。</p>`;
+  if (d.status === "committed") return t.lead ? externalForm(t, d) : html`<p>等待行政审批部门录入外部随机数。</p>`;
+  if (d.status === "seeded") return t.lead ? actionButton(`${CONSOLE}/panel-draws/${d.id}/run`, "抽取（只能一次）", t.token, { confirm: "抽取只能进行一次，结果不可更改。确定抽取？" }) : html`<p>种子已确定，等待行政审批部门抽取。</p>`;
+  if (d.status === "drawn") return t.lead ? html`${drawnForms(t, d)}${voidForm(t, d)}` : html``;
+  return t.lead ? html`<p>上一次抽取已作废：可重新开始（须用新的秘密值或新的外部随机数）。</p>${commitForm(t)}` : html``;
+}
+
+async function panelPage(ctx: PageContext, panelId: string | number = ctx.params.id ?? "", error: ApiCallError | null = null) {
+  const p = await ctx.api.get<Panel>(`/panels/${panelId}`);
   const me = await loopUser(ctx);
   const verdicts = await Promise.all(p.draws.map((d) => (d.status === "drawn" ? ctx.api.get<Verdict>(`/panel-draws/${d.id}/verify`).catch((e: unknown) => (e instanceof ApiCallError ? { ok: false, message: e.message } : Promise.reject(e))) : Promise.resolve(null))));
+  const turn: Turn = { panel: p, draw: latest(p), me, lead: ctx.role === "admin" || (ctx.role === "officer" && ctx.departmentId === p.bureauId), myCode: me.own?.code ?? null, token: ctx.session.csrfToken };
+  const writer = ctx.role !== "auditor";
   return ctx.render(
     html`<p class="small"><a href="${CONSOLE}/panels">专家和人员抽取</a> › ${p.name}</p>
 <h1>${p.name}</h1>
 <dl class="kv"><dt>事由</dt><dd>${p.purposeLabel}</dd><dt>行政审批部门</dt><dd>${me.names.get(p.bureauId) ?? p.bureauId}</dd><dt>办件编号</dt><dd>${p.applicationNo}${p.decisionId ? html`（<a href="${CONSOLE}/decisions/${p.decisionId}">审批决定</a>）` : ""}</dd>
 <dt>日期</dt><dd>${p.day}</dd><dt>申报回避</dt><dd>${p.recusals} 人（内容不公开）</dd>
 <dt>席位</dt><dd><ul>${p.seats.map((s) => html`<li>${s.id}：${s.kind === "expert" ? `专家，专业 ${s.speciality ?? ""}` : `监管人员，${s.department ?? ""}${s.qualifications?.length ? `（资质 ${s.qualifications.join("、")}）` : ""}`}，${s.count} 人</li>`)}</ul></dd></dl>
-${p.draws.length ? p.draws.map((d, i) => drawSection(d, verdicts[i] ?? null)) : html`<p>尚未开始抽取。</p>`}
-<p class="hint">抽取仪式（冻结输入、各部门提交和公开秘密值或录入外部随机数、抽取、递补、作废）目前通过 API（<a href="/docs">API 文档</a>：<code>/panels/:id/draws</code>、<code>/panel-draws/:id/…</code>）或命令 <code>ssj panel</code> 进行；批次抽取的仪式页面不用于专家抽取。</p>`,
-    { wide: true },
+${errorBox(formError(error), { hash: "秘密值承诺", secret: "秘密值", value: "外部随机数", publishedAt: "公布时间", reason: "理由", out: "退出的人员", seed: "种子方案", reserves: "候补人数" })}
+${writer ? html`<h2>当前步骤</h2>${currentStep(turn)}` : ""}
+${p.draws.length ? [...p.draws].reverse().map((d) => drawSection(d, verdicts[p.draws.indexOf(d)] ?? null)) : html`<p>尚未开始抽取。</p>`}`,
+    { wide: true, status: error ? error.statusCode : 200 },
   );
+}
+
+const PANEL_USES = ["GET /panels/:id", "GET /departments", "GET /panel-draws/:id/verify"];
+
+/** A ceremony step on a draw: the API call, then back to the panel (with the API's refusal on it). */
+function drawStep(path: string, title: string, roles: readonly ("admin" | "officer")[], use: string, call: (ctx: PageContext, id: string) => Promise<string>): ConsolePage {
+  return {
+    path: `${CONSOLE}/panel-draws/:id/${path}`,
+    method: "POST",
+    title,
+    roles,
+    uses: [use, "GET /panel-draws/:id", ...PANEL_USES],
+    handler: async (ctx) => {
+      const d = await ctx.api.get<PanelDraw>(`/panel-draws/${ctx.params.id}`);
+      return submit(
+        ctx,
+        async () => ctx.redirect(`${CONSOLE}/panels/${d.panelId}`, await call(ctx, String(d.id))),
+        (e) => panelPage(ctx, d.panelId, e),
+      );
+    },
+  };
+}
+
+/** A datetime-local value (Beijing time) as an ISO instant; anything else as typed (the API names it). */
+function beijingInstant(local: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return local;
+  return new Date(`${local.length === 16 ? `${local}:00` : local}+08:00`).toISOString();
 }
 
 export const loopPanelPages: ConsolePage[] = [
   { path: `${CONSOLE}/panels`, title: "专家和人员抽取", roles: ALL, nav: { group: "results", label: "专家和人员抽取", order: 58 }, uses: ["GET /panels", "GET /departments"], handler: panelList },
-  { path: `${CONSOLE}/panels/:id`, title: "专家和人员抽取", roles: ALL, uses: ["GET /panels/:id", "GET /departments", "GET /panel-draws/:id/verify"], handler: panelPage },
+  { path: `${CONSOLE}/panels/:id`, title: "专家和人员抽取", roles: ALL, uses: PANEL_USES, handler: (ctx) => panelPage(ctx) },
+  {
+    path: `${CONSOLE}/panels/:id/draws`,
+    method: "POST",
+    title: "开始专家和人员抽取",
+    roles: WRITERS,
+    uses: ["POST /panels/:id/draws", ...PANEL_USES],
+    handler: (ctx) =>
+      submit(
+        ctx,
+        async () => {
+          const f = ctx.form;
+          const seed = field(f, "mode") === "external" ? { mode: "external", source: field(f, "source"), reference: field(f, "reference") } : { mode: field(f, "mode") || "commitReveal" };
+          const reserves = intField(f, "reserves");
+          const d = await ctx.api.post<PanelDraw>(`/panels/${ctx.params.id}/draws`, { seed, ...(reserves !== undefined ? { reserves } : {}) });
+          return ctx.redirect(`${CONSOLE}/panels/${ctx.params.id}`, `名录已冻结，承诺值已公布：${d.commitment.slice(0, 16)}…`);
+        },
+        (e) => panelPage(ctx, ctx.params.id, e),
+      ),
+  },
+  drawStep("commitment", "提交秘密值承诺", OFFICER, "POST /panel-draws/:id/commitments", async (ctx, id) => {
+    await ctx.api.post(`/panel-draws/${id}/commitments`, { hash: field(ctx.form, "hash").toLowerCase() });
+    return "本部门的秘密值承诺已提交。请保管好秘密值备份文件。";
+  }),
+  drawStep("reveal", "公开秘密值", OFFICER, "POST /panel-draws/:id/reveals", async (ctx, id) => {
+    const d = await ctx.api.post<PanelDraw>(`/panel-draws/${id}/reveals`, { secret: field(ctx.form, "secret").toLowerCase() });
+    return d.status === "seeded" ? "秘密值已公开；各部门均已公开，种子已确定。" : "本部门秘密值已公开，等待其他部门公开。";
+  }),
+  drawStep("external", "录入外部随机数", WRITERS, "POST /panel-draws/:id/external-value", async (ctx, id) => {
+    await ctx.api.post(`/panel-draws/${id}/external-value`, { value: field(ctx.form, "value"), publishedAt: beijingInstant(field(ctx.form, "publishedAt")) });
+    return "外部随机数已录入，种子已确定。";
+  }),
+  drawStep("run", "抽取", WRITERS, "POST /panel-draws/:id/run", async (ctx, id) => {
+    await ctx.api.post(`/panel-draws/${id}/run`);
+    return "已抽取。结果不可更改，公开记录已更新（不含姓名）。";
+  }),
+  drawStep("substitute", "递补", WRITERS, "POST /panel-draws/:id/substitutions", async (ctx, id) => {
+    const [seat, out] = field(ctx.form, "out").split("|");
+    const r = await ctx.api.post<{ in: string | null }>(`/panel-draws/${id}/substitutions`, { seat: seat ?? "", out: out ?? "", reason: field(ctx.form, "reason") });
+    return r.in ? `已递补：由 ${r.in} 替换。` : "已记录：该席位的顺序中已无可递补者。";
+  }),
+  drawStep("void", "作废", WRITERS, "POST /panel-draws/:id/void", async (ctx, id) => {
+    await ctx.api.post(`/panel-draws/${id}/void`, { reason: field(ctx.form, "reason") });
+    return "本次抽取已作废，理由已公开。";
+  }),
   {
     path: `${CONSOLE}/panel-draws/:id/manifest`,
     title: "下载抽取清单",
