@@ -3,10 +3,12 @@
  * as an opponent would try them: the list is searched and paged by the server; an expert is added,
  * edited and disabled through CSRF-checked forms, and the API's state follows; bad input comes back
  * on the form in Chinese naming the field; recusals of an inspector and of an expert are recorded,
- * found, refused twice, and withdrawn; officers cannot read recusals through the API.
+ * found, refused twice, and withdrawn; officers cannot read recusals through the API; an expert's
+ * recusal keeps it off that entity's inspection team.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedBatch } from "../api/helpers.ts";
+import { commit, external, run } from "../api/support/ceremony.ts";
 import { consoleFixture, type ConsoleFixture } from "./helpers.ts";
 
 describe("console: 专家库 and 回避", () => {
@@ -120,5 +122,31 @@ describe("console: 专家库 and 回避", () => {
     const audit = await fx.store.prisma.auditLog.findMany({ where: { action: { startsWith: "recusal." } } });
     expect(audit.map((a) => a.action).sort()).toEqual(["recusal.create", "recusal.create", "recusal.delete"]);
     expect(JSON.stringify(audit)).not.toContain("配偶");
+  });
+});
+
+describe("an expert's recusal binds the inspection draw", () => {
+  let fx: ConsoleFixture;
+  afterAll(async () => fx?.close());
+
+  it("the recused expert is never on that entity's team; the other one takes the seat", async () => {
+    fx = await consoleFixture();
+    const { batchId } = await seedBatch(fx, { entities: 4, count: 1 });
+    const put = await fx.as("admin", { method: "PUT", url: "/config/draw", payload: { team: { minPerDepartment: 1, minTotal: 2, experts: 1, reserves: 1 } } });
+    expect(put.statusCode, put.body).toBe(204);
+    for (const c of ["ZJ-R1", "ZJ-R2"]) expect((await fx.as("admin", { method: "POST", url: "/experts", payload: { name: `回避专家${c}`, certificateNo: c, specialities: ["食品安全"], districts: ["4601"] } })).statusCode).toBe(201);
+    const codes = (await fx.store.prisma.entity.findMany({ orderBy: { id: "asc" } })).map((e) => e.code);
+    // ZJ-R1 recused from three of the four entities, ZJ-R2 from the fourth
+    for (const code of codes.slice(0, 3)) expect((await fx.as("admin", { method: "POST", url: "/recusals", payload: { kind: "expert", certificateNo: "ZJ-R1", entityCode: code, reason: "曾为该企业提供咨询" } })).statusCode).toBe(201);
+    expect((await fx.as("admin", { method: "POST", url: "/recusals", payload: { kind: "expert", certificateNo: "ZJ-R2", entityCode: codes[3], reason: "近亲属在该企业任职" } })).statusCode).toBe(201);
+    const d = await commit(fx, batchId, { mode: "external", source: "中国福利彩票 双色球", reference: "回避测试" });
+    await external(fx, d.id);
+    await run(fx, d.id);
+    expect((await fx.as("officerA", { method: "POST", url: `/batches/${batchId}/optimize`, payload: {} })).statusCode).toBe(201);
+    const schedule = (await fx.as("officerA", { method: "GET", url: `/batches/${batchId}/schedule` })).json() as { visits: { entity: { code: string }; team: { expertId: number | null; name: string }[] }[] };
+    const expertOf = new Map(schedule.visits.map((v) => [v.entity.code, v.team.filter((m) => m.expertId !== null).map((m) => m.name)]));
+    expect(expertOf.size).toBe(4);
+    for (const code of codes.slice(0, 3)) expect(expertOf.get(code)).toEqual(["回避专家ZJ-R2"]);
+    expect(expertOf.get(codes[3]!)).toEqual(["回避专家ZJ-R1"]);
   });
 });

@@ -398,6 +398,9 @@ async function rowsForDraw(tx: Tx, store: RepoStore, batchId: number) {
   const experts = await tx.expert.findMany({ orderBy: { id: "asc" } });
   const people = new Map<number, string>(officers.map((o) => [o.id, o.certificateNo]));
   const recusals = await tx.recusal.findMany({ where: { inspectorId: { in: officers.map((o) => o.id) } } });
+  // Experts' recusals (专家库, by entity code) bind inspection teams as they bind panel draws.
+  const expertRecusals = await tx.expertRecusal.findMany({ select: { expertId: true, code: true, reason: true } });
+  const expertPerson = new Map(experts.map((x) => [x.id, expertId(x)]));
   const caps = await tx.frequencyCap.findMany({ where: { departmentId: { in: deptIds }, OR: [{ planId: null }, { planId: b.planId }] } });
   const tree = await tx.department.findMany({ select: { id: true, code: true, parentId: true } });
   let horizon: string[];
@@ -442,7 +445,10 @@ async function rowsForDraw(tx: Tx, store: RepoStore, batchId: number) {
         active: o.active,
       })),
       experts: experts.map((x) => ({ id: x.id, certificateNo: x.certificateNo, specialities: asArray(x.specialities), districts: asArray(x.districts), active: x.active })),
-      recusals: recusals.map((r) => ({ inspector: people.get(r.inspectorId)!, code: codeById.get(r.entityId)!, reason: r.reason })),
+      recusals: [
+        ...recusals.map((r) => ({ inspector: people.get(r.inspectorId)!, code: codeById.get(r.entityId)!, reason: r.reason })),
+        ...expertRecusals.map((r) => ({ inspector: expertPerson.get(r.expertId)!, code: r.code, reason: r.reason })),
+      ],
       drawConfig: await getConfig(store, "draw"),
       optimizerConfig: ((await getConfig(store, "optimizer")) ?? null) as { dailyCapacity?: number; totalCapacity?: number } | null,
     },
