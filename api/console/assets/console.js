@@ -211,6 +211,27 @@
     run(null);
   }
 
+  // 频次上限: the cap across levels is not below the cap at the level; an exempted kind needs its reason.
+  function frequencyCap(form) {
+    var level = $(form, "[data-cap-level]"), all = $(form, "[data-cap-all]"), msg = $(form, "[data-cap-all-msg]");
+    function run() {
+      var n = Number(level.value), a = all.value.trim();
+      var problem = a !== "" && level.value.trim() !== "" && Number(a) < n ? "合计上限不能小于本层级上限 " + n + " 次" : "";
+      all.min = level.value.trim() !== "" && n >= 1 ? String(n) : "1";
+      all.setCustomValidity(problem);
+      all.setAttribute("aria-invalid", problem ? "true" : "false");
+      say(msg, problem || "留空为不限；不能小于本层级上限", !!problem);
+      Array.prototype.forEach.call(form.querySelectorAll("[data-exemption]"), function (row) {
+        var box = $(row, "input[type=checkbox]"), reason = $(row, "input[name^=reason-]");
+        reason.required = box.checked;
+      });
+    }
+    level.addEventListener("input", run);
+    all.addEventListener("input", run);
+    Array.prototype.forEach.call(form.querySelectorAll("[data-exemption] input[type=checkbox]"), function (b) { b.addEventListener("change", run); });
+    run();
+  }
+
   function progressUpload(form) {
     form.addEventListener("submit", function (ev) {
       if (!window.FormData || !window.XMLHttpRequest) return;
@@ -299,6 +320,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("form[data-secret-reveal]"), secretReveal);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-cap]"), capCheck);
     Array.prototype.forEach.call(document.querySelectorAll("[data-categories]"), categories);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-frequency-cap]"), frequencyCap);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-progress]"), progressUpload);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-busy]"), busy);
     Array.prototype.forEach.call(document.querySelectorAll("[data-message]"), fieldMessage);

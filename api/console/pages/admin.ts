@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { ApiCallError, answer, field, intField, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, raw, type Html } from "../html.ts";
 import { CONSOLE, ROLE_LABEL, errorBox } from "../layout.ts";
+import { capBody, capKey, capsSection, type FrequencyCaps } from "./capsConfig.ts";
 import { ADMIN, KIND_LABEL, RISK_CLASSES, RISK_LABEL, badge, csrf, pageOffset, pager, td, actionButton, type Category, type Department, type Item } from "./shared.ts";
 
 const LIMIT = 50;
@@ -434,14 +435,57 @@ export function configValue(key: string, f: FormBody, cats: string[]): { value: 
 }
 
 async function configPage(ctx: PageContext, v: FormBody | null = null, error: ApiCallError | null = null) {
-  const [entries, rules, cats] = await Promise.all([ctx.api.get<ConfigEntry[]>("/config"), ctx.api.get<DrawRules>("/draw-rules"), ctx.api.get<Category[]>("/result-categories")]);
+  const [entries, rules, cats, depts, caps] = await Promise.all([
+    ctx.api.get<ConfigEntry[]>("/config"),
+    ctx.api.get<DrawRules>("/draw-rules"),
+    ctx.api.get<Category[]>("/result-categories"),
+    ctx.api.get<Department[]>("/departments"),
+    ctx.api.get<FrequencyCaps[]>("/frequency-caps"),
+  ]);
   return ctx.render(html`<h1>配置</h1><p>每项配置单独保存，保存前由服务器按抽取规范核对（如比例上限的写法、检查组不少于两名执法人员）；有误时在该项上方说明原因。每次修改记入审计日志。</p>
-${configForms(ctx, new Map(entries.map((e) => [e.key, e])), rules, cats, v, error)}`, { status: error ? error.statusCode : 200 });
+${configForms(ctx, new Map(entries.map((e) => [e.key, e])), rules, cats, v, error)}
+${capsSection(ctx, depts.filter((d) => d.active), caps, v, error)}`, { status: error ? error.statusCode : 200 });
 }
 
-const CONFIG_USES = ["GET /config", "GET /draw-rules", "GET /result-categories"];
+const CONFIG_USES = ["GET /config", "GET /draw-rules", "GET /result-categories", "GET /departments", "GET /frequency-caps"];
+
+/** 同一企业年度检查频次上限 of one department: set from its form, or removed. */
+const capPages: ConsolePage[] = [
+  {
+    path: `${CONSOLE}/config/frequency-caps/:id`,
+    method: "POST",
+    title: "配置",
+    roles: ADMIN,
+    uses: ["PUT /departments/:id/frequency-cap", ...CONFIG_USES],
+    handler: async (ctx) => {
+      const id = Number(ctx.params.id);
+      const form = { ...ctx.form, key: capKey(id) };
+      const r = capBody(form);
+      if ("problem" in r) return configPage(ctx, form, new ApiCallError(422, "INVALID_FREQUENCY_CAP", r.problem, r.field));
+      try {
+        await ctx.api.put(`/departments/${id}/frequency-cap`, r.value);
+        return ctx.redirect(`${CONSOLE}/config#cfg-frequencyCaps`, "年度检查频次上限已保存。");
+      } catch (e) {
+        if (isRefusal(e)) return configPage(ctx, form, e);
+        throw e;
+      }
+    },
+  },
+  {
+    path: `${CONSOLE}/config/frequency-caps/:id/delete`,
+    method: "POST",
+    title: "配置",
+    roles: ADMIN,
+    uses: ["DELETE /departments/:id/frequency-cap"],
+    handler: async (ctx) => {
+      await ctx.api.del(`/departments/${Number(ctx.params.id)}/frequency-cap`);
+      return ctx.redirect(`${CONSOLE}/config#cfg-frequencyCaps`, "已取消该部门的年度检查频次上限。");
+    },
+  },
+];
 
 export const adminPages: ConsolePage[] = [
+  ...capPages,
   { path: `${CONSOLE}/users`, title: "用户", roles: ADMIN, nav: { group: "admin", label: "用户", order: 10 }, uses: ["GET /users", "GET /departments"], handler: (ctx) => usersPage(ctx) },
   {
     path: `${CONSOLE}/users`,
