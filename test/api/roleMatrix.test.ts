@@ -133,6 +133,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "POST /risk-alerts/:id/feedback": [AO, "/risk-alerts/999999/feedback"],
   "GET /approvals/overdue": [A, "/approvals/overdue"],
   "GET /approvals/stats": [A, "/approvals/stats?year=2026"],
+  "GET /approvals/stats/export": [A, "/approvals/stats/export?year=2026"],
   "POST /approvals/schedule": [AO, "/approvals/schedule"],
 };
 
