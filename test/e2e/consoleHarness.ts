@@ -16,12 +16,35 @@ import { buildApp } from "../../api/app.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { loadDemoCity } from "../../src/demo/index.ts";
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from "../../src/store/repos/demoAccounts.ts";
+import { addDays, builtInCalendar, coveredYears, isWorkingDay, publicationDeadline } from "../../src/calendar/index.ts";
 
 export const CHROMIUM = process.env.SSJ_CHROMIUM || "/usr/bin/chromium";
 const REQUIRE = process.env.SSJ_REQUIRE_BROWSER === "1";
 export const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && REQUIRE) throw new Error(`SSJ_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk`);
 if (!haveBrowser) console.warn(`[skip] console browser tests: ${CHROMIUM} not found (apt-get install -y chromium; SSJ_REQUIRE_BROWSER=1 makes this fail)`);
+
+/**
+ * Dates for the journeys, computed from today (Beijing) so the tests do not age: a check date on
+ * a working day about 45 days ago — so its 20-working-day publication deadline has passed (the
+ * result is on the overdue list) — in a year the built-in holiday tables cover, with its deadline
+ * covered too; else 2 November of the last covered year. The batch window runs from the check
+ * date (at the latest 2 November) for about three months, ending in that year at the latest; the
+ * plan is of that year.
+ */
+export function journeyDates(now = new Date()): { year: number; windowStart: string; windowEnd: string; checkDate: string } {
+  const cal = builtInCalendar();
+  const years = new Set(coveredYears(cal));
+  const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const covered = (d: string) => years.has(Number(d.slice(0, 4)));
+  let check = addDays(today, -45);
+  while (covered(check) && !isWorkingDay(cal, check)) check = addDays(check, -1);
+  if (!covered(check) || !covered(addDays(check, 40)) || publicationDeadline(cal, check) >= today) check = `${Math.max(...years)}-11-02`;
+  const year = Number(check.slice(0, 4));
+  const windowStart = check < `${year}-11-02` ? check : `${year}-11-02`;
+  const end = addDays(windowStart, 90);
+  return { year, windowStart, windowEnd: end < `${year}-12-31` ? end : `${year}-12-31`, checkDate: check };
+}
 
 export type DemoLogin = "demo-admin" | "demo-scjg" | "demo-cgzf" | "demo-auditor";
 

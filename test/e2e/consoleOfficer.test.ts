@@ -8,7 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import type { Page } from "playwright-core";
-import { haveBrowser, startConsole, type ConsoleE2E } from "./consoleHarness.ts";
+import { haveBrowser, journeyDates, startConsole, type ConsoleE2E } from "./consoleHarness.ts";
+
+// Relative to today, in a year with holiday data (the check date's deadline has passed).
+const { year, windowStart, windowEnd, checkDate } = journeyDates();
 
 describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () => {
   let e: ConsoleE2E;
@@ -27,16 +30,16 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
   it("creates a plan and a joint batch through the guided form, the cap enforced while typing", async () => {
     await e.shot(lead, "home-officer");
     await lead.getByRole("link", { name: "抽查计划" }).first().click();
-    await lead.getByLabel("计划名称").fill("2026年度餐饮服务联合抽查计划");
+    await lead.getByLabel("计划名称").fill(`${year}年度餐饮服务联合抽查计划`);
     await Promise.all([lead.waitForURL(/\/console\/plans\/\d+$/), lead.getByRole("button", { name: "建立计划" }).click()]);
     await expect(lead.locator(".flash").textContent()).resolves.toContain("计划已建立");
     await lead.getByRole("link", { name: "新建批次" }).click();
     await lead.getByLabel("西安市城市管理和综合执法局").check();
     await Promise.all([lead.waitForURL(/partners=10/), lead.getByRole("button", { name: "更新事项表" }).click()]);
-    await lead.getByLabel("批次编号").fill("2026-CY-01");
+    await lead.getByLabel("批次编号").fill(`${year}-CY-01`);
     await lead.getByLabel("批次名称").fill("餐饮服务联合抽查");
-    await lead.getByLabel("检查开始日期").fill("2026-11-02");
-    await lead.getByLabel("检查结束日期").fill("2026-12-31");
+    await lead.getByLabel("检查开始日期").fill(windowStart);
+    await lead.getByLabel("检查结束日期").fill(windowEnd);
     for (const dept of ["1", "10"]) {
       const fs = lead.locator(`fieldset[data-dept="${dept}"]`);
       // general items only: the cap binds
@@ -76,10 +79,10 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     // a second batch, then deleted: the plan lists only the first
     const planPage = (await lead.locator("p.small a").nth(1).getAttribute("href"))!;
     await lead.goto(`${e.base}${planPage}/batches/new`);
-    await lead.getByLabel("批次编号").fill("2026-CY-02");
+    await lead.getByLabel("批次编号").fill(`${year}-CY-02`);
     await lead.getByLabel("批次名称").fill("将删除的批次");
-    await lead.getByLabel("检查开始日期").fill("2026-11-02");
-    await lead.getByLabel("检查结束日期").fill("2026-12-31");
+    await lead.getByLabel("检查开始日期").fill(windowStart);
+    await lead.getByLabel("检查结束日期").fill(windowEnd);
     const fs = lead.locator('fieldset[data-dept="1"]');
     await fs.locator('input[type=checkbox][data-kind="general"]').first().check();
     await fs.getByLabel("A 类方式").selectOption("count");
@@ -241,14 +244,14 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await boxes.locator('input[data-group="problem"]').first().check();
     await expect(boxes.locator("[data-status]").textContent()).resolves.toContain("不能与发现问题的类别同时选择");
     await boxes.locator('input[data-group="problem"]').first().uncheck();
-    await lead.getByLabel("检查日期").fill("2026-11-02");
+    await lead.getByLabel("检查日期").fill(checkDate);
     await Promise.all([lead.waitForURL(/\/console\/tasks\/\d+$/), lead.getByRole("button", { name: "保存结果" }).click()]);
     await expect(lead.locator(".flash").textContent()).resolves.toContain("检查结果已保存");
-    // checked on 2 Nov, not yet published: past the 20-working-day deadline, on the deadline list
+    // checked about 45 days ago, not yet published: past the 20-working-day deadline, on the deadline list
     const taskUrl = lead.url();
     await lead.goto(`${e.base}/console/deadlines`);
     const overdue = lead.locator("table", { has: lead.locator("caption", { hasText: "已逾期" }) });
-    await expect.poll(() => overdue.textContent()).toContain("2026-11-02");
+    await expect.poll(() => overdue.textContent()).toContain(checkDate);
     await lead.goto(taskUrl);
     await Promise.all([lead.waitForURL(/\/console\/tasks\/\d+$/), lead.getByRole("button", { name: "公示检查结果" }).click()]);
     await expect(lead.locator(".flash").textContent()).resolves.toContain("检查结果已公示");
@@ -257,12 +260,12 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
   it("the deadline list names the result not yet published, and forgets it once published", async () => {
     await lead.goto(`${e.base}/console/deadlines`);
     await expect.poll(() => lead.locator("main").textContent()).toContain("今天");
-    expect(await lead.locator("main").textContent()).not.toContain("2026-11-02");
+    expect(await lead.locator("main").textContent()).not.toContain(checkDate);
     await expect.poll(() => lead.locator("main").textContent()).toContain("已逾期：无");
   });
 
   it("the dashboard counts the drawn batch, the joint share and the published result", async () => {
-    await lead.goto(`${e.base}/console/dashboard?year=2026`);
+    await lead.goto(`${e.base}/console/dashboard?year=${year}`);
     const main = lead.locator("main");
     await expect.poll(() => main.locator(".cards").textContent()).toMatch(/1\s*已抽取的批次/);
     const joint = (await main.locator("section[aria-labelledby=joint-title] p").first().textContent())!;

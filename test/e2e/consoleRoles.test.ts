@@ -15,7 +15,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { haveBrowser, startConsole, type ConsoleE2E } from "./consoleHarness.ts";
+import { haveBrowser, journeyDates, startConsole, type ConsoleE2E } from "./consoleHarness.ts";
+
+// Relative to today, in a year with holiday data.
+const { year, windowStart, windowEnd } = journeyDates();
 
 describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in Chromium", () => {
   let e: ConsoleE2E;
@@ -28,15 +31,15 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     // The scene: a drawn batch of 市场监管 (external seed), through the API as the demo officer.
     const api = await e.api("demo-scjg");
     const items = (await api("GET", "/departments/1/items")) as { id: number; importance: string }[];
-    const plan = await api("POST", "/plans", { year: 2026, name: "2026年度审计演示计划" });
+    const plan = await api("POST", "/plans", { year, name: `${year}年度审计演示计划` });
     planId = plan.id;
     const batch = await api("POST", `/plans/${plan.id}/batches`, {
-      code: "2026-SJ-AUD",
+      code: `${year}-SJ-AUD`,
       name: "审计演示批次",
       directed: false,
       conditions: {},
-      windowStart: "2026-11-02",
-      windowEnd: "2026-12-31",
+      windowStart,
+      windowEnd,
       departments: [{ departmentId: 1, role: "lead", itemIds: [items.find((i) => i.importance === "general")!.id], samplingRules: [{ riskClass: "A", count: 3 }, { riskClass: "B", count: 3 }] }],
     });
     await api("POST", `/plans/${plan.id}/status`, { status: "approved" });
@@ -150,6 +153,9 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     const rejected = report.locator("tbody tr", { hasText: "拒绝" });
     expect(await rejected.count()).toBeGreaterThan(0);
     expect((await rejected.first().locator('td[data-label="行号"]').textContent())!.trim()).toMatch(/^[23]$/);
+    // the import ran in the background: the report is on its progress page, which leads back to the form
+    expect(page.url()).toMatch(/\/console\/jobs\/[A-Za-z0-9_-]+$/);
+    await Promise.all([page.waitForURL(`${e.base}/console/imports`), page.getByRole("link", { name: "继续导入" }).click()]);
     // the template for the same kind downloads as an .xlsx
     const [template] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /检查对象名录模板/ }).click()]);
     expect(template.suggestedFilename()).toMatch(/\.xlsx$/);
@@ -322,12 +328,12 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     const api = await e.api("demo-scjg");
     const items = (await api("GET", "/departments/1/items")) as { id: number; importance: string }[];
     const batch = await api("POST", `/plans/${planId}/batches`, {
-      code: "2026-SJ-NOJS",
+      code: `${year}-SJ-NOJS`,
       name: "无脚本批次",
       directed: false,
       conditions: {},
-      windowStart: "2026-11-02",
-      windowEnd: "2026-12-31",
+      windowStart,
+      windowEnd,
       departments: [{ departmentId: 1, role: "lead", itemIds: [items.find((i) => i.importance === "general")!.id], samplingRules: [{ riskClass: "A", count: 1 }] }],
     });
     const d = await api("POST", `/batches/${batch.id}/draws`, { seed: { mode: "commitReveal" } });
@@ -341,6 +347,38 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     await page.getByLabel("秘密值（64 位十六进制）").fill(secret);
     await Promise.all([page.waitForURL(`${e.base}/console/draws/${d.id}`), page.getByRole("button", { name: "公开本部门秘密值" }).click()]);
     await expect.poll(() => page.locator(".flash").textContent()).toContain("种子已确定");
+    // the draw runs in the background: its progress page refreshes itself, then goes on to the draw
+    await page.getByRole("button", { name: "抽取（只能一次）" }).click();
+    await page.waitForURL(`${e.base}/console/draws/${d.id}`);
+    await expect.poll(() => page.locator(".flash").textContent()).toMatch(/抽取完成：抽中 \d+ 户/);
+  });
+
+  it("admin adds an expert (the districts checked as typed, in Chinese), disables it, and records a recusal", async () => {
+    const { page } = await e.loggedIn("demo-admin");
+    await page.goto(`${e.base}/console/experts/new`);
+    await page.getByLabel("姓名").fill("浏览器测试专家");
+    await page.getByLabel("证件号").fill("ZJ-E2E-0001");
+    await page.getByLabel(/^专业/).fill("食品安全、餐饮");
+    const districts = page.getByLabel(/^服务区域/);
+    await districts.fill("6101 61x");
+    await expect.poll(() => districts.getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => page.locator("#districts-msg").textContent()).toContain("区划代码前缀为 2–6 位数字");
+    await districts.fill("6101 610102");
+    await expect.poll(() => districts.getAttribute("aria-invalid")).toBe("false");
+    await Promise.all([page.waitForURL(/\/console\/experts\?q=/), page.getByRole("button", { name: "加入专家库" }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("已将 浏览器测试专家 加入");
+    await Promise.all([page.waitForURL(/\/console\/experts\?q=/), page.getByRole("button", { name: "停用" }).click()]);
+    await expect.poll(() => page.locator("tbody").textContent()).toContain("已停用");
+    const entity = (await (await e.api("demo-admin"))("GET", "/entities?limit=1")) as { items: { code: string }[] };
+    await page.locator("nav.menu").getByRole("link", { name: "回避登记" }).click();
+    const form = page.locator("section[aria-labelledby=new-recusal] form");
+    await form.getByLabel("人员类别").selectOption("expert");
+    await form.getByLabel("证件号").fill("ZJ-E2E-0001");
+    await form.getByLabel("企业代码").fill(entity.items[0]!.code);
+    await form.getByLabel("回避理由").fill("曾为该企业提供咨询服务");
+    await Promise.all([page.waitForURL(/\/console\/recusals\?entity=/), form.getByRole("button", { name: "登记回避" }).click()]);
+    await expect.poll(() => page.locator("tbody").textContent()).toContain("曾为该企业提供咨询服务");
+    await e.shot(page, "recusals");
   });
 
   it("a role opening another role's page is refused", async () => {
