@@ -83,17 +83,17 @@ async function newDecisionPage(ctx: PageContext, v: FormBody = {}, error: ApiCal
   const me = await loopUser(ctx);
   if (!me.bureau) throw new ApiCallError(403, "FORBIDDEN", "只有行政审批部门的人员可以录入审批决定");
   const items = await approvalItems(ctx, me.own!.id);
-  const text = (name: string, label: string, o: { required?: boolean; max: number; help?: string }) =>
-    html`<div class="field"><label for="${name}">${label}</label><input id="${name}" name="${name}" maxlength="${o.max}"${o.required ? html` required` : ""} value="${field(v, name)}"${o.help ? html` aria-describedby="${name}-h"` : ""}>${o.help ? html`<small id="${name}-h">${o.help}</small>` : ""}</div>`;
+  const text = (name: string, label: string, o: { required?: boolean; max: number; help?: string; message?: string }) =>
+    html`<div class="field"><label for="${name}">${label}</label><input id="${name}" name="${name}" maxlength="${o.max}"${o.required ? html` required` : ""}${o.message ? html` data-message="${o.message}"` : ""} value="${field(v, name)}"${o.help ? html` aria-describedby="${name}-h"` : ""}>${o.help ? html`<small id="${name}-h">${o.help}</small>` : ""}</div>`;
   const form = items.length
     ? html`${errorBox(formError(error), DECISION_LABELS)}
 <form method="post" action="${CONSOLE}/decisions" class="form" data-busy>${csrf(ctx.session.csrfToken)}
-${text("decisionNo", "办件编号/决定文书号", { required: true, max: 100, help: "本审批部门内唯一；同一编号内容相同的重复录入会被识别" })}
-${text("entityCode", "市场主体统一社会信用代码（或注册号）", { required: true, max: 30, help: "须在检查对象名录中" })}
-<div class="field"><label for="approvalCode">审批事项（现行职责边界清单）</label><select id="approvalCode" name="approvalCode" required>${options([{ value: "", label: "（请选择）" }, ...items], field(v, "approvalCode"))}</select></div>
-<div class="row"><div class="field"><label for="kind">审批方式</label><select id="kind" name="kind" required>${options([{ value: "", label: "（请选择）" }, ...labelled(DECISION_KIND_LABELS)], field(v, "kind"))}</select></div>
-<div class="field"><label for="decision">审批结果</label><select id="decision" name="decision" required>${options([{ value: "", label: "（请选择）" }, ...labelled(DECISION_OUTCOME_LABELS)], field(v, "decision"))}</select></div>
-<div class="field"><label for="decidedOn">决定日期</label><input id="decidedOn" name="decidedOn" type="date" required max="${todayBeijing()}" value="${field(v, "decidedOn")}"></div></div>
+${text("decisionNo", "办件编号/决定文书号", { required: true, max: 100, help: "本审批部门内唯一；同一编号内容相同的重复录入会被识别", message: "请填写办件编号或决定文书号（最多 100 个字符）" })}
+${text("entityCode", "市场主体统一社会信用代码（或注册号）", { required: true, max: 30, help: "须在检查对象名录中", message: "请填写市场主体的统一社会信用代码或注册号（最多 30 个字符）" })}
+<div class="field"><label for="approvalCode">审批事项（现行职责边界清单）</label><select id="approvalCode" name="approvalCode" required data-message="请选择审批事项">${options([{ value: "", label: "（请选择）" }, ...items], field(v, "approvalCode"))}</select></div>
+<div class="row"><div class="field"><label for="kind">审批方式</label><select id="kind" name="kind" required data-message="请选择审批方式">${options([{ value: "", label: "（请选择）" }, ...labelled(DECISION_KIND_LABELS)], field(v, "kind"))}</select></div>
+<div class="field"><label for="decision">审批结果</label><select id="decision" name="decision" required data-message="请选择审批结果">${options([{ value: "", label: "（请选择）" }, ...labelled(DECISION_OUTCOME_LABELS)], field(v, "decision"))}</select></div>
+<div class="field"><label for="decidedOn">决定日期</label><input id="decidedOn" name="decidedOn" type="date" required max="${todayBeijing()}" data-message="请填写决定日期（不晚于今天）" value="${field(v, "decidedOn")}"></div></div>
 ${text("approvingBody", "实施机关（下放、委托时填写）", { max: 200 })}
 ${text("licenceNo", "许可证号", { max: 100 })}
 <div class="field"><label for="commitment">承诺内容（告知承诺；内部）</label><textarea id="commitment" name="commitment" maxlength="4000" rows="3">${field(v, "commitment")}</textarea></div>
@@ -119,9 +119,9 @@ function disputeForm(ctx: PageContext, d: DecisionDetail, v: FormBody, error: Ap
 <p>对审批结果有异议，或发现虚假承诺、材料造假、违反承诺时，书面函告 ${d.bureau.name}；审批部门复核卷宗和程序后反馈结果。</p>
 ${errorBox(formError(error), DISPUTE_LABELS)}
 <form method="post" action="${CONSOLE}/disputes" class="form" data-busy>${csrf(ctx.session.csrfToken)}<input type="hidden" name="decisionId" value="${d.id}">
-<div class="field"><label for="kind">函告事由</label><select id="kind" name="kind" required>${options([{ value: "", label: "（请选择）" }, ...labelled(DISPUTE_KIND_LABELS)], field(v, "kind"))}</select></div>
+<div class="field"><label for="kind">函告事由</label><select id="kind" name="kind" required data-message="请选择函告事由">${options([{ value: "", label: "（请选择）" }, ...labelled(DISPUTE_KIND_LABELS)], field(v, "kind"))}</select></div>
 <div class="field"><label for="letterNo">函号（可选）</label><input id="letterNo" name="letterNo" maxlength="100" value="${field(v, "letterNo")}"></div>
-<div class="field"><label for="letter">函告内容（内部）</label><textarea id="letter" name="letter" required minlength="2" maxlength="8000" rows="4">${field(v, "letter")}</textarea></div>
+<div class="field"><label for="letter">函告内容（内部）</label><textarea id="letter" name="letter" required minlength="2" maxlength="8000" rows="4" data-message="请填写函告内容（至少 2 个字）">${field(v, "letter")}</textarea></div>
 ${own.length ? html`<div class="field"><label for="verificationId">据以函告的核查（可选）</label><select id="verificationId" name="verificationId">${options([{ value: "", label: "（无）" }, ...own.map((x) => ({ value: x.id, label: `核查 ${x.id}` }))], field(v, "verificationId") || ctx.query.verification)}</select></div>` : ""}
 <div class="actions"><button type="submit">发出函告</button></div></form></section>`;
 }

@@ -92,9 +92,9 @@ function importForm(ctx: PageContext, me: LoopUser, notices: Notice[], v: FormBo
   return html`<section aria-labelledby="import-title"><h2 id="import-title">发布新版本（导入 XLSX 或 CSV）</h2>
 ${errorBox(formError(error), IMPORT_LABELS)}${problemRows(error)}
 <form method="post" action="${CONSOLE}/duty-lists/import" enctype="multipart/form-data" class="form" data-busy>${csrf(ctx.session.csrfToken)}
-${ctx.role === "admin" ? html`<div class="field"><label for="bureauId">行政审批部门</label><select id="bureauId" name="bureauId" required>${options([{ value: "", label: "（请选择）" }, ...bureaus.map((b) => ({ value: b.id, label: b.name }))], field(v, "bureauId"))}</select></div>` : ""}
-<div class="field"><label for="file">清单文件</label><input id="file" name="file" type="file" required accept=".xlsx,.csv" aria-describedby="file-h"><small id="file-h">第 1 行为表头：审批事项编码*、审批事项名称*、审批依据、监管事项编码、监管事项名称*、职责边界、监管部门*（编码或全称）、核查事项编码、转送上级（是/否）。</small></div>
-<div class="field"><label for="reason">发布或修订的理由（公开）</label><input id="reason" name="reason" required minlength="2" maxlength="500" value="${field(v, "reason")}"></div>
+${ctx.role === "admin" ? html`<div class="field"><label for="bureauId">行政审批部门</label><select id="bureauId" name="bureauId" required data-message="请选择行政审批部门">${options([{ value: "", label: "（请选择）" }, ...bureaus.map((b) => ({ value: b.id, label: b.name }))], field(v, "bureauId"))}</select></div>` : ""}
+<div class="field"><label for="file">清单文件</label><input id="file" name="file" type="file" required accept=".xlsx,.csv" aria-describedby="file-h" data-message="请选择清单文件（XLSX 或 CSV）"><small id="file-h">第 1 行为表头：审批事项编码*、审批事项名称*、审批依据、监管事项编码、监管事项名称*、职责边界、监管部门*（编码或全称）、核查事项编码、转送上级（是/否）。</small></div>
+<div class="field"><label for="reason">发布或修订的理由（公开）</label><input id="reason" name="reason" required minlength="2" maxlength="500" value="${field(v, "reason")}" data-message="请填写发布或修订的理由（2–500 个字）"></div>
 <div class="field"><label for="noticeId">因法律法规变化而修订（可选）</label><select id="noticeId" name="noticeId">${options(
     [{ value: "", label: "（不是因告知而修订）" }, ...open.map((n) => ({ value: n.id, label: `告知 ${n.id}：${n.department.name} · ${n.law}` }))],
     field(v, "noticeId"),
@@ -168,7 +168,7 @@ async function forwardImport(ctx: PageContext): Promise<Imported> {
 
 function resolveForm(ctx: PageContext, n: Notice): Html {
   return html`<details><summary>答复：无需修订清单</summary><form method="post" action="${CONSOLE}/law-change-notices/${n.id}/resolve" class="form" data-busy>${csrf(ctx.session.csrfToken)}
-<div class="field"><label for="note-${n.id}">无需修订的理由</label><textarea id="note-${n.id}" name="note" required minlength="2" maxlength="2000" rows="2"></textarea></div>
+<div class="field"><label for="note-${n.id}">无需修订的理由</label><textarea id="note-${n.id}" name="note" required minlength="2" maxlength="2000" rows="2" data-message="请说明无需修订的理由（至少 2 个字）"></textarea></div>
 <div class="actions"><button type="submit" class="secondary">答复无需修订</button></div></form></details>
 <p class="small">需要修订时：在<a href="${CONSOLE}/duty-lists">职责边界清单</a>页导入修订后的清单，并选择此告知。</p>`;
 }
@@ -195,9 +195,9 @@ function sendForm(ctx: PageContext, me: LoopUser, v: FormBody, error: ApiCallErr
   return html`<section aria-labelledby="send-title"><h2 id="send-title">书面告知行政审批部门：法律法规变化</h2>
 ${errorBox(formError(error), NOTICE_LABELS)}
 <form method="post" action="${CONSOLE}/law-change-notices" class="form" data-busy>${csrf(ctx.session.csrfToken)}
-<div class="field"><label for="bureauId">行政审批部门</label><select id="bureauId" name="bureauId" required>${options([{ value: "", label: "（请选择）" }, ...bureaus.map((b) => ({ value: b.id, label: b.name }))], field(v, "bureauId"))}</select></div>
-<div class="field"><label for="law">法律法规名称及文号</label><input id="law" name="law" required minlength="2" maxlength="500" value="${field(v, "law")}"></div>
-<div class="field"><label for="summary">变化内容及对清单的影响</label><textarea id="summary" name="summary" required minlength="2" maxlength="4000" rows="3">${field(v, "summary")}</textarea></div>
+<div class="field"><label for="bureauId">行政审批部门</label><select id="bureauId" name="bureauId" required data-message="请选择行政审批部门">${options([{ value: "", label: "（请选择）" }, ...bureaus.map((b) => ({ value: b.id, label: b.name }))], field(v, "bureauId"))}</select></div>
+<div class="field"><label for="law">法律法规名称及文号</label><input id="law" name="law" required minlength="2" maxlength="500" value="${field(v, "law")}" data-message="请填写法律法规名称及文号（2–500 个字）"></div>
+<div class="field"><label for="summary">变化内容及对清单的影响</label><textarea id="summary" name="summary" required minlength="2" maxlength="4000" rows="3" data-message="请填写变化内容及对清单的影响（至少 2 个字）">${field(v, "summary")}</textarea></div>
 <div class="field"><label for="effectiveOn">施行日期（可选）</label><input id="effectiveOn" name="effectiveOn" type="date" value="${field(v, "effectiveOn")}"></div>
 <div class="actions"><button type="submit">发出告知</button></div></form></section>`;
 }

@@ -162,8 +162,8 @@ function secretSteps(t: Turn, d: PanelDraw): Html {
 function externalForm(t: Turn, d: PanelDraw): Html {
   return html`<form method="post" action="${CONSOLE}/panel-draws/${d.id}/external" class="form" data-busy>${csrf(t.token)}
 <p>录入承诺时指定的外部公开随机数（${d.seedPlan?.source ?? ""} ${d.seedPlan?.reference ?? ""}）；公布时间须晚于冻结时间（${beijing(d.frozenAt)}）。</p>
-<div class="row"><div class="field"><label for="value">公布的数值</label><input id="value" name="value" required maxlength="500"></div>
-<div class="field"><label for="publishedAt">公布时间（北京时间）</label><input id="publishedAt" name="publishedAt" type="datetime-local" step="1" required></div></div>
+<div class="row"><div class="field"><label for="value">公布的数值</label><input id="value" name="value" required maxlength="500" data-message="请填写公布的数值"></div>
+<div class="field"><label for="publishedAt">公布时间（北京时间）</label><input id="publishedAt" name="publishedAt" type="datetime-local" step="1" required data-message="请填写公布时间（须晚于冻结时间）"></div></div>
 <div class="actions"><button type="submit">录入外部随机数</button></div></form>`;
 }
 
@@ -173,14 +173,14 @@ function drawnForms(t: Turn, d: PanelDraw): Html {
   return html`${persons.length
     ? html`<details><summary>递补（抽中人员须回避或不能参加）</summary><form method="post" action="${CONSOLE}/panel-draws/${d.id}/substitute" class="form" data-busy data-confirm="递补追加到记录链，不能撤回。确定递补？">${csrf(t.token)}
 <div class="field"><label for="out">退出的人员</label><select id="out" name="out" required>${options([{ value: "", label: "（请选择）" }, ...persons], "")}</select></div>
-<div class="field"><label for="sub-reason">理由（不公开）</label><input id="sub-reason" name="reason" required maxlength="500"></div>
+<div class="field"><label for="sub-reason">理由（不公开）</label><input id="sub-reason" name="reason" required maxlength="500" data-message="请填写递补理由"></div>
 <div class="actions"><button type="submit">由该席位顺序中的下一位递补</button></div></form></details>`
     : ""}`;
 }
 
 function voidForm(t: Turn, d: PanelDraw): Html {
   return html`<details><summary>作废本次抽取</summary><form method="post" action="${CONSOLE}/panel-draws/${d.id}/void" class="form" data-confirm="作废后本次抽取连同理由留在公开记录上，重抽须用新种子。确定作废？">${csrf(t.token)}
-<div class="field"><label for="void-reason">作废理由（公开）</label><textarea id="void-reason" name="reason" required maxlength="500" rows="2"></textarea></div>
+<div class="field"><label for="void-reason">作废理由（公开）</label><textarea id="void-reason" name="reason" required maxlength="500" rows="2" data-message="请填写作废理由（公开）"></textarea></div>
 <div class="actions"><button type="submit" class="secondary">作废</button></div></form></details>`;
 }
 

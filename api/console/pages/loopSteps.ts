@@ -64,7 +64,7 @@ ${errorBox(formError(error), { outcome: "核查结果", findings: "核查发现"
     (o) => html`<label><input type="radio" name="outcome" value="${o.value}" required${chosen === o.value ? raw(" checked") : ""}> ${o.label}</label>`,
   )}</div></fieldset>
 <div class="field"><label for="findings">核查发现（承诺不属实、未履行承诺时必填；内部，不公示）</label><textarea id="findings" name="findings" maxlength="4000" rows="3">${field(f, "findings")}</textarea></div>
-<div class="field"><label for="checkedOn">核查日期</label><input id="checkedOn" name="checkedOn" type="date" required min="${v.decision.decidedOn}" max="${todayBeijing()}" value="${field(f, "checkedOn")}" aria-describedby="co-h"><small id="co-h">不早于决定日期（${v.decision.decidedOn}），不晚于今天</small></div>
+<div class="field"><label for="checkedOn">核查日期</label><input id="checkedOn" name="checkedOn" type="date" required min="${v.decision.decidedOn}" max="${todayBeijing()}" value="${field(f, "checkedOn")}" data-message="核查日期不早于决定日期、不晚于今天" aria-describedby="co-h"><small id="co-h">不早于决定日期（${v.decision.decidedOn}），不晚于今天</small></div>
 <div class="actions"><button type="submit">录入并反馈审批部门</button></div></form></section>`;
 }
 
@@ -120,8 +120,8 @@ function reviewForm(ctx: PageContext, d: DisputeView, f: FormBody, error: ApiCal
   return html`<section aria-labelledby="review-title"><h2 id="review-title">复核并反馈</h2>
 ${errorBox(formError(error), { outcome: "复核结果", note: "复核意见" })}
 <form method="post" action="${CONSOLE}/disputes/${d.id}/review" class="form" data-busy data-confirm="复核结果录入后不能更改，并即反馈 ${d.department.name}。确定？">${csrf(ctx.session.csrfToken)}
-<div class="field"><label for="outcome">复核结果</label><select id="outcome" name="outcome" required>${options([{ value: "", label: "（请选择）" }, ...labelled(REVIEW_OUTCOME_LABELS)], field(f, "outcome"))}</select></div>
-<div class="field"><label for="note">复核意见（审查卷宗和程序的结论）</label><textarea id="note" name="note" required minlength="2" maxlength="8000" rows="4">${field(f, "note")}</textarea></div>
+<div class="field"><label for="outcome">复核结果</label><select id="outcome" name="outcome" required data-message="请选择复核结果">${options([{ value: "", label: "（请选择）" }, ...labelled(REVIEW_OUTCOME_LABELS)], field(f, "outcome"))}</select></div>
+<div class="field"><label for="note">复核意见（审查卷宗和程序的结论）</label><textarea id="note" name="note" required minlength="2" maxlength="8000" rows="4" data-message="请填写复核意见（至少 2 个字）">${field(f, "note")}</textarea></div>
 <div class="actions"><button type="submit">录入复核结果</button><span class="hint">期限 ${deadline(d.review)}</span></div></form></section>`;
 }
 
@@ -185,9 +185,9 @@ function feedbackForm(ctx: PageContext, a: AlertView, f: FormBody, error: ApiCal
   return html`<section aria-labelledby="fb-title"><h2 id="fb-title">反馈处置结果</h2>
 ${errorBox(formError(error), { handling: "处置结果", feedback: "处理情况", handledOn: "处置日期" })}
 <form method="post" action="${CONSOLE}/alerts/${a.id}/feedback" class="form" data-busy>${csrf(ctx.session.csrfToken)}
-<div class="field"><label for="handling">处置结果</label><select id="handling" name="handling" required>${options([{ value: "", label: "（请选择）" }, ...labelled(ALERT_HANDLING_LABELS)], field(f, "handling"))}</select></div>
-<div class="field"><label for="feedback">处理情况</label><textarea id="feedback" name="feedback" required minlength="2" maxlength="8000" rows="3">${field(f, "feedback")}</textarea></div>
-<div class="field"><label for="handledOn">处置日期（默认今天）</label><input id="handledOn" name="handledOn" type="date" min="${a.raisedOn}" max="${todayBeijing()}" value="${field(f, "handledOn")}"></div>
+<div class="field"><label for="handling">处置结果</label><select id="handling" name="handling" required data-message="请选择处置结果">${options([{ value: "", label: "（请选择）" }, ...labelled(ALERT_HANDLING_LABELS)], field(f, "handling"))}</select></div>
+<div class="field"><label for="feedback">处理情况</label><textarea id="feedback" name="feedback" required minlength="2" maxlength="8000" rows="3" data-message="请填写处理情况（至少 2 个字）">${field(f, "feedback")}</textarea></div>
+<div class="field"><label for="handledOn">处置日期（默认今天）</label><input id="handledOn" name="handledOn" type="date" min="${a.raisedOn}" max="${todayBeijing()}" value="${field(f, "handledOn")}" data-message="处置日期不早于预警日期、不晚于今天"></div>
 <div class="actions"><button type="submit">反馈</button><span class="hint">期限 ${deadline(a.step)}</span></div></form></section>`;
 }
 
