@@ -1,10 +1,12 @@
 /**
- * 审管联动 file imports over the API (docs/approvals.md, "Files"): a 职责边界清单 version from an
- * XLSX or CSV upload (multipart field `file`), through the same store path as `ssj approvals list`
+ * 审管联动 file imports over the API (docs/approvals.md, "Files"): XLSX or CSV uploads (multipart
+ * field `file`) through the same store path as `ssj approvals list / import / alerts`
  * (src/store/repos/approvalImports.ts): the whole file is checked first; a problem names the row
- * (第 N 行) and column, every problem row is listed in `details`, and nothing is written.
+ * (第 N 行) and column, problem rows are listed in `details`, and nothing is written.
  *
  *   POST /duty-lists/import?reason=…[&noticeId=…][&bureauId=…]   → 201 the new version (summary)
+ *   POST /approval-decisions/import[?bureauId=…]                   → 201 decisions recorded and pushed
+ *   POST /risk-alerts/import                                        → 201 alerts received
  */
 import type { FastifyPluginAsync } from "fastify";
 import multipart from "@fastify/multipart";
@@ -13,7 +15,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal } from "../auth.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import { errors } from "../schemas.ts";
-import { importDutyListFile } from "../../src/store/repos/approvalImports.ts";
+import { importAlertsFile, importDecisionsFile, importDutyListFile } from "../../src/store/repos/approvalImports.ts";
+import type { FastifyRequest } from "fastify";
 
 const Dept = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
 
@@ -25,6 +28,26 @@ function uploadError(e: unknown, limit: number): never {
   if (err.code === "FST_PARTS_LIMIT" || err.code === "FST_FILES_LIMIT" || err.code === "FST_FIELDS_LIMIT") throw new ApiError(413, "PAYLOAD_TOO_LARGE", "multipart 请求的部分过多：只发送一个 file 字段", "file");
   throw new ApiError(400, "MULTIPART_INVALID", `multipart 请求体无法读取（不完整或格式错误）：${String(err.message ?? "").slice(0, 100)}`, "file");
 }
+
+/** The uploaded file (one `file` part) of a multipart request. */
+async function upload(request: FastifyRequest, limit: number): Promise<{ bytes: Buffer; fileName: string }> {
+  if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请以 multipart/form-data 上传，文件放在 file 字段", "file");
+  let bytes: Buffer;
+  let fileName: string;
+  try {
+    const file = await request.file();
+    if (!file) throw badRequest("没有上传文件：请放在 multipart 的 file 字段", "file", "VALIDATION_FAILED");
+    fileName = file.filename;
+    bytes = await file.toBuffer();
+  } catch (e) {
+    uploadError(e, limit);
+  }
+  if (bytes.length === 0) throw new ApiError(422, "IMPORT_EMPTY", "文件是空的", "file");
+  return { bytes, fileName: fileName || "upload" };
+}
+
+const fileErrors = { 413: Type.Ref("Error"), 415: Type.Ref("Error"), ...errors };
+const actorOf = (p: ReturnType<typeof requirePrincipal>) => ({ userId: p.userId, role: p.role, departmentId: p.departmentId });
 
 const approvalImportRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(multipart, { limits: { fileSize: fastify.ssj.uploadLimit, files: 1, fields: 5, parts: 6, headerPairs: 100 } });
@@ -61,34 +84,72 @@ const approvalImportRoutes: FastifyPluginAsync = async (fastify) => {
             rows: Type.Integer({ description: "读取的数据行数" }),
             ignoredColumns: Type.Array(Type.String(), { description: "文件中未使用的列" }),
           }),
-          413: Type.Ref("Error"),
-          415: Type.Ref("Error"),
-          ...errors,
+          ...fileErrors,
         },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请以 multipart/form-data 上传，文件放在 file 字段", "file");
-      let bytes: Buffer;
-      let fileName: string;
-      try {
-        const file = await request.file();
-        if (!file) throw badRequest("没有上传文件：请放在 multipart 的 file 字段", "file", "VALIDATION_FAILED");
-        fileName = file.filename;
-        bytes = await file.toBuffer();
-      } catch (e) {
-        uploadError(e, app.ssj.uploadLimit);
-      }
-      if (bytes.length === 0) throw new ApiError(422, "IMPORT_EMPTY", "文件是空的", "file");
+      const { bytes, fileName } = await upload(request, app.ssj.uploadLimit);
       const q = request.query;
       const l = await importDutyListFile(
         store,
         bytes,
-        { ...(q.bureauId !== undefined ? { bureauId: q.bureauId } : {}), reason: q.reason, noticeId: q.noticeId ?? null, fileName: fileName || "upload" },
-        { userId: p.userId, role: p.role, departmentId: p.departmentId },
+        { ...(q.bureauId !== undefined ? { bureauId: q.bureauId } : {}), reason: q.reason, noticeId: q.noticeId ?? null, fileName },
+        actorOf(p),
       );
       return reply.status(201).send({ id: l.id, bureau: l.bureau, version: l.version, digest: l.digest, noticeId: l.noticeId, source: l.source, entries: l.entries?.length ?? 0, rows: l.rows, ignoredColumns: l.ignoredColumns });
+    },
+  );
+
+  app.post(
+    "/approval-decisions/import",
+    {
+      config: { access: ["admin", "officer"] },
+      schema: {
+        tags: ["approvals"],
+        summary: "从 XLSX 或 CSV 文件记录审批决定并推送（multipart 字段 file；行政审批部门）；全部成功或全部不写入，问题行写明行号",
+        description: "列（第 1 行为表头）：办件编号*、统一社会信用代码*、审批事项编码*、审批方式*、审批结果*、决定日期*、实施机关、许可证号、承诺内容。告知承诺的决定同时生成核查任务。",
+        consumes: ["multipart/form-data"],
+        querystring: Type.Object({ bureauId: Type.Optional(Type.Integer({ minimum: 1, description: "行政审批部门（执法人员默认本部门；管理员必填）" })) }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({
+            rows: Type.Integer({ description: "读取的数据行数" }),
+            recorded: Type.Integer(),
+            unchanged: Type.Integer({ description: "已记录过、内容相同的决定" }),
+            pushes: Type.Integer(),
+            verifications: Type.Integer(),
+            ignoredColumns: Type.Array(Type.String(), { description: "文件中未使用的列" }),
+          }),
+          ...fileErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const { bytes } = await upload(request, app.ssj.uploadLimit);
+      const r = await importDecisionsFile(store, bytes, { ...(request.query.bureauId !== undefined ? { bureauId: request.query.bureauId } : {}) }, actorOf(p));
+      return reply.status(201).send({ rows: r.rows, recorded: r.recorded, unchanged: r.unchanged, pushes: r.pushes, verifications: r.verifications, ignoredColumns: r.ignoredColumns });
+    },
+  );
+
+  app.post(
+    "/risk-alerts/import",
+    {
+      config: { access: ["admin", "officer"] },
+      schema: {
+        tags: ["approvals"],
+        summary: "从 XLSX 或 CSV 文件接收互联网+监管系统的风险预警（multipart 字段 file）；全部成功或全部不写入，问题行写明行号",
+        description: "列（第 1 行为表头）：预警编号*、来源系统*、统一社会信用代码*、负责部门*（编码或全称）、预警类型*、预警等级*、预警内容*、预警日期*。执法人员只能接收本部门的预警。",
+        consumes: ["multipart/form-data"],
+        response: { 201: Type.Object({ received: Type.Integer(), unchanged: Type.Integer() }), ...fileErrors },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const { bytes } = await upload(request, app.ssj.uploadLimit);
+      const r = await importAlertsFile(store, bytes, actorOf(p));
+      return reply.status(201).send({ received: r.received, unchanged: r.unchanged });
     },
   );
 };

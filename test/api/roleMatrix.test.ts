@@ -111,6 +111,8 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "GET /duty-lists/:id": ["public", "/duty-lists/999999"],
   "POST /duty-lists": [AO, "/duty-lists"],
   "POST /duty-lists/import": [AO, "/duty-lists/import?reason=%E4%BF%AE%E8%AE%A2"],
+  "POST /approval-decisions/import": [AO, "/approval-decisions/import"],
+  "POST /risk-alerts/import": [AO, "/risk-alerts/import"],
   "GET /law-change-notices": [A, "/law-change-notices"],
   "POST /law-change-notices": [AO, "/law-change-notices"],
   "POST /law-change-notices/:id/resolve": [AO, "/law-change-notices/999999/resolve"],

@@ -166,6 +166,27 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect((await get("auditor", "/console/decisions")).body).toContain(decisionNo);
     });
 
+    it("审批决定 import: a file with problem rows is refused naming them, nothing recorded; a good one is recorded and pushed; A and the auditor cannot import", async () => {
+      const head = "办件编号,统一社会信用代码,审批事项编码,审批方式,审批结果,决定日期";
+      const before = await fx.store.prisma.approvalDecision.count();
+      const bad = await upload("bureau", "/console/decisions/import", {}, { name: "决定.csv", text: `${head}\n导入-${tag}-1,${entityCode},SP-001,一般审批,准予许可,2026-03-01\n导入-${tag}-2,${entityCode},SP-001,一般审批,准予许可,\n` });
+      expect(bad.statusCode, bad.body).toBe(422);
+      expect(bad.body).toContain("第 3 行：“决定日期”为空");
+      expect(await fx.store.prisma.approvalDecision.count()).toBe(before);
+      const unknown = await upload("bureau", "/console/decisions/import", {}, { name: "决定.csv", text: `${head}\n导入-${tag}-1,${entityCode},SP-999,一般审批,准予许可,2026-03-01\n` });
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.body).toContain("第 2 行");
+      expect((await upload("auditor", "/console/decisions/import", {}, { name: "d.csv", text: head })).statusCode).toBe(403);
+      const notBureau = await upload("officerA", "/console/decisions/import", {}, { name: "d.csv", text: `${head}\n导入-${tag}-9,${entityCode},SP-001,一般审批,准予许可,2026-03-01\n` });
+      expect(notBureau.statusCode).toBe(422);
+      expect(notBureau.body).toContain("不是行政审批部门");
+      const ok = await upload("bureau", "/console/decisions/import", {}, { name: "决定.csv", text: `${head},备注\n导入-${tag}-1,${entityCode},SP-001,一般审批,准予许可,2026-03-01,x\n` });
+      expect(ok.statusCode, ok.body).toBe(303);
+      expect(flashOf(ok)).toContain("已导入 1 行：新记录 1 项（重复 0 项），推送 1 次，生成告知承诺核查 0 项；未使用的列：备注");
+      expect(await fx.store.prisma.approvalDecision.count()).toBe(before + 1);
+      expect((await get("officerA", "/console/decisions")).body).toContain(`导入-${tag}-1`);
+    });
+
     it("告知承诺核查: the deadline passed is marked; B and the auditor cannot record A's outcome; A's outcome is checked, recorded and fed back", async () => {
       const v = (await fx.as("officerA", { method: "GET", url: "/verifications" })).json().items[0];
       verificationId = v.id;
@@ -241,6 +262,15 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect(view.body).toContain("已责令整改");
       expect(view.body).toContain("已责令限期整改");
       expect((await get("officerA", "/console/alerts?open=1")).body).not.toContain(`YJ-${tag}`);
+      // a file from the 互联网+监管 system: A imports its own department's alerts, B may not import A's
+      const dA = await fx.store.prisma.department.findUniqueOrThrow({ where: { id: fx.dept.a } });
+      const file = { name: "预警.csv", text: `预警编号,来源系统,统一社会信用代码,负责部门,预警类型,预警等级,预警内容,预警日期\nYJF-${tag},互联网+监管,${entityCode},${dA.code},信用异常,中,经营异常名录,2026-11-29\n` };
+      expect((await upload("officerB", "/console/alerts/import", {}, file)).statusCode).toBe(403);
+      expect((await upload("auditor", "/console/alerts/import", {}, file)).statusCode).toBe(403);
+      const imported = await upload("officerA", "/console/alerts/import", {}, file);
+      expect(imported.statusCode, imported.body).toBe(303);
+      expect(flashOf(imported)).toContain("已接收预警 1 条（重复 0 条）");
+      expect((await get("officerA", "/console/alerts?open=1")).body).toContain(`YJF-${tag}`);
     });
 
     it("专家和人员抽取: the drawn panel is listed with its status; manifests download; links go to the public record; B (outside the case) is refused", async () => {

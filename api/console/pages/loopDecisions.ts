@@ -7,13 +7,14 @@
  *   POST /console/decisions                         records it (POST /approval-decisions): pushed by the
  *                                                   list in force; a 告知承诺 also creates its verification
  *   GET  /console/decisions/:id                     one decision, its pushes and verifications (403 outside the case)
+ *   POST /console/decisions/import                  a file of decisions (POST /approval-decisions/import; all or nothing)
  *   POST /console/disputes                          函告 by a department the decision was pushed to
  */
 import { ApiCallError, field, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, todayBeijing, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
-import { ALL, OFFICER, csrf, pageOffset, pager, td } from "./shared.ts";
-import { LIMIT, deadline, formError, idField, loopUser, oneOf, stepBadge, submit, type DecisionView, type DisputeView, type Paged, type PushView } from "./loopShared.ts";
+import { ALL, OFFICER, WRITERS, csrf, pageOffset, pager, td } from "./shared.ts";
+import { LIMIT, deadline, formError, forwardUpload, idField, loopUser, oneOf, problemRows, stepBadge, submit, type DecisionView, type DisputeView, type Paged, type PushView } from "./loopShared.ts";
 import { DECISION_KIND_LABELS, DECISION_OUTCOME_LABELS, DISPUTE_KIND_LABELS } from "../../../src/approvals/values.ts";
 
 interface DecisionDetail extends DecisionView {
@@ -32,7 +33,18 @@ const labelled = (labels: Readonly<Record<string, string>>) => Object.entries(la
 const DECISION_LABELS = { decisionNo: "办件编号/决定文书号", entityCode: "统一社会信用代码", approvalCode: "审批事项", kind: "审批方式", decision: "审批结果", decidedOn: "决定日期", approvingBody: "实施机关", licenceNo: "许可证号", commitment: "承诺内容", decisions: "审批决定" };
 const DISPUTE_LABELS = { kind: "函告事由", letterNo: "函号", letter: "函告内容", verificationId: "据以函告的核查", decisionId: "审批决定" };
 
-async function decisionList(ctx: PageContext) {
+function importForm(ctx: PageContext, me: Awaited<ReturnType<typeof loopUser>>, v: FormBody, error: ApiCallError | null): Html {
+  const box = html`${errorBox(formError(error), { ...DECISION_LABELS, file: "文件", bureauId: "行政审批部门" })}${problemRows(error)}`;
+  if (!me.bureau && ctx.role !== "admin") return box;
+  const bureaus = me.departments.filter((d) => d.kind === "approval" && d.active);
+  return html`<section aria-labelledby="import-title"><h2 id="import-title">导入审批决定（XLSX 或 CSV）</h2>${box}
+<form method="post" action="${CONSOLE}/decisions/import" enctype="multipart/form-data" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+${ctx.role === "admin" ? html`<div class="field"><label for="bureauId">行政审批部门</label><select id="bureauId" name="bureauId" required data-message="请选择行政审批部门">${options([{ value: "", label: "（请选择）" }, ...bureaus.map((b) => ({ value: b.id, label: b.name }))], field(v, "bureauId"))}</select></div>` : ""}
+<div class="field"><label for="file">文件</label><input id="file" name="file" type="file" required accept=".xlsx,.csv" aria-describedby="file-h" data-message="请选择审批决定文件（XLSX 或 CSV）"><small id="file-h">第 1 行为表头：办件编号*、统一社会信用代码*、审批事项编码*、审批方式*、审批结果*、决定日期*、实施机关、许可证号、承诺内容。</small></div>
+<div class="actions"><button type="submit">检查并导入</button><span class="hint">全部成功或全部不写入：有问题时写明行号，不导入任何一行。</span></div></form></section>`;
+}
+
+async function decisionList(ctx: PageContext, v: FormBody = {}, error: ApiCallError | null = null) {
   const me = await loopUser(ctx);
   const year = /^\d{4}$/.test(ctx.query.year ?? "") ? ctx.query.year! : "";
   const kind = oneOf(ctx.query.kind, Object.keys(DECISION_KIND_LABELS));
@@ -59,8 +71,9 @@ ${me.bureau ? html`<p class="actions"><a class="button" href="${CONSOLE}/decisio
 ${page.items.length
   ? html`<table class="cards-sm"><thead><tr><th scope="col">决定文书号</th><th scope="col">行政审批部门</th><th scope="col">市场主体</th><th scope="col">审批事项</th><th scope="col">审批方式</th><th scope="col">审批结果</th><th scope="col">决定日期</th></tr></thead><tbody>${rows}</tbody></table>`
   : html`<p>没有符合条件的审批决定。</p>`}
-${pager(`${CONSOLE}/decisions`, kept, page.total, offset, LIMIT)}`,
-    { wide: true },
+${pager(`${CONSOLE}/decisions`, kept, page.total, offset, LIMIT)}
+${importForm(ctx, me, v, error)}`,
+    { wide: true, status: error ? error.statusCode : 200 },
   );
 }
 
@@ -148,7 +161,26 @@ ${pushedToMe ? disputeForm(ctx, d, v, error) : ""}`,
 const opt = (f: FormBody, name: string): string | null => field(f, name) || null;
 
 export const loopDecisionPages: ConsolePage[] = [
-  { path: `${CONSOLE}/decisions`, title: "审批决定与推送", roles: ALL, nav: { group: "results", label: "审批决定与推送", order: 54 }, uses: ["GET /approval-decisions", "GET /departments"], handler: decisionList },
+  { path: `${CONSOLE}/decisions`, title: "审批决定与推送", roles: ALL, nav: { group: "results", label: "审批决定与推送", order: 54 }, uses: ["GET /approval-decisions", "GET /departments"], handler: (ctx) => decisionList(ctx) },
+  {
+    path: `${CONSOLE}/decisions/import`,
+    method: "POST",
+    title: "导入审批决定",
+    roles: WRITERS,
+    multipart: true,
+    uses: ["POST /approval-decisions/import", "GET /approval-decisions", "GET /departments"],
+    handler: (ctx) =>
+      submit(
+        ctx,
+        async () => {
+          const b = field(ctx.form, "bureauId");
+          const r = await forwardUpload<{ rows: number; recorded: number; unchanged: number; pushes: number; verifications: number; ignoredColumns: string[] }>(ctx, `/approval-decisions/import${b ? `?bureauId=${encodeURIComponent(b)}` : ""}`, "审批决定文件");
+          const unused = r.ignoredColumns.length ? `；未使用的列：${r.ignoredColumns.join("、")}` : "";
+          return ctx.redirect(`${CONSOLE}/decisions`, `已导入 ${r.rows} 行：新记录 ${r.recorded} 项（重复 ${r.unchanged} 项），推送 ${r.pushes} 次，生成告知承诺核查 ${r.verifications} 项${unused}。`);
+        },
+        (e) => decisionList(ctx, ctx.form, e),
+      ),
+  },
   { path: `${CONSOLE}/decisions/new`, title: "录入审批决定", roles: OFFICER, uses: ["GET /departments", "GET /duty-lists", "GET /duty-lists/:id"], handler: (ctx) => newDecisionPage(ctx) },
   {
     path: `${CONSOLE}/decisions`,

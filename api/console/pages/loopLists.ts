@@ -13,12 +13,11 @@
  * A revision a notice causes is published by the import form with the notice chosen: the notice
  * becomes 已修订清单 and names that version.
  */
-import { randomBytes } from "node:crypto";
-import { ApiCallError, answer, field, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
+import { ApiCallError, field, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
 import { ALL, OFFICER, WRITERS, badge, csrf, pageOffset, pager, td } from "./shared.ts";
-import { formError, idField, loopUser, oneOf, problemRows, slice, submit, type DeptRef, type LoopUser } from "./loopShared.ts";
+import { formError, forwardUpload, idField, loopUser, oneOf, problemRows, slice, submit, type DeptRef, type LoopUser } from "./loopShared.ts";
 
 interface DutyEntry {
   id: number;
@@ -148,20 +147,11 @@ ${pager(`${CONSOLE}/duty-lists/${l.id}`, {}, page.total, offset, 50)}`,
   );
 }
 
-/** The upload forwarded to the API's multipart route as the signed-in user. */
-async function forwardImport(ctx: PageContext): Promise<Imported> {
-  const file = ctx.files.file;
-  if (!file) throw new ApiCallError(400, "VALIDATION_FAILED", "请选择清单文件（XLSX 或 CSV）", "file");
-  const boundary = `----ssj${randomBytes(12).toString("hex")}`;
-  const name = file.filename.replace(/["\r\n]/g, "_");
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${file.mimetype || "application/octet-stream"}\r\n\r\n`, "utf8"),
-    file.data,
-    Buffer.from(`\r\n--${boundary}--\r\n`, "utf8"),
-  ]);
+/** The upload forwarded to POST /duty-lists/import with the form's reason, notice and bureau. */
+function forwardImport(ctx: PageContext): Promise<Imported> {
   const q = new URLSearchParams({ reason: field(ctx.form, "reason") });
   for (const k of ["noticeId", "bureauId"]) if (field(ctx.form, k)) q.set(k, field(ctx.form, k));
-  return answer<Imported>(await ctx.api.raw("POST", `/duty-lists/import?${q.toString()}`, body, `multipart/form-data; boundary=${boundary}`));
+  return forwardUpload<Imported>(ctx, `/duty-lists/import?${q.toString()}`, "清单文件");
 }
 
 // ── 法律法规变化告知 ──────────────────────────────────────────────────────────────────────────

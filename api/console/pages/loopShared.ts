@@ -4,7 +4,8 @@
  * in the loop (an approval bureau's officer, a supervising department's officer, or a reader),
  * and how a refused form comes back (the API's message on the form; 403 and 404 as the problem page).
  */
-import { ApiCallError, field, type FormBody, type PageContext, type PageResult } from "../framework.ts";
+import { randomBytes } from "node:crypto";
+import { ApiCallError, answer, field, type FormBody, type PageContext, type PageResult } from "../framework.ts";
 import { html, type Html } from "../html.ts";
 import { badge, td, type Department } from "./shared.ts";
 
@@ -200,4 +201,18 @@ export const oneOf = (v: string | undefined, allowed: readonly string[]): string
 export function idField(f: FormBody, name: string): number | string {
   const s = field(f, name);
   return /^[1-9]\d{0,9}$/.test(s) ? Number(s) : s;
+}
+
+/** The form's uploaded `file`, forwarded to the API's multipart route `url` as the signed-in user. */
+export async function forwardUpload<T>(ctx: PageContext, url: string, what: string): Promise<T> {
+  const file = ctx.files.file;
+  if (!file) throw new ApiCallError(400, "VALIDATION_FAILED", `请选择${what}（XLSX 或 CSV）`, "file");
+  const boundary = `----ssj${randomBytes(12).toString("hex")}`;
+  const name = file.filename.replace(/["\r\n]/g, "_");
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${file.mimetype || "application/octet-stream"}\r\n\r\n`, "utf8"),
+    file.data,
+    Buffer.from(`\r\n--${boundary}--\r\n`, "utf8"),
+  ]);
+  return answer<T>(await ctx.api.raw("POST", url, body, `multipart/form-data; boundary=${boundary}`));
 }

@@ -13,12 +13,13 @@
  *   GET  /console/alerts[?open=1]               风险预警 with deadlines
  *   GET  /console/alerts/:id                    one and its feedback form
  *   POST /console/alerts/:id/feedback           处置结果 (及时反馈处理结果)
+ *   POST /console/alerts/import                 a file of the 互联网+监管 system's alerts (POST /risk-alerts/import)
  */
 import { ApiCallError, field, fields, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, raw, todayBeijing, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
-import { ALL, OFFICER, csrf, pageOffset, pager, td, type Item } from "./shared.ts";
-import { LIMIT, deadline, formError, stepBadge, submit, type AlertView, type DisputeView, type Paged, type VerificationView } from "./loopShared.ts";
+import { ALL, OFFICER, WRITERS, csrf, pageOffset, pager, td, type Item } from "./shared.ts";
+import { LIMIT, deadline, formError, forwardUpload, problemRows, stepBadge, submit, type AlertView, type DisputeView, type Paged, type VerificationView } from "./loopShared.ts";
 import { ALERT_HANDLING_LABELS, REVIEW_OUTCOME_LABELS, VERIFICATION_OUTCOME_LABELS } from "../../../src/approvals/values.ts";
 
 const labelled = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
@@ -158,7 +159,16 @@ ${bureauTurn ? reviewForm(ctx, d, f, error) : ""}${deptTurn ? ackForm(ctx, d, it
 
 // ── 风险预警 ──────────────────────────────────────────────────────────────────────────────────
 
-async function alertList(ctx: PageContext) {
+function alertImport(ctx: PageContext, error: ApiCallError | null): Html {
+  const box = html`${errorBox(formError(error), { file: "文件" })}${problemRows(error)}`;
+  if (ctx.role === "auditor") return box;
+  return html`<section aria-labelledby="import-title"><h2 id="import-title">导入风险预警（XLSX 或 CSV）</h2>${box}
+<form method="post" action="${CONSOLE}/alerts/import" enctype="multipart/form-data" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+<div class="field"><label for="file">互联网+监管系统导出的预警文件</label><input id="file" name="file" type="file" required accept=".xlsx,.csv" aria-describedby="file-h" data-message="请选择预警文件（XLSX 或 CSV）"><small id="file-h">第 1 行为表头：预警编号*、来源系统*、统一社会信用代码*、负责部门*（编码或全称）、预警类型*、预警等级*、预警内容*、预警日期*。${ctx.role === "officer" ? "只能导入本部门负责的预警。" : ""}</small></div>
+<div class="actions"><button type="submit">检查并导入</button><span class="hint">全部成功或全部不写入；同一预警编号重复导入会被识别。</span></div></form></section>`;
+}
+
+async function alertList(ctx: PageContext, error: ApiCallError | null = null) {
   const open = yesFilter(ctx, "open");
   const offset = pageOffset(ctx.query);
   const page = await ctx.api.get<Paged<AlertView>>("/risk-alerts", { open: open ? "true" : undefined, limit: LIMIT, offset });
@@ -176,8 +186,9 @@ ${filterForm(`${CONSOLE}/alerts`, "open", "只看未反馈的", open)}
 ${page.items.length
   ? html`<table class="cards-sm"><thead><tr><th scope="col">预警</th><th scope="col">市场主体</th><th scope="col">负责部门</th><th scope="col">类型 · 等级</th><th scope="col">预警日期</th><th scope="col">处置期限</th><th scope="col">状态</th><th scope="col">处置结果</th></tr></thead><tbody>${rows}</tbody></table>`
   : html`<p>没有符合条件的预警。</p>`}
-${pager(`${CONSOLE}/alerts`, open ? { open } : {}, page.total, offset, LIMIT)}`,
-    { wide: true },
+${pager(`${CONSOLE}/alerts`, open ? { open } : {}, page.total, offset, LIMIT)}
+${alertImport(ctx, error)}`,
+    { wide: true, status: error ? error.statusCode : 200 },
   );
 }
 
@@ -265,7 +276,24 @@ export const loopStepPages: ConsolePage[] = [
         (e) => disputePage(ctx, ctx.form, e),
       ),
   },
-  { path: `${CONSOLE}/alerts`, title: "风险预警", roles: ALL, nav: { group: "results", label: "风险预警", order: 57 }, uses: ["GET /risk-alerts"], handler: alertList },
+  { path: `${CONSOLE}/alerts`, title: "风险预警", roles: ALL, nav: { group: "results", label: "风险预警", order: 57 }, uses: ["GET /risk-alerts"], handler: (ctx) => alertList(ctx) },
+  {
+    path: `${CONSOLE}/alerts/import`,
+    method: "POST",
+    title: "导入风险预警",
+    roles: WRITERS,
+    multipart: true,
+    uses: ["POST /risk-alerts/import", "GET /risk-alerts"],
+    handler: (ctx) =>
+      submit(
+        ctx,
+        async () => {
+          const r = await forwardUpload<{ received: number; unchanged: number }>(ctx, "/risk-alerts/import", "预警文件");
+          return ctx.redirect(`${CONSOLE}/alerts`, `已接收预警 ${r.received} 条（重复 ${r.unchanged} 条），已生成定向检查任务。`);
+        },
+        (e) => alertList(ctx, e),
+      ),
+  },
   { path: `${CONSOLE}/alerts/:id`, title: "风险预警", roles: ALL, uses: A_USES, handler: (ctx) => alertPage(ctx) },
   {
     path: `${CONSOLE}/alerts/:id/feedback`,
