@@ -10,7 +10,7 @@ import { requirePrincipal } from "../auth.ts";
 import { jobsFor } from "../jobs.ts";
 import { JobAccepted, jobAccepted } from "./jobs.ts";
 import { getBatch } from "../../src/store/repos/plans.ts";
-import { scheduleBatch } from "../../src/store/repos/draws.ts";
+import { scheduleBatch, type WorkProgress } from "../../src/store/repos/draws.ts";
 import { getSchedule } from "../../src/store/repos/schedules.ts";
 import { assertBatchAccess } from "./plans.ts";
 import { IdParams, errors } from "../schemas.ts";
@@ -64,16 +64,13 @@ const scheduleRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const b = await getBatch(store, request.params.id);
-      const run = () => scheduleBatch(store, b.id, request.body?.reason ?? null, { userId: p.userId, role: p.role, departmentId: p.departmentId }, request.log);
+      const run = (onProgress?: WorkProgress) => scheduleBatch(store, b.id, request.body?.reason ?? null, { userId: p.userId, role: p.role, departmentId: p.departmentId }, request.log, onProgress);
       if (!request.query.background) {
         await run();
         return reply.status(201).send(await getSchedule(store, b.id));
       }
-      // The solver reports no progress of its own yet: the job shows the phase (solving), then done.
-      const job = jobsFor(app.ssj, request.log).start({ kind: "schedule", ownerId: p.userId, label: `排期：批次 ${b.code}`, target: `/batches/${b.id}` }, async (report) => {
-        report({ phase: "solving" });
-        return run();
-      });
+      // Phases of the store (instance, solving, writing, publishing); the solver itself reports no progress yet.
+      const job = jobsFor(app.ssj, request.log).start({ kind: "schedule", ownerId: p.userId, label: `排期：批次 ${b.code}`, target: `/batches/${b.id}` }, (report) => run(report));
       return reply.status(202).send(jobAccepted(job));
     },
   );

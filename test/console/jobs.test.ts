@@ -84,7 +84,7 @@ describe("console: progress of imports, draws and scheduling", () => {
   });
 
   it("a draw and then its schedule, started from the console, report their phases and go on to their pages", async () => {
-    const { batchId } = await seedBatch(fx, { entities: 0, count: 2 });
+    const { batchId } = await seedBatch(fx, { entities: 8, count: 2 });
     const d = await commit(fx, batchId, { mode: "external", source: "中国福利彩票 双色球", reference: "进度测试" });
     await external(fx, d.id);
     const s = await fx.session("officerA");
@@ -107,7 +107,11 @@ describe("console: progress of imports, draws and scheduling", () => {
     expect(opt.statusCode, opt.body).toBe(303);
     const scheduleJob = await ended(jobIdOf(opt.headers.location));
     expect(scheduleJob.status, JSON.stringify(scheduleJob.error)).toBe("done");
-    expect(scheduleJob.phases.map((p) => p.phase)).toEqual(["queued", "solving", "done"]);
+    expect(scheduleJob.phases.map((p) => p.phase)).toEqual(["queued", "instance", "solving", "writing", "publishing", "done"]);
+    // the checks (one per drawn entity, all departments together), then the solver's tasks
+    const entities = new Set((await fx.store.prisma.task.findMany({ where: { drawId: d.id }, select: { entityId: true } })).map((t) => t.entityId)).size;
+    expect(seen.get(scheduleJob.id)!.find((p) => p.phase === "instance")).toMatchObject({ total: entities });
+    expect(seen.get(scheduleJob.id)!.find((p) => p.phase === "solving")).toMatchObject({ total: tasks });
     expect(await fx.store.prisma.task.count({ where: { drawId: d.id, status: "scheduled" } })).toBe(tasks);
     const back = await fx.app.inject({ method: "GET", url: `/console/jobs/${scheduleJob.id}`, headers: { cookie: s.cookie } });
     expect(back.headers.location).toBe(`/console/batches/${batchId}/schedule`);

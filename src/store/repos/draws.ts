@@ -772,7 +772,7 @@ export async function substituteInDraw(store: RepoStore, drawId: number, req: Su
  * Place the drawn teams of a batch on days (the optimizer chooses days only; the teams are the
  * draw's) and append the schedule record. A re-plan needs a public reason.
  */
-export async function scheduleBatch(store: RepoStore, batchId: number, reason: string | null, a: DrawActor, log?: { error(obj: unknown, msg: string): void }): Promise<{ drawId: number; seq: number; head: string; visits: number; unscheduled: number }> {
+export async function scheduleBatch(store: RepoStore, batchId: number, reason: string | null, a: DrawActor, log?: { error(obj: unknown, msg: string): void }, onProgress?: WorkProgress): Promise<{ drawId: number; seq: number; head: string; visits: number; unscheduled: number }> {
   assertCanRun(a, await batchScope(store.prisma, batchId));
   const drawRow = await store.prisma.draw.findUnique({ where: { liveBatchId: batchId } });
   if (!drawRow || drawRow.status !== "drawn") throw new RepoError(409, "NOT_DRAWN", `批次 ${batchId} 没有已完成的抽取，无法排期`);
@@ -786,14 +786,17 @@ export async function scheduleBatch(store: RepoStore, batchId: number, reason: s
       if (!replay.schedule && reason) throw new RepoError(422, "VALIDATION_FAILED", "第一次排期不需要理由", "body.reason");
       const checks = replay.currentChecks();
       const taskNo = (dept: string, code: string) => `${dept}\u0000${code}`;
+      onProgress?.({ phase: "instance", done: null, total: checks.length });
       const instance = instanceFromDraw(replay.inputs, checks, replay.seed, taskNo);
       let plan;
       let run: { id: number } | null = null;
       if (instance.tasks.length > 0) {
+        onProgress?.({ phase: "solving", done: null, total: instance.tasks.length });
         const solved = await solveAndRecord(tx, instance);
         plan = scheduleFromSolver(checks, solved.schedule, taskNo);
         run = { id: solved.runId };
       } else plan = scheduleFromSolver(checks, { visits: [], unscheduled: [] }, taskNo);
+      onProgress?.({ phase: "writing", done: null, total: plan.visits.length });
       const rec = replay.makeSchedule(plan, reason?.trim() || null, new Date().toISOString(), await auditHead(tx));
       await insertRecord(tx, drawId, rec, replay.head, replay.lastDigests.private, actorString(a));
       await materialiseSchedule(tx, drawId, replay.schedule!, run?.id ?? null);
@@ -804,6 +807,7 @@ export async function scheduleBatch(store: RepoStore, batchId: number, reason: s
     },
     { timeout: 10 * 60_000 },
   );
+  onProgress?.({ phase: "publishing" });
   await publish(store, drawId, "draw", log);
   return out;
 }
