@@ -4,11 +4,13 @@
  *   const mip = await loadHighs();          // once per process (the WebAssembly module loads asynchronously)
  *   optimizeDetailed(instance, { mip });     // then the optimizer itself stays synchronous and pure
  *
- * Replayable: the model is passed as arrays in a fixed order, HiGHS runs on one thread with its
- * default random seed, and the only limit is `mip_max_nodes` (never `time_limit`).
+ * Replayable: the model is passed as arrays in a fixed order (its columns in the LP reader's order,
+ * `inReaderOrder`), HiGHS runs on one thread with its default random seed, and the only limit is
+ * `mip_max_nodes` (never `time_limit`).
  */
 import highsModule from "highs";
 import type { SolverConfig } from "./config.ts";
+import { inReaderOrder } from "./mip.ts";
 import type { MipLimits, MipModel, MipResult, MipSolver } from "./mip.ts";
 import type { Instance } from "./model.ts";
 import { optimizeDetailed } from "./optimize.ts";
@@ -27,7 +29,8 @@ export function loadHighs(): Promise<MipSolver> {
 
 function adapter(h: Highs): MipSolver {
   return {
-    solve(m: MipModel, limits: MipLimits): MipResult {
+    solve(built: MipModel, limits: MipLimits): MipResult {
+      const { model: m, back } = inReaderOrder(built);
       const model = h.createModel({
         numCols: m.numCols,
         numRows: m.numRows,
@@ -57,7 +60,7 @@ function adapter(h: Highs): MipSolver {
           }
         };
         const primal = info("primal_solution_status");
-        const values = primal === 2 ? Float64Array.from(sol.colValue) : null;
+        const values = primal === 2 ? back(Float64Array.from(sol.colValue)) : null;
         const objective = values ? info("objective_function_value") : Infinity;
         const bound = info("mip_dual_bound");
         const nodes = info("mip_node_count");

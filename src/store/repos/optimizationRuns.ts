@@ -8,8 +8,12 @@ import { optimizeExact } from "../../../solver/highs.ts";
 import type { Instance, Schedule } from "../../../solver/index.ts";
 import { RepoError, type Tx } from "./db.ts";
 
-/** ssj-solver/2: the decomposition with the exact step (HiGHS per coupled component, node-limited). */
-export const SOLVER_VERSION = "ssj-solver/2";
+/**
+ * ssj-solver/3: the decomposition with the exact step (HiGHS per coupled component, node-limited),
+ * the component MIP's columns in the LP reader's order (solver/mip.ts `inReaderOrder`; /2 passed
+ * them in build order, which can give another optimum among equals or another node-limited result).
+ */
+export const SOLVER_VERSION = "ssj-solver/3";
 
 /**
  * Solve `instance` with `optimizeExact` and record the run (instance digest, seed, solver version,
