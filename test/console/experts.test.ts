@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedBatch } from "../api/helpers.ts";
-import { commit, external, run } from "../api/support/ceremony.ts";
+import { commit, external, fullManifest, publicManifest, run } from "../api/support/ceremony.ts";
 import { consoleFixture, type ConsoleFixture } from "./helpers.ts";
 
 describe("console: 专家库 and 回避", () => {
@@ -148,5 +148,12 @@ describe("an expert's recusal binds the inspection draw", () => {
     expect(expertOf.size).toBe(4);
     for (const code of codes.slice(0, 3)) expect(expertOf.get(code)).toEqual(["回避专家ZJ-R2"]);
     expect(expertOf.get(codes[3]!)).toEqual(["回避专家ZJ-R1"]);
+    // the recusals are frozen into the full manifest (for the auditor), never into the public one
+    expect(await fullManifest(fx, d.id)).toContain("近亲属在该企业任职");
+    const pub = (await publicManifest(fx, d.id)).body;
+    for (const secret of ["近亲属在该企业任职", "曾为该企业提供咨询", "ZJ-R1", "ZJ-R2", "回避专家"]) expect(pub).not.toContain(secret);
+    const page = await fx.as("public", { method: "GET", url: `/public?q=${codes[3]}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain("近亲属在该企业任职");
   });
 });
