@@ -60,7 +60,16 @@ const Draw = Type.Object({
   createdAt: Type.String(),
   seededAt: Type.Union([Type.String(), Type.Null()]),
   drawnAt: Type.Union([Type.String(), Type.Null()]),
-  summary: Type.Object({ pool: Type.Integer(), excluded: Type.Integer(), selected: Type.Union([Type.Integer(), Type.Null()]), tasks: Type.Union([Type.Integer(), Type.Null()]) }),
+  summary: Type.Object({
+    pool: Type.Integer(),
+    excluded: Type.Integer(),
+    selected: Type.Union([Type.Integer(), Type.Null()]),
+    tasks: Type.Union([Type.Integer(), Type.Null()]),
+    departments: Type.Array(
+      Type.Object({ department: Type.String(), name: Type.String(), excluded: Type.Integer(), frequencyCap: Type.Integer({ description: "其中因同一企业年度检查频次上限排除的" }) }),
+      { description: "各部门自己的排除对象数（理由见公示的输入）" },
+    ),
+  }),
 });
 const CommitBody = Type.Object(
   {

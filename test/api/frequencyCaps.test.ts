@@ -121,6 +121,9 @@ describe("yearly frequency caps with exemptions", () => {
     expect(b.excluded).toEqual([]);
     expect(pub.pool.codes).toContain(creditCode(0));
     expect(res.json().summary.pool).toBe(12);
+    // and the draw says so: per department, how many it excludes and how many for the cap
+    expect(res.json().summary.departments).toEqual(expect.arrayContaining([{ department: codeA, name: "测试市市场监督管理局", excluded: 3, frequencyCap: 3 }, expect.objectContaining({ excluded: 0, frequencyCap: 0 })]));
+    expect((await fx.as("auditor", { method: "GET", url: `/draws/${res.json().id}` })).json().summary.departments).toHaveLength(2);
     expect(row.publicInputs).not.toMatch(/riskClass|内部事由/);
   });
 

@@ -5,6 +5,7 @@
  * the typed values kept and nothing stored; officers and auditors cannot post it; a cap is removed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { creditCode, seedBatch } from "../api/helpers.ts";
 import { consoleFixture, type ConsoleFixture, type Who } from "./helpers.ts";
 
 describe("console: frequency caps on the configuration page", () => {
@@ -70,6 +71,22 @@ describe("console: frequency caps on the configuration page", () => {
     const res = await post("admin", url(), { ...good, maxPerYear: "3", maxPerYearAllLevels: "1" });
     expect(res.body).toMatch(new RegExp(`<details open><summary>设置 [^<]+</summary>[\\s\\S]*?id="fc${fx.dept.a}-all" name="maxPerYearAllLevels" type="number" min="1" max="100" step="1" value="1"`));
     expect((await fx.as("admin", { method: "GET", url: `/departments/${fx.dept.a}/frequency-cap` })).json().maxPerYear).toBe(2);
+  });
+
+  it("the draw page says how many entities each department's cap excluded", async () => {
+    expect((await post("admin", url(), good)).statusCode).toBe(303);
+    const { batchId, items } = await seedBatch(fx, { entities: 6, count: 1 });
+    for (let i = 0; i < 2; i++) {
+      const t = await fx.as("officerA", { method: "POST", url: "/tasks", payload: { entityCode: creditCode(0), itemIds: items[fx.dept.a]!.slice(0, 1), directedKind: "dataAlert", reason: "内部", windowStart: "2026-07-01", windowEnd: "2026-07-31" } });
+      expect(t.statusCode, t.body).toBe(201);
+    }
+    const d = await fx.as("officerA", { method: "POST", url: `/batches/${batchId}/draws`, payload: { seed: { mode: "commitReveal" } } });
+    expect(d.statusCode, d.body).toBe(201);
+    const s = await fx.session("officerB");
+    const res = await fx.app.inject({ method: "GET", url: `/console/draws/${d.json().id}`, headers: { cookie: s.cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain("测试市市场监督管理局：1 户（其中 1 户已达同一企业年度检查频次上限）");
+    expect(res.body).not.toContain("测试市住房和城乡建设局：");
   });
 
   it("is the administrator's: officers and auditors are refused; the cap can be removed", async () => {

@@ -76,6 +76,15 @@ interface Ceremony {
   isParticipant: boolean;
 }
 
+/** Each department's own exclusions (its yearly frequency cap, its rules): never silent, their reasons are in the published inputs. */
+function departmentExclusions(draw: Draw): Html {
+  const list = (draw.summary.departments ?? []).filter((d) => d.excluded > 0);
+  if (list.length === 0) return html``;
+  return html`<dt>部门排除</dt><dd><ul>${list.map(
+    (d) => html`<li>${d.name}：${d.excluded} 户${d.frequencyCap > 0 ? `（其中 ${d.frequencyCap} 户已达同一企业年度检查频次上限）` : ""}</li>`,
+  )}</ul><span class="small muted">只对该部门排除，其他部门仍可抽到；代码和理由在公示的输入中。</span></dd>`;
+}
+
 function seedPlanText(d: Draw, byCode: Map<string, Department>): string {
   const p = d.seedPlan;
   if (!p) return "";
@@ -220,7 +229,7 @@ ${draw.status === "void" ? html`<p class="error-box" role="note">已作废：${d
 ${errorBox(error)}
 <dl class="kv"><dt>批次</dt><dd>${batch.name}（第 ${draw.attempt} 次抽取）</dd><dt>输入冻结（承诺公布）</dt><dd>${beijing(draw.frozenAt)}</dd>
 <dt>承诺值</dt><dd><code class="hash">${draw.commitment}</code></dd><dt>种子方案</dt><dd>${seedPlanText(draw, byCode)}</dd>
-<dt>名录</dt><dd>${draw.summary.pool} 户（排除 ${draw.summary.excluded} 户）</dd>${draw.seed ? html`<dt>种子</dt><dd><code class="hash">${draw.seed}</code></dd>` : ""}<dt>记录链头</dt><dd><code class="hash">${draw.head}</code></dd></dl>
+<dt>名录</dt><dd>${draw.summary.pool} 户（排除 ${draw.summary.excluded} 户）</dd>${departmentExclusions(draw)}${draw.seed ? html`<dt>种子</dt><dd><code class="hash">${draw.seed}</code></dd>` : ""}<dt>记录链头</dt><dd><code class="hash">${draw.head}</code></dd></dl>
 ${commitReveal ? html`<table class="cards-sm"><caption>各部门的秘密值承诺</caption><thead><tr><th scope="col">部门</th><th scope="col">承诺（秘密值的 SHA-256）</th><th scope="col">提交时间</th><th scope="col">公开</th></tr></thead><tbody>${commitments}</tbody></table>` : ""}
 <h2>当前步骤</h2>
 ${step}

@@ -89,7 +89,7 @@ export interface Draw {
   createdAt: string;
   seededAt: string | null;
   drawnAt: string | null;
-  summary: { pool: number; excluded: number; selected: number | null; tasks: number | null };
+  summary: { pool: number; excluded: number; selected: number | null; tasks: number | null; departments?: { department: string; name: string; excluded: number; frequencyCap: number }[] };
 }
 export interface Task {
   id: number;

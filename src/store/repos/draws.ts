@@ -91,7 +91,14 @@ export interface DrawView {
   createdAt: string;
   seededAt: string | null;
   drawnAt: string | null;
-  summary: { pool: number; excluded: number; selected: number | null; tasks: number | null };
+  summary: {
+    pool: number;
+    excluded: number;
+    selected: number | null;
+    tasks: number | null;
+    /** Each department's own exclusions (public inputs), and how many of them its yearly frequency cap made. */
+    departments: { department: string; name: string; excluded: number; frequencyCap: number }[];
+  };
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -249,6 +256,7 @@ function view(d: DrawRow, tasks: number | null): DrawView {
       excluded: pub?.excluded.length ?? legacyInputs?.excluded.length ?? 0,
       selected: selectedCount(d),
       tasks,
+      departments: (pub?.departments ?? []).map((x) => ({ department: x.id, name: x.name, excluded: x.excluded.length, frequencyCap: x.excluded.filter((e) => e.rule === "frequencyCap").length })),
     },
   };
 }
