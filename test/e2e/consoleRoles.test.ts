@@ -290,7 +290,7 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     await page.goto(`${e.base}/console/draws`);
     await e.shot(page, "draws-390");
     const { page: admin } = await e.loggedIn("demo-admin", { width: 390 });
-    for (const path of ["/console/users", "/console/departments", "/console/entities", "/console/inspectors", "/console/items", "/console/experts", "/console/imports", "/console/config"]) {
+    for (const path of ["/console/users", "/console/departments", "/console/entities", "/console/inspectors", "/console/items", "/console/experts", "/console/experts/new", "/console/recusals", "/console/imports", "/console/config"]) {
       await admin.goto(`${e.base}${path}`);
       const wide = await admin.evaluate(() =>
         [...(globalThis as any).document.querySelectorAll("main *")].filter((el: any) => el.getBoundingClientRect().right > 391).map((el: any) => `${el.tagName}.${el.className}#${el.id}`).slice(-6),
