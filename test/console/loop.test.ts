@@ -310,10 +310,22 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
     });
 
     it("专家和人员抽取 ceremony on the console: the bureau freezes, the bureau and department A commit and reveal in their browsers, the bureau draws once; B, A (not the bureau) and the auditor are refused", async () => {
-      const auth = { authorization: `Bearer ${bureauToken}` };
-      const created = await fx.app.inject({ method: "POST", url: "/panels", headers: auth, payload: { purpose: "acceptance", name: "某仓库竣工验收（测试）", applicationNo: `YS-${tag}`, subjectCode: entityCode, subjectDistrict: "460105", day: "2026-12-21", seats: [{ id: "O1", kind: "officer", departmentId: fx.dept.a, count: 1 }] } });
-      expect(created.statusCode, created.body).toBe(201);
-      const panelId = created.json().id;
+      // the 事由 is recorded on the bureau's form; the form is checked on the server and keeps what was typed
+      expect((await get("bureau", "/console/panels")).body).toContain('action="/console/panels"');
+      expect((await get("officerA", "/console/panels")).body).not.toContain('action="/console/panels"');
+      const fields = { purpose: "acceptance", name: "某仓库竣工验收（测试）", applicationNo: `YS-${tag}`, subjectCode: entityCode, subjectDistrict: "460105", day: "2026-12-21" };
+      const noSeat = await post("bureau", "/console/panels", fields);
+      expect(noSeat.statusCode).toBe(400);
+      expect(noSeat.body).toContain("【席位】");
+      expect(noSeat.body).toContain(`value="YS-${tag}"`);
+      const seat = { "seat0-kind": "officer", "seat0-department": String(fx.dept.a), "seat0-count": "1" };
+      const outsider = await post("officerA", "/console/panels", { ...fields, ...seat });
+      expect(outsider.statusCode).toBe(403);
+      expect((await post("auditor", "/console/panels", { ...fields, ...seat })).statusCode).toBe(403);
+      const created = await post("bureau", "/console/panels", { ...fields, ...seat });
+      expect(created.statusCode, created.body).toBe(303);
+      const panelId = idFrom(created, "panels");
+      expect((await fx.as("auditor", { method: "GET", url: `/panels/${panelId}` })).json().seats).toEqual([{ id: "O1", kind: "officer", department: expect.any(String), qualifications: [], count: 1 }]);
       const url = `/console/panels/${panelId}`;
       expect((await get("bureau", url)).body).toContain(`action="/console/panels/${panelId}/draws"`);
       expect((await get("officerA", url)).body).not.toContain(`action="/console/panels/${panelId}/draws"`);

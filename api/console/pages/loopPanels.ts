@@ -6,6 +6,7 @@
  * record (no names there).
  *
  *   GET  /console/panels[?offset=]                     panels (officers: those of their department's cases)
+ *   POST /console/panels                               a bureau's officer records the 事由 and its seats (POST /panels)
  *   GET  /console/panels/:id                           one panel, its draws, the current ceremony step
  *   POST /console/panels/:id/draws                     freeze the directory, publish the commitment (the bureau)
  *   POST /console/panel-draws/:id/commitment|reveal    a seed department's secret (made and kept in its
@@ -17,11 +18,12 @@
  * data-secret-reveal, data-confirm); its pages are its own because a panel has seats, not a batch.
  */
 import { beijing, html, type Html } from "../html.ts";
-import { ApiCallError, answer, field, intField, type ConsolePage, type PageContext } from "../framework.ts";
+import { ApiCallError, answer, field, intField, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { options } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
 import { ALL, DRAW_BADGE, OFFICER, WRITERS, actionButton, badge, csrf, pageOffset, pager, td } from "./shared.ts";
-import { formError, loopUser, slice, submit, type LoopUser } from "./loopShared.ts";
+import { formError, idField, loopUser, slice, submit, type LoopUser } from "./loopShared.ts";
+import { PANEL_PURPOSE_LABELS } from "../../../src/approvals/values.ts";
 
 interface PanelDraw {
   id: number;
@@ -75,7 +77,73 @@ interface Verdict {
 const drawBadge = (d: PanelDraw): Html => badge(d.statusLabel, DRAW_BADGE[d.status] ?? "b-info");
 const latest = (p: Panel): PanelDraw | null => p.draws[p.draws.length - 1] ?? null;
 
-async function panelList(ctx: PageContext) {
+const SEAT_ROWS = 3;
+const PANEL_LABELS: Record<string, string> = {
+  purpose: "事由",
+  name: "名称",
+  applicationNo: "办件编号",
+  subjectCode: "申请人统一社会信用代码",
+  subjectDistrict: "申请人所在区划码",
+  day: "日期",
+  seats: "席位",
+  recusals: "申报回避",
+  ...Object.fromEntries(Array.from({ length: SEAT_ROWS }, (_, i) => [["speciality", "专业"], ["departmentId", "监管部门"], ["count", "人数"], ["qualifications", "资质"], ["kind", "类型"]].map(([k, l]) => [`seats.${i}.${k}`, `席位 ${i + 1} 的${l}`])).flat()),
+};
+
+function panelForm(ctx: PageContext, me: LoopUser, v: FormBody, error: ApiCallError | null): Html {
+  const box = errorBox(formError(error), PANEL_LABELS);
+  if (!me.bureau) return box;
+  const depts = me.departments.filter((d) => d.kind === "supervision" && d.active && d.level === me.own!.level);
+  const seat = (i: number) => html`<fieldset><legend>席位 ${i + 1}${i === 0 ? "" : "（可选）"}</legend><div class="row">
+<div class="field"><label for="seat${i}-kind">类型</label><select id="seat${i}-kind" name="seat${i}-kind"${i === 0 ? html` required data-message="请至少设一个席位"` : ""}>${options([{ value: "", label: "（不设）" }, { value: "expert", label: "专家（专家库）" }, { value: "officer", label: "监管人员" }], field(v, `seat${i}-kind`))}</select></div>
+<div class="field"><label for="seat${i}-speciality">专家专业（专家席位）</label><input id="seat${i}-speciality" name="seat${i}-speciality" maxlength="200" value="${field(v, `seat${i}-speciality`)}"></div>
+<div class="field"><label for="seat${i}-department">监管部门（人员席位）</label><select id="seat${i}-department" name="seat${i}-department">${options([{ value: "", label: "（请选择）" }, ...depts.map((d) => ({ value: d.id, label: d.name }))], field(v, `seat${i}-department`))}</select></div>
+<div class="field"><label for="seat${i}-qualifications">须具备的资质（可选，顿号分隔）</label><input id="seat${i}-qualifications" name="seat${i}-qualifications" maxlength="500" value="${field(v, `seat${i}-qualifications`)}"></div>
+<div class="field"><label for="seat${i}-count">人数</label><input id="seat${i}-count" name="seat${i}-count" type="number" min="1" max="20" step="1" value="${field(v, `seat${i}-count`) || "1"}" data-message="人数为 1–20"></div></div></fieldset>`;
+  return html`<section aria-labelledby="new-title"><h2 id="new-title">登记抽取事由（${me.own!.name}）</h2>${box}
+<form method="post" action="${CONSOLE}/panels" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+<div class="row"><div class="field"><label for="purpose">事由</label><select id="purpose" name="purpose" required data-message="请选择事由">${options([{ value: "", label: "（请选择）" }, ...Object.entries(PANEL_PURPOSE_LABELS).map(([value, label]) => ({ value, label }))], field(v, "purpose"))}</select></div>
+<div class="field"><label for="day">日期</label><input id="day" name="day" type="date" required value="${field(v, "day")}" data-message="请填写踏勘、审查、听证或验收的日期"></div></div>
+<div class="field"><label for="name">名称（公开）</label><input id="name" name="name" required maxlength="200" value="${field(v, "name")}" data-message="请填写名称（最多 200 个字）"></div>
+<div class="row"><div class="field"><label for="applicationNo">办件编号</label><input id="applicationNo" name="applicationNo" required maxlength="200" value="${field(v, "applicationNo")}" data-message="请填写办件编号"></div>
+<div class="field"><label for="decisionId">关联的审批决定编号（可选）</label><input id="decisionId" name="decisionId" inputmode="numeric" pattern="[1-9][0-9]{0,9}" value="${field(v, "decisionId")}" data-message="审批决定编号为正整数"></div></div>
+<div class="row"><div class="field"><label for="subjectCode">申请人统一社会信用代码（不公开）</label><input id="subjectCode" name="subjectCode" required pattern="[0-9A-Z]{1,23}" maxlength="23" value="${field(v, "subjectCode")}" data-message="统一社会信用代码为数字和大写字母，最多 23 位"></div>
+<div class="field"><label for="subjectDistrict">申请人所在区划码（不公开）</label><input id="subjectDistrict" name="subjectDistrict" required pattern="[0-9]{6}" inputmode="numeric" value="${field(v, "subjectDistrict")}" data-message="区划码为 6 位数字"></div></div>
+${Array.from({ length: SEAT_ROWS }, (_, i) => seat(i))}
+<div class="field"><label for="recusals">申报的回避（可选，不公开；每行：证件号 理由）</label><textarea id="recusals" name="recusals" rows="2" maxlength="8000">${field(v, "recusals")}</textarea></div>
+<div class="actions"><button type="submit">登记</button><span class="hint">登记后在事由页面冻结名录、公布承诺值并抽取。</span></div></form></section>`;
+}
+
+/** The form's seat rows as the API's seats (rows without a type are left out). */
+function seatsOf(f: FormBody): unknown[] {
+  const out: unknown[] = [];
+  const n = { expert: 0, officer: 0 };
+  for (let i = 0; i < SEAT_ROWS; i++) {
+    const kind = field(f, `seat${i}-kind`);
+    if (kind !== "expert" && kind !== "officer") continue;
+    const count = intField(f, `seat${i}-count`) ?? 1;
+    const id = `${kind === "expert" ? "E" : "O"}${++n[kind]}`;
+    if (kind === "expert") out.push({ id, kind, speciality: field(f, `seat${i}-speciality`), count });
+    else {
+      const qualifications = field(f, `seat${i}-qualifications`).split(/[、,，\s]+/).filter(Boolean);
+      out.push({ id, kind, departmentId: idField(f, `seat${i}-department`), count, ...(qualifications.length ? { qualifications } : {}) });
+    }
+  }
+  return out;
+}
+
+function recusalsOf(text: string): { person: string; reason: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [person = "", ...rest] = l.split(/\s+/);
+      return { person, reason: rest.join(" ") };
+    });
+}
+
+async function panelList(ctx: PageContext, v: FormBody = {}, error: ApiCallError | null = null) {
   const me = await loopUser(ctx);
   const offset = pageOffset(ctx.query);
   const page = slice(await ctx.api.get<Panel[]>("/panels"), offset);
@@ -92,8 +160,9 @@ async function panelList(ctx: PageContext) {
 ${page.items.length
   ? html`<table class="cards-sm"><thead><tr><th scope="col">事由</th><th scope="col">行政审批部门</th><th scope="col">日期</th><th scope="col">席位</th><th scope="col">抽取</th></tr></thead><tbody>${rows}</tbody></table>`
   : html`<p>没有抽取事由。</p>`}
-${pager(`${CONSOLE}/panels`, {}, page.total, offset, 50)}`,
-    { wide: true },
+${pager(`${CONSOLE}/panels`, {}, page.total, offset, 50)}
+${panelForm(ctx, me, v, error)}`,
+    { wide: true, status: error ? error.statusCode : 200 },
   );
 }
 
@@ -244,7 +313,27 @@ function beijingInstant(local: string): string {
 }
 
 export const loopPanelPages: ConsolePage[] = [
-  { path: `${CONSOLE}/panels`, title: "专家和人员抽取", roles: ALL, nav: { group: "results", label: "专家和人员抽取", order: 58 }, uses: ["GET /panels", "GET /departments"], handler: panelList },
+  { path: `${CONSOLE}/panels`, title: "专家和人员抽取", roles: ALL, nav: { group: "results", label: "专家和人员抽取", order: 58 }, uses: ["GET /panels", "GET /departments"], handler: (ctx) => panelList(ctx) },
+  {
+    path: `${CONSOLE}/panels`,
+    method: "POST",
+    title: "登记抽取事由",
+    roles: OFFICER,
+    uses: ["POST /panels", "GET /panels", "GET /departments"],
+    handler: (ctx) =>
+      submit(
+        ctx,
+        async () => {
+          const f = ctx.form;
+          const decision = field(f, "decisionId");
+          const recusals = recusalsOf(field(f, "recusals"));
+          const body = { purpose: field(f, "purpose"), name: field(f, "name"), applicationNo: field(f, "applicationNo"), subjectCode: field(f, "subjectCode"), subjectDistrict: field(f, "subjectDistrict"), day: field(f, "day"), seats: seatsOf(f), ...(decision ? { decisionId: idField(f, "decisionId") } : {}), ...(recusals.length ? { recusals } : {}) };
+          const p = await ctx.api.post<Panel>("/panels", body);
+          return ctx.redirect(`${CONSOLE}/panels/${p.id}`, `已登记抽取事由“${p.name}”。下一步：冻结名录并公布承诺值。`);
+        },
+        (e) => panelList(ctx, ctx.form, e),
+      ),
+  },
   { path: `${CONSOLE}/panels/:id`, title: "专家和人员抽取", roles: ALL, uses: PANEL_USES, handler: (ctx) => panelPage(ctx) },
   {
     path: `${CONSOLE}/panels/:id/draws`,
