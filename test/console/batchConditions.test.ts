@@ -65,6 +65,16 @@ describe("console: per-department 定向 conditions in the batch form", () => {
     for (const bad of ["4", "4601051", "46x", "46,,x"]) expect(pattern.test(bad), bad).toBe(false);
   });
 
+  it("shows each department's yearly frequency cap as the draw will apply it", async () => {
+    const cap = { maxPerYear: 2, maxPerYearAllLevels: 4, exemptions: [{ kind: "complaint", reason: "依法必须处理" }] };
+    expect((await fx.as("admin", { method: "PUT", url: `/departments/${fx.dept.a}/frequency-cap`, payload: cap })).statusCode).toBe(200);
+    const res = await fx.app.inject({ method: "GET", url: `/console/plans/${planId}/batches/new?partners=${fx.dept.b}`, headers: { cookie: s.cookie } });
+    const lead = /<fieldset data-dept="(\d+)">[\s\S]*?<\/fieldset>/g;
+    const sets = [...res.body.matchAll(lead)].map((m) => [Number(m[1]), m[0]] as const);
+    expect(sets.find(([d]) => d === fx.dept.a)![1]).toContain("同一企业年度检查频次上限：本层级 2 次，与上下级合计 4 次（投诉举报不计入）");
+    expect(sets.find(([d]) => d === fx.dept.b)![1]).not.toContain("同一企业年度检查频次上限");
+  });
+
   it("saves a directed batch with each department's conditions and shows each department's scope", async () => {
     const res = await post(form({}));
     expect(res.statusCode, res.body.slice(0, 2000)).toBe(303);

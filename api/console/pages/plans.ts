@@ -31,6 +31,7 @@ import {
   type Plan,
   type PlanDetail,
 } from "./shared.ts";
+import { EXEMPT_KINDS, type FrequencyCaps } from "./capsConfig.ts";
 
 interface DrawRules {
   generalRatioCap: Record<string, string>;
@@ -119,6 +120,8 @@ interface BatchFormModel {
   allDepartments: Department[];
   items: Map<number, Item[]>;
   rules: DrawRules;
+  /** Each department's yearly frequency cap (shown beside its fieldset). */
+  caps: Map<number, FrequencyCaps>;
   values: FormBody;
   error?: ApiCallError | null;
   editing?: Batch;
@@ -147,11 +150,19 @@ ${RISK_CLASSES.map((k) => {
 </tbody></table>`;
 }
 
+/** The department's yearly frequency cap, as the draw will apply it. */
+function capNote(c: FrequencyCaps | undefined): Html {
+  if (!c?.configured) return html``;
+  const exempt = c.exemptions.map((e) => EXEMPT_KINDS.find(([k]) => k === e.kind)?.[1] ?? e.kind).join("、");
+  return html`<p class="hint">同一企业年度检查频次上限：本层级 ${c.maxPerYear} 次${c.maxPerYearAllLevels !== null ? `，与上下级合计 ${c.maxPerYearAllLevels} 次` : ""}${exempt ? `（${exempt}不计入）` : ""}。本年度已达上限的企业抽取时列为本部门的排除对象（理由公示），不会被抽到。</p>`;
+}
+
 function departmentFieldset(m: BatchFormModel, d: Department, role: "lead" | "partner"): Html {
   const chosen = new Set(fields(m.values, `d${d.id}_items`));
   const list = m.items.get(d.id) ?? [];
   return html`<fieldset data-dept="${d.id}"><legend>${role === "lead" ? "牵头部门" : "配合部门"}：${d.name}</legend>
 ${list.length === 0 ? html`<p class="error-box">该部门的抽查事项清单为空：请管理员先导入事项清单。</p>` : ""}
+${capNote(m.caps.get(d.id))}
 <div class="field"><span class="label" id="items-${d.id}">检查事项（至少选一项；只有全部为一般事项时比例受上限约束）</span>
 <div class="checks" role="group" aria-labelledby="items-${d.id}">${list.map(
     (it) => html`<label><input type="checkbox" name="d${d.id}_items" value="${it.id}" data-kind="${it.importance}"${chosen.has(String(it.id)) ? raw(" checked") : ""}> ${it.name}（${it.importance === "key" ? "重点" : "一般"}；${it.legalBasis}）</label>`,
@@ -309,8 +320,8 @@ async function batchFormModel(ctx: PageContext, plan: PlanDetail, partnerIds: nu
   const partners = partnerIds.filter((id) => id !== lead.id && byId.has(id)).map((id) => byId.get(id)!);
   const items = new Map<number, Item[]>();
   await Promise.all([lead, ...partners].map(async (d) => items.set(d.id, await ctx.api.get<Item[]>(`/departments/${d.id}/items`))));
-  const rules = await ctx.api.get<DrawRules>("/draw-rules");
-  return { action, plan, lead, partners, allDepartments: depts, items, rules, values, editing };
+  const [rules, caps] = await Promise.all([ctx.api.get<DrawRules>("/draw-rules"), ctx.api.get<FrequencyCaps[]>("/frequency-caps")]);
+  return { action, plan, lead, partners, allDepartments: depts, items, rules, caps: new Map(caps.map((c) => [c.departmentId, c])), values, editing };
 }
 
 const idList = (v: string[]) => v.map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -484,7 +495,7 @@ export const planPages: ConsolePage[] = [
     path: `${CONSOLE}/plans/:id/batches/new`,
     title: "新建批次",
     roles: WRITERS,
-    uses: ["GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules"],
+    uses: ["GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules", "GET /frequency-caps"],
     handler: async (ctx) => {
       const plan = await ctx.api.get<PlanDetail>(`/plans/${ctx.params.id}`);
       const partners = idList(String(ctx.request.url.split("?")[1] ?? "").split("&").filter((p) => p.startsWith("partners=")).map((p) => decodeURIComponent(p.slice(9))));
@@ -497,7 +508,7 @@ export const planPages: ConsolePage[] = [
     method: "POST",
     title: "新建批次",
     roles: WRITERS,
-    uses: ["GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules", "POST /plans/:id/batches"],
+    uses: ["GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules", "GET /frequency-caps", "POST /plans/:id/batches"],
     handler: async (ctx) => saveBatch(ctx, await ctx.api.get<PlanDetail>(`/plans/${ctx.params.id}`)),
   },
   { path: `${CONSOLE}/batches/:id`, title: "批次", roles: ALL, uses: ["GET /batches/:id", "GET /plans/:id", "GET /batches/:id/draws", "GET /departments/:id/items"], handler: batchPage },
@@ -505,7 +516,7 @@ export const planPages: ConsolePage[] = [
     path: `${CONSOLE}/batches/:id/edit`,
     title: "修改批次",
     roles: WRITERS,
-    uses: ["GET /batches/:id", "GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules"],
+    uses: ["GET /batches/:id", "GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules", "GET /frequency-caps"],
     handler: async (ctx) => {
       const b = await ctx.api.get<Batch>(`/batches/${ctx.params.id}`);
       const plan = await ctx.api.get<PlanDetail>(`/plans/${b.planId}`);
@@ -520,7 +531,7 @@ export const planPages: ConsolePage[] = [
     method: "POST",
     title: "修改批次",
     roles: WRITERS,
-    uses: ["GET /batches/:id", "GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules", "PUT /batches/:id"],
+    uses: ["GET /batches/:id", "GET /plans/:id", "GET /departments", "GET /departments/:id/items", "GET /draw-rules", "GET /frequency-caps", "PUT /batches/:id"],
     handler: async (ctx) => {
       const b = await ctx.api.get<Batch>(`/batches/${ctx.params.id}`);
       return saveBatch(ctx, await ctx.api.get<PlanDetail>(`/plans/${b.planId}`), b);
