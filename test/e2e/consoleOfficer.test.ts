@@ -87,7 +87,17 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
     await fs.locator('input[type=checkbox][data-kind="general"]').first().check();
     await fs.getByLabel("A 类方式").selectOption("count");
     await fs.getByLabel("A 类数值").fill("1");
+    // directed, within the department's own conditions: the browser checks the district codes as typed
+    await lead.locator('input[name=directed][value="1"]').check();
+    const own = fs.locator("details.dept-conditions");
+    await own.locator("summary").click();
+    const districts = own.getByLabel("区划代码");
+    await districts.fill("61x");
+    expect(await districts.evaluate((el) => (el as any).validity.patternMismatch)).toBe(true);
+    await districts.fill("610102，610104");
+    expect(await districts.evaluate((el) => (el as any).validity.valid)).toBe(true);
     await Promise.all([lead.waitForURL(/\/console\/batches\/\d+$/), lead.getByRole("button", { name: "建立批次" }).click()]);
+    await expect.poll(() => lead.locator("main").textContent()).toContain("本部门条件：区划 610102、610104");
     await Promise.all([lead.waitForURL(`${e.base}${planPage}`), lead.getByRole("button", { name: "删除批次" }).click()]);
     await expect.poll(() => lead.locator(".flash").textContent()).toContain("已删除");
     const names = await lead.locator("tbody tr td[data-label=名称]").allTextContents();
