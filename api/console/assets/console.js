@@ -279,12 +279,14 @@
     run(false);
   }
 
-  var UNIT = { "import": "行", draw: "项任务", schedule: "项任务" };
+  var UNIT = { importing: "行", committing: "行", tasks: "项任务", instance: "户检查对象", solving: "项任务", writing: "次检查" };
   function jobProgress(box) {
     var url = box.getAttribute("data-job"), bar = $(box, "progress"), status = $(box, "[data-status]");
     function show(j) {
       var text = j.phaseLabel;
-      if (j.done !== null) text += "：已处理 " + j.done + (j.total !== null ? " / " + j.total : "") + " " + (UNIT[j.kind] || "");
+      var unit = UNIT[j.phase] || "";
+      if (j.done !== null) text += "：已处理 " + j.done + (j.total !== null ? " / " + j.total : "") + " " + unit;
+      else if (j.total !== null) text += "（共 " + j.total + " " + unit + "）";
       say(status, text, false);
       if (j.totalBytes && j.bytesRead !== null) { bar.max = j.totalBytes; bar.value = j.bytesRead; }
       else if (j.total && j.done !== null) { bar.max = j.total; bar.value = j.done; }

@@ -32,11 +32,13 @@ export interface JobView {
   error: { statusCode: number; code: string; message: string } | null;
 }
 
-const UNIT: Record<string, string> = { import: "行", draw: "项任务", schedule: "项任务" };
+/** What a phase counts (the same in console.js). */
+const UNIT: Record<string, string> = { importing: "行", committing: "行", tasks: "项任务", instance: "户检查对象", solving: "项任务", writing: "次检查" };
 
 /** "逐行检查并写入：已处理 12000 行（共 …）" — the same words console.js writes. */
 export function progressText(j: JobView): string {
-  const counted = j.done !== null ? `：已处理 ${j.done}${j.total !== null ? ` / ${j.total}` : ""} ${UNIT[j.kind] ?? ""}` : "";
+  const unit = UNIT[j.phase] ?? "";
+  const counted = j.done !== null ? `：已处理 ${j.done}${j.total !== null ? ` / ${j.total}` : ""} ${unit}` : j.total !== null ? `（共 ${j.total} ${unit}）` : "";
   return `${j.phaseLabel}${counted}`;
 }
 
