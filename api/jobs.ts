@@ -9,7 +9,10 @@
  *   });
  *
  * Jobs live in this process's memory (the API process that runs the work is the one that knows
- * its progress): finished jobs are kept for an hour, at most MAX_JOBS in all. An error the store
+ * its progress): finished jobs are kept for an hour, at most MAX_JOBS in all. Not a database row:
+ * on SQLite the import's own transaction holds the only write lock until it commits, so no
+ * progress row could be written while it runs. Several API instances behind one address need
+ * sticky sessions for GET /jobs/:id (a job is known only where it runs). An error the store
  * raises (RepoError/ApiError: 4xx with a Chinese message and a stable code) becomes the job's
  * error; anything else is logged and shown as a server failure without details.
  */
