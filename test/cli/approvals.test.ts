@@ -14,7 +14,7 @@ import { openStore, verifyStoredAuditChain, type Store } from "../../src/store/i
 import { loadDemoCity } from "../../src/demo/index.ts";
 import { loadDemoLoop, DemoLoopRefused, type DemoLoopResult } from "../../src/demo/loop.ts";
 import { createUser } from "../../src/store/repos/users.ts";
-import { overdueList } from "../../src/store/repos/loopSteps.ts";
+import { listPublishedVerifications, overdueList } from "../../src/store/repos/loopSteps.ts";
 import ExcelJS from "exceljs";
 
 describe("demo loop and ssj approvals", () => {
@@ -65,6 +65,16 @@ describe("demo loop and ssj approvals", () => {
     expect(new Set(overdue.items.map((i) => i.status))).toEqual(new Set(["overdue", "late", "noDeadline"]));
     expect((await verifyStoredAuditChain(p)).ok).toBe(true);
     await expect(loadDemoLoop(store, { seed: "loop-test" })).rejects.toBeInstanceOf(DemoLoopRefused);
+  });
+
+  it("the demo's 不属实 and 未履行承诺 outcomes are published (default rule), its 承诺属实 ones are not", async () => {
+    const p = store.prisma;
+    const published = await listPublishedVerifications(store, { limit: 500, offset: 0 });
+    const broken = await p.verification.count({ where: { outcome: { in: ["false", "unfulfilled"] } } });
+    expect(broken).toBeGreaterThan(0);
+    expect(published.length).toBe(Math.min(500, broken));
+    expect(new Set(published.map((v) => v.outcome))).toEqual(new Set(["false", "unfulfilled"]));
+    expect(await p.verification.count({ where: { outcome: "true", publishedAt: { not: null } } })).toBe(0);
   });
 
   it("ssj approvals import: a CSV of decisions as the bureau's officer; a bad row is named and nothing is written", async () => {
