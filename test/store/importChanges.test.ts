@@ -143,5 +143,53 @@ for (const p of await providers()) {
         { numRuns: 50 },
       );
     });
+
+    it("a part handed to an asynchronous writer is not waited for; settle() waits and reports the first failed write", async () => {
+      const order: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const l = new ChangeLog(async (_id, part) => {
+        await gate;
+        order.push(`part ${part}`);
+        if (part === 1) throw new Error("part 1 lost");
+      }, 1);
+      l.created("A");
+      await l.flush();
+      l.created("B");
+      await l.flush();
+      order.push("both handed over");
+      let settled: unknown = null;
+      const settling = l.settle().catch((e: Error) => (settled = e.message));
+      await Promise.resolve();
+      expect(settled).toBeNull();
+      release();
+      await settling;
+      expect(order).toEqual(["both handed over", "part 0", "part 1"]);
+      expect(settled).toBe("part 1 lost");
+      expect(l.summary()).toMatchObject({ parts: 2, created: 2 });
+    });
+
+    it("a change-list part that cannot be written fails the import with its own error, and nothing of it stays", async () => {
+      const raise = "part 1 refused (test)";
+      if (s.kind === "sqlite") s.raw.exec(`CREATE TRIGGER "t_part_refused" BEFORE INSERT ON "import_changes" WHEN NEW."part" = 1 BEGIN SELECT RAISE(ABORT, '${raise}'); END`);
+      else
+        await s.raw.query(
+          `CREATE FUNCTION t_part_refused() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.part = 1 THEN RAISE EXCEPTION '${raise}'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER t_part_refused BEFORE INSERT ON import_changes FOR EACH ROW EXECUTE FUNCTION t_part_refused()`,
+        );
+      try {
+        const entities = await s.prisma.entity.count();
+        const changeRows = await s.prisma.importChange.count();
+        const audits = (await readAuditLog(s.prisma)).length;
+        const lines = Array.from({ length: 12_000 }, (_, k) => line(900_000 + k)); // parts 0, 1, 2 (5,000 changes each)
+        await expect(run({ source: csv([HEADER, ...lines]), batchSize: 1000 })).rejects.toThrow(raise);
+        expect(await s.prisma.entity.count()).toBe(entities);
+        expect(await s.prisma.importChange.count()).toBe(changeRows);
+        expect((await readAuditLog(s.prisma)).length).toBe(audits);
+      } finally {
+        if (s.kind === "sqlite") s.raw.exec(`DROP TRIGGER "t_part_refused"`);
+        else await s.raw.query(`DROP TRIGGER t_part_refused ON import_changes; DROP FUNCTION t_part_refused()`);
+      }
+    });
   });
 }

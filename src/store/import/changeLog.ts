@@ -45,6 +45,7 @@ export class ChangeLog {
   #digest = ZERO;
   #created = 0;
   #updated = 0;
+  #written: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly write: PartWriter,
@@ -68,7 +69,11 @@ export class ChangeLog {
     if (this.#size >= this.partSize) await this.flush();
   }
 
-  /** Writes the pending part (if any). */
+  /**
+   * Hands the pending part (if any) to the writer without waiting for an asynchronous write: a
+   * PostgreSQL client queues it behind the batch in flight, and waiting here would stall the
+   * parse of the next batch until that batch is stored. `settle()` waits for them all.
+   */
   async flush(): Promise<void> {
     if (this.#size === 0) return;
     const json = JSON.stringify(this.#part);
@@ -76,7 +81,17 @@ export class ChangeLog {
     const n = this.#parts++;
     this.#part = { created: [], updated: [] };
     this.#size = 0;
-    await this.write(this.importId, n, json, this.#digest);
+    const w = this.write(this.importId, n, json, this.#digest);
+    if (w) {
+      const written = this.#written.then(() => w);
+      written.catch(() => {}); // observed by settle(); keep Node from reporting it unhandled meanwhile
+      this.#written = written;
+    }
+  }
+
+  /** Waits for the parts handed to the writer; rejects with the first failed write. */
+  async settle(): Promise<void> {
+    await this.#written;
   }
 
   summary(): ChangeSummary {

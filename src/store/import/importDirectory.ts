@@ -252,32 +252,39 @@ async function run(ctx: RunContext, o: ImportDirectoryOptions): Promise<Director
   let unflagged = 0; // flagged rows that an extra rule rejected
   let written = 0;
   let writer: Writer | null = null;
-  for await (const batch of imp) {
-    if (!writer) {
-      const fields = new Set<string>();
-      for (const c of imp.columns() ?? []) if (c.field) fields.add(c.field);
-      writer = ctx.writer(plan, updatableColumns(plan.target, fields), now);
-    }
-    for (const i of batch.issues) keep(i);
-    const rows: unknown[][] = [];
-    for (const r of batch.rows) {
-      const v = plan.values(r.value, r.flags);
-      if (Array.isArray(v)) rows.push(v);
-      else {
-        keep({ row: r.row, ...v });
-        const k = `${v.field}:${v.rule}`;
-        extraCounts[k] = (extraCounts[k] ?? 0) + 1;
-        extraRejected++;
-        if (r.flags.length > 0) unflagged++;
+  let changed = 0;
+  try {
+    for await (const batch of imp) {
+      if (!writer) {
+        const fields = new Set<string>();
+        for (const c of imp.columns() ?? []) if (c.field) fields.add(c.field);
+        writer = ctx.writer(plan, updatableColumns(plan.target, fields), now);
       }
+      for (const i of batch.issues) keep(i);
+      const rows: unknown[][] = [];
+      for (const r of batch.rows) {
+        const v = plan.values(r.value, r.flags);
+        if (Array.isArray(v)) rows.push(v);
+        else {
+          keep({ row: r.row, ...v });
+          const k = `${v.field}:${v.rule}`;
+          extraCounts[k] = (extraCounts[k] ?? 0) + 1;
+          extraRejected++;
+          if (r.flags.length > 0) unflagged++;
+        }
+      }
+      if (rows.length > 0) await writer.write(rows, log);
+      await log.maybeFlush();
+      written += rows.length;
+      o.onProgress?.({ phase: "importing", rowsRead: parsed.rowsRead, rowsWritten: written, bytesRead: parsed.bytesRead, totalBytes: o.totalBytes ?? null });
     }
-    if (rows.length > 0) await writer.write(rows, log);
-    await log.maybeFlush();
-    written += rows.length;
-    o.onProgress?.({ phase: "importing", rowsRead: parsed.rowsRead, rowsWritten: written, bytesRead: parsed.bytesRead, totalBytes: o.totalBytes ?? null });
+    changed = writer ? await writer.flush() : 0;
+    await log.flush();
+    await log.settle();
+  } catch (err) {
+    await log.settle(); // a change-list part that failed to be written is the cause of what failed after it
+    throw err;
   }
-  const changed = writer ? await writer.flush() : 0;
-  await log.flush();
   const changes = log.summary();
   const summary = imp.summary();
   const after = await ctx.count();
@@ -504,6 +511,7 @@ const PG_ARRAY: Record<TargetColumn["type"], string> = { text: "text[]", int: "i
 
 async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): Promise<DirectoryImportReport> {
   const client = await store.raw.connect();
+  const query = serialQueries(client);
   let broken = false;
   let countAtStart: number | null = null;
   try {
@@ -523,10 +531,10 @@ async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): 
           },
           writer(plan, updatable, now) {
             const size = o.totalBytes ?? (o.source instanceof Uint8Array ? o.source.length : 0);
-            return pgWriter(client, plan, updatable, now, size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM) && countAtStart === 0);
+            return pgWriter(query, plan, updatable, now, size >= (o.deferChecksFrom ?? DEFER_CHECKS_FROM) && countAtStart === 0);
           },
           async writePart(importId, part, changes, digest) {
-            await client.query(`INSERT INTO "import_changes" (import_id, part, changes, digest) VALUES ($1, $2, $3, $4)`, [importId, part, changes, digest]);
+            await query(`INSERT INTO "import_changes" (import_id, part, changes, digest) VALUES ($1, $2, $3, $4)`, [importId, part, changes, digest]);
           },
           async audit(entry, at) {
             return (await appendAuditPgRaw(client, entry, at)).seq;
@@ -537,6 +545,7 @@ async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): 
       await client.query("COMMIT");
       return report;
     } catch (err) {
+      await query.drain();
       await client.query("ROLLBACK").catch(() => {
         broken = true;
       });
@@ -547,13 +556,35 @@ async function importPostgres(store: PostgresStore, o: ImportDirectoryOptions): 
   }
 }
 
+type SerialQuery = (<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, values?: unknown[]) => Promise<pg.QueryResult<R>>) & {
+  /** Settles once every statement handed over so far has finished or been skipped. */
+  drain(): Promise<void>;
+};
+
+/**
+ * The import's statements on `client`, one after another: the next is sent once the previous has
+ * finished (pg deprecates handing a client a query while one runs), so a batch and the change-list
+ * part behind it can be queued while the next batch is parsed. After a failure every later
+ * statement fails with the same error without being sent (the transaction is lost anyway).
+ */
+function serialQueries(client: pg.PoolClient): SerialQuery {
+  let tail: Promise<unknown> = Promise.resolve();
+  const query = <R extends pg.QueryResultRow>(sql: string, values?: unknown[]) => {
+    const p = tail.then(() => client.query<R>(sql, values));
+    p.catch(() => {}); // observed by the caller; keep Node from reporting it unhandled meanwhile
+    tail = p;
+    return p;
+  };
+  return Object.assign(query, { drain: () => tail.then(() => {}, () => {}) }) as SerialQuery;
+}
+
 /**
  * With `emptyLoad` (a big file into an empty table), the table's indexes that back no constraint
  * (Prisma's UNIQUE indexes included) are dropped before the first batch and re-created at the
  * end in the same transaction, and rows go in with a plain INSERT (the parser rejects duplicate
  * keys; the UNIQUE index build would fail the import if one got through), as the bulk loader does.
  */
-function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date, emptyLoad: boolean): Writer {
+function pgWriter(query: SerialQuery, plan: KindPlan<unknown>, updatable: TargetColumn[], now: Date, emptyLoad: boolean): Writer {
   const cols = plan.target;
   const t = q(plan.table);
   const today = now.toISOString().slice(0, 10);
@@ -578,20 +609,20 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
   let indexes: { indexname: string; indexdef: string }[] | null = null;
   const json = cols.map((c) => c.type === "json");
   let changes = 0;
-  // One statement in flight while the next batch is parsed; the pg client runs them in order.
+  // One batch in flight (with the change-list part queued behind it) while the next is parsed.
   let inFlight: Promise<void> | null = null;
   return {
     async write(rows, log) {
       if (emptyLoad && indexes === null) {
         indexes = (
-          await client.query<{ indexname: string; indexdef: string }>(
+          await query<{ indexname: string; indexdef: string }>(
             `SELECT i.indexname, i.indexdef FROM pg_indexes i
               WHERE i.schemaname = current_schema() AND i.tablename = $1
                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
             [plan.table],
           )
         ).rows;
-        for (const ix of indexes) await client.query(`DROP INDEX ${q(ix.indexname)}`);
+        for (const ix of indexes) await query(`DROP INDEX ${q(ix.indexname)}`);
       }
       const arrays: unknown[][] = cols.map(() => new Array(rows.length));
       for (let r = 0; r < rows.length; r++) {
@@ -601,7 +632,7 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
           arrays[k]![r] = v === undefined ? null : json[k] && v !== null ? JSON.stringify(v) : v;
         }
       }
-      const p = client.query<Record<string, unknown>>(sql, arrays).then((res) => {
+      const p = query(sql, arrays).then((res) => {
         changes += res.rowCount ?? 0;
         if (emptyLoad) {
           for (const row of rows) log.created(row[0] as string);
@@ -621,7 +652,7 @@ function pgWriter(client: pg.PoolClient, plan: KindPlan<unknown>, updatable: Tar
     async flush() {
       if (inFlight) await inFlight;
       inFlight = null;
-      for (const ix of indexes ?? []) await client.query(ix.indexdef);
+      for (const ix of indexes ?? []) await query(ix.indexdef);
       return changes;
     },
   };
