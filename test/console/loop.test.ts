@@ -195,6 +195,9 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect(list.body).toContain(`/console/verifications/${verificationId}`);
       expect(list.body).toContain("⚠ 逾期未办");
       expect(list.body).toContain(v.step.dueOn);
+      const noToken = await fx.app.inject({ method: "POST", url: `/console/verifications/${verificationId}/outcome`, headers: { cookie: s.officerA!.cookie, "content-type": "application/x-www-form-urlencoded" }, payload: "outcome=true&checkedOn=2026-03-01" });
+      expect(noToken.statusCode).toBe(403);
+      expect(noToken.body).toContain("安全令牌（CSRF）");
       const outsider = await post("officerB", `/console/verifications/${verificationId}/outcome`, { outcome: "true", checkedOn: "2026-03-01" });
       expect(outsider.statusCode).toBe(403);
       expect((await post("auditor", `/console/verifications/${verificationId}/outcome`, { outcome: "true", checkedOn: "2026-03-01" })).statusCode).toBe(403);

@@ -76,6 +76,19 @@ describe("console: 审管联动 pages on the demo", () => {
     });
   }
 
+  it("lists are paged on the server: the auditor's decisions come 50 a page, the next page holds the next ones", async () => {
+    const total = await store.prisma.approvalDecision.count();
+    expect(total).toBeGreaterThan(50);
+    const first = await get("auditor", "/console/decisions");
+    expect(first.body).toContain(`第 1–50 条，共 ${total} 条`);
+    expect(first.body).toContain('href="/console/decisions?offset=50" rel="next"');
+    const rows = (b: string) => [...b.matchAll(/href="\/console\/decisions\/(\d+)"/g)].map((m) => m[1]);
+    expect(rows(first.body)).toHaveLength(50);
+    const second = await get("auditor", "/console/decisions?offset=50");
+    expect(second.body).toContain(`第 51–${Math.min(100, total)} 条`);
+    expect(rows(second.body).filter((id) => rows(first.body).includes(id))).toEqual([]);
+  });
+
   it("the supervising officer sees only its own department's verifications and alerts; the overdue ones are marked", async () => {
     const own = await store.prisma.verification.count({ where: { departmentId: supervisorId } });
     const v = await get("supervisor", "/console/verifications");
