@@ -217,6 +217,34 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     expect(rules.generalRatioCap.A).toBe("3/100");
   });
 
+  it("admin sets a department's yearly frequency cap with a reason for each exemption, checked as it is typed", async () => {
+    const { page } = await e.loggedIn("demo-admin");
+    await page.goto(`${e.base}/console/config`);
+    const section = page.locator("section[aria-labelledby=cfg-frequencyCaps]");
+    const details = section.locator("details").first();
+    await details.locator("summary").click();
+    const form = details.locator("form[data-frequency-cap]");
+    await form.getByLabel("本层级每年对同一企业最多检查（次）").fill("2");
+    const all = form.getByLabel("与上下级部门合计每年最多（次）");
+    await all.fill("1");
+    expect(await all.evaluate((el) => (el as any).validity.valid as boolean)).toBe(false);
+    expect(await all.getAttribute("aria-invalid")).toBe("true");
+    await all.fill("4");
+    expect(await all.evaluate((el) => (el as any).validity.valid as boolean)).toBe(true);
+    await form.getByLabel("投诉举报", { exact: true }).check();
+    const reason = form.getByLabel("投诉举报的豁免理由");
+    expect(await reason.evaluate((el) => (el as any).validity.valueMissing as boolean)).toBe(true);
+    await reason.fill("投诉举报引发的检查依法必须处理");
+    await Promise.all([page.waitForURL(/\/console\/config/), form.getByRole("button", { name: /^保存/ }).click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("年度检查频次上限已保存");
+    await expect.poll(() => section.locator("tbody").textContent()).toContain("本层级 2 次，合计 4 次");
+    await expect.poll(() => section.locator("tbody").textContent()).toContain("投诉举报：投诉举报引发的检查依法必须处理");
+    // removed again: the other journeys draw on this demo city
+    await section.locator("details").first().locator("summary").click();
+    await Promise.all([page.waitForURL(/\/console\/config/), section.getByRole("button", { name: /^取消 .+ 的上限$/ }).first().click()]);
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("已取消");
+  });
+
   it("auditor: draws with status history, full manifest download, stored and uploaded verification, tampered upload rejected", async () => {
     const { page } = await e.loggedIn("demo-auditor");
     await e.shot(page, "home-auditor");
