@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedBatch } from "../api/helpers.ts";
 import { commit, external, fullManifest, publicManifest, run } from "../api/support/ceremony.ts";
+import { demoPanels, getPanelDraw } from "../../src/store/repos/panels.ts";
 import { consoleFixture, type ConsoleFixture } from "./helpers.ts";
 
 describe("console: 专家库 and 回避", () => {
@@ -155,5 +156,32 @@ describe("an expert's recusal binds the inspection draw", () => {
     const page = await fx.as("public", { method: "GET", url: `/public?q=${codes[3]}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain("近亲属在该企业任职");
+  });
+});
+
+describe("an inspector's recusal binds the panel draw (专家和人员抽取) of the entity it names", () => {
+  let fx: ConsoleFixture;
+  afterAll(async () => fx?.close());
+
+  it("the staff seat goes to the one officer of the department not recused from the applicant", async () => {
+    fx = await consoleFixture();
+    await seedBatch(fx, { entities: 2, count: 1 });
+    const p = fx.store.prisma;
+    await p.department.create({ data: { code: "T-XZSP-RECUSE", name: "测试市行政审批服务局", level: "city", kind: "approval", districtCode: "460100" } });
+    for (let i = 1; i <= 4; i++) expect((await fx.as("admin", { method: "POST", url: "/experts", payload: { name: `验收专家${i}`, certificateNo: `YS-${i}`, specialities: ["结构工程"], districts: ["4601"] } })).statusCode).toBe(201);
+    // demoPanels: the applicant is the area's first entity, the staff seat one officer of the first supervising department
+    const subject = (await p.entity.findFirstOrThrow({ where: { districtCode: { startsWith: "4601" }, status: "active" }, orderBy: { id: "asc" } })).code;
+    const officers = await p.inspector.findMany({ where: { departmentId: fx.dept.a }, orderBy: { id: "asc" } });
+    expect(officers).toHaveLength(4);
+    for (const o of officers.slice(0, 3)) expect((await fx.as("admin", { method: "POST", url: "/recusals", payload: { kind: "inspector", certificateNo: o.certificateNo, entityCode: subject, reason: "近亲属为申请人股东" } })).statusCode).toBe(201);
+    const admin = await p.user.findFirstOrThrow({ where: { role: "admin" } });
+    const actor = { userId: admin.id, role: "admin" as const, departmentId: null, actor: "test" };
+    const draws = await demoPanels(fx.store, actor, { perBureau: 2 });
+    expect(draws).toHaveLength(2);
+    for (const id of draws) {
+      const d = await getPanelDraw(fx.store, id, actor);
+      const staff = d.seats!.find((s) => s.seat === "O1")!;
+      expect(staff.persons).toEqual([officers[3]!.certificateNo]);
+    }
   });
 });

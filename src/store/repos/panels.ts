@@ -325,11 +325,13 @@ async function directoryFor(tx: Tx, panel: { subjectCode: string; recusals: unkn
   const libraries = await tx.expert.findMany({ where: { OR: [{ departmentId: null }, { department: { kind: "supervision" } }] }, include: { department: true, recusals: { where: { code: panel.subjectCode } } }, orderBy: { id: "asc" } });
   const experts = libraries.filter((x) => asArray(x.specialities).some((s) => specialities.has(s)));
   const depts = await tx.department.findMany({ where: { code: { in: staffCodes } } });
-  const officers = await tx.inspector.findMany({ where: { departmentId: { in: depts.map((d) => d.id) } }, include: { department: true }, orderBy: { id: "asc" } });
+  // Inspectors recused from the applicant (回避登记, by entity) are left out as experts are.
+  const officers = await tx.inspector.findMany({ where: { departmentId: { in: depts.map((d) => d.id) } }, include: { department: true, recusals: { where: { entity: { code: panel.subjectCode } } } }, orderBy: { id: "asc" } });
   const expertId = (x: (typeof experts)[number]) => x.certificateNo ?? `expert-${x.id}`;
   const recusals = [
     ...jsonArray<{ person: string; reason: string }>(panel.recusals),
     ...experts.flatMap((x) => x.recusals.map((r) => ({ person: expertId(x), reason: r.reason }))),
+    ...officers.flatMap((o) => o.recusals.map((r) => ({ person: o.certificateNo, reason: r.reason }))),
   ];
   const known = new Set([...experts.map(expertId), ...officers.map((o) => o.certificateNo)]);
   const departments = new Map<string, string>();
