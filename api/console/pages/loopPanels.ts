@@ -18,7 +18,7 @@
  * data-secret-reveal, data-confirm); its pages are its own because a panel has seats, not a batch.
  */
 import { beijing, html, type Html } from "../html.ts";
-import { ApiCallError, answer, field, intField, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
+import { ApiCallError, answer, field, fields, intField, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { options } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
 import { ALL, DRAW_BADGE, OFFICER, WRITERS, actionButton, badge, csrf, pageOffset, pager, td } from "./shared.ts";
@@ -355,11 +355,12 @@ export const loopPanelPages: ConsolePage[] = [
       ),
   },
   drawStep("commitment", "提交秘密值承诺", OFFICER, "POST /panel-draws/:id/commitments", async (ctx, id) => {
-    await ctx.api.post(`/panel-draws/${id}/commitments`, { hash: field(ctx.form, "hash").toLowerCase() });
+    // the first non-empty value: the <noscript> field follows the empty hidden one of the same name
+    await ctx.api.post(`/panel-draws/${id}/commitments`, { hash: (fields(ctx.form, "hash")[0] ?? "").toLowerCase() });
     return "本部门的秘密值承诺已提交。请保管好秘密值备份文件。";
   }),
   drawStep("reveal", "公开秘密值", OFFICER, "POST /panel-draws/:id/reveals", async (ctx, id) => {
-    const d = await ctx.api.post<PanelDraw>(`/panel-draws/${id}/reveals`, { secret: field(ctx.form, "secret").toLowerCase() });
+    const d = await ctx.api.post<PanelDraw>(`/panel-draws/${id}/reveals`, { secret: (fields(ctx.form, "secret")[0] ?? "").toLowerCase() });
     return d.status === "seeded" ? "秘密值已公开；各部门均已公开，种子已确定。" : "本部门秘密值已公开，等待其他部门公开。";
   }),
   drawStep("external", "录入外部随机数", WRITERS, "POST /panel-draws/:id/external-value", async (ctx, id) => {
