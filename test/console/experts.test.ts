@@ -7,7 +7,8 @@
  * recusal keeps it off that entity's inspection team.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedBatch } from "../api/helpers.ts";
+import { fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch, type Fixture } from "../api/helpers.ts";
+import { openStore } from "../../src/store/index.ts";
 import { commit, external, fullManifest, publicManifest, run } from "../api/support/ceremony.ts";
 import { demoPanels, getPanelDraw } from "../../src/store/repos/panels.ts";
 import { consoleFixture, type ConsoleFixture } from "./helpers.ts";
@@ -183,5 +184,38 @@ describe("an inspector's recusal binds the panel draw (专家和人员抽取) of
       const staff = d.seats!.find((s) => s.seat === "O1")!;
       expect(staff.persons).toEqual([officers[3]!.certificateNo]);
     }
+  });
+});
+
+const pg = await pgProblem();
+if (pg && REQUIRE_PG) throw new Error(`SSJ_REQUIRE_PG=1 but PostgreSQL at ${PG_URL} is unreachable: ${pg}`);
+
+describe.skipIf(pg !== null)("experts search and recusals on PostgreSQL", () => {
+  let fx: Fixture;
+  let drop: () => Promise<void> = async () => undefined;
+  afterAll(async () => {
+    await fx?.close();
+    await drop();
+  });
+
+  it("searches and pages experts, records, lists and withdraws recusals", async () => {
+    const db = await pgSchemaUrl();
+    drop = db.drop;
+    const store = await openStore({ databaseUrl: db.url });
+    await store.migrate();
+    fx = await fixture({ store });
+    await seedBatch(fx, { entities: 2, count: 1, officers: 1 });
+    for (let i = 1; i <= 7; i++) expect((await fx.as("admin", { method: "POST", url: "/experts", payload: { name: `库专家${i}`, certificateNo: `PG-${i}`, organization: i <= 3 ? "西北大学" : "测试研究院", specialities: ["食品安全"], districts: ["4601"] } })).statusCode).toBe(201);
+    const page = (await fx.as("admin", { method: "GET", url: "/experts/search?q=%E8%A5%BF%E5%8C%97&department=shared&limit=2&offset=2" })).json();
+    expect(page).toMatchObject({ total: 3, items: [{ certificateNo: "PG-3" }] });
+    const cert = (await store.prisma.inspector.findFirstOrThrow()).certificateNo;
+    const code = (await store.prisma.entity.findFirstOrThrow()).code;
+    expect((await fx.as("admin", { method: "POST", url: "/recusals", payload: { kind: "inspector", certificateNo: cert, entityCode: code, reason: "亲属" } })).statusCode).toBe(201);
+    const made = await fx.as("admin", { method: "POST", url: "/recusals", payload: { kind: "expert", certificateNo: "PG-2", entityCode: code, reason: "咨询" } });
+    expect(made.statusCode, made.body).toBe(201);
+    const all = (await fx.as("auditor", { method: "GET", url: `/recusals?entity=${code.slice(0, 10)}&limit=1&offset=1` })).json();
+    expect(all).toMatchObject({ total: 2, items: [{ kind: "expert", person: { certificateNo: "PG-2" }, entity: { code } }] });
+    expect((await fx.as("admin", { method: "DELETE", url: `/recusals/expert/${made.json().id}` })).statusCode).toBe(204);
+    expect((await fx.as("admin", { method: "GET", url: "/recusals" })).json().total).toBe(1);
   });
 });
