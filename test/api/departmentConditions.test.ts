@@ -5,20 +5,40 @@
  * stays verifiable (docs/draw-spec.md §3.2) — the public inputs hold the conditions, never classes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { creditCode, fixture, seedBatch, type Fixture } from "./helpers.ts";
+import { openStore } from "../../src/store/index.ts";
+import { creditCode, fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch, type Fixture } from "./helpers.ts";
 
-describe("per-department 定向 conditions", () => {
+const problem = await pgProblem();
+if (problem && REQUIRE_PG) throw new Error(`SSJ_REQUIRE_PG=1 but PostgreSQL at ${PG_URL} is unreachable: ${problem}`);
+
+/** A fixture on SQLite, or on a fresh PostgreSQL schema (dropped when closed). */
+async function fixtureOn(provider: "sqlite" | "postgresql"): Promise<Fixture> {
+  if (provider === "sqlite") return fixture();
+  const db = await pgSchemaUrl();
+  const store = await openStore({ databaseUrl: db.url });
+  await store.migrate();
+  const fx = await fixture({ store });
+  const close = fx.close;
+  fx.close = async () => {
+    await close();
+    await db.drop();
+  };
+  return fx;
+}
+
+describe.each(["sqlite", "postgresql"] as const)("per-department 定向 conditions (%s)", (provider) => {
+  if (provider === "postgresql" && problem) return void it.skip(`PostgreSQL at ${PG_URL} unreachable: ${problem}`, () => {});
   let fx: Fixture;
   let planId: number;
   let items: Record<number, number[]>;
   beforeAll(async () => {
-    fx = await fixture();
+    fx = await fixtureOn(provider);
     // 8 entities of seedBatch: 460105, H6210, enterprise, small. Then 6 more: 460106, F5211, individual, micro.
     ({ planId, items } = await seedBatch(fx, { entities: 8, count: 1 }));
     for (let i = 8; i < 14; i++)
       await fx.store.prisma.entity.create({ data: { code: creditCode(i), codeKind: "uscc", name: `测试便利店${i}`, districtCode: "460106", industryCode: "F5211", kind: "individual", riskClass: "B", size: "micro" } });
   });
-  afterAll(async () => fx.close());
+  afterAll(async () => fx?.close());
 
   const dept = (id: number, role: "lead" | "partner", conditions?: object) => ({
     departmentId: id,

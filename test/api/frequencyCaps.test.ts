@@ -7,9 +7,29 @@
  * in the published inputs (no entity disappears silently) while another department may still draw it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { creditCode, fixture, seedBatch, type Fixture } from "./helpers.ts";
+import { openStore } from "../../src/store/index.ts";
+import { creditCode, fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch, type Fixture } from "./helpers.ts";
 
-describe("yearly frequency caps with exemptions", () => {
+const problem = await pgProblem();
+if (problem && REQUIRE_PG) throw new Error(`SSJ_REQUIRE_PG=1 but PostgreSQL at ${PG_URL} is unreachable: ${problem}`);
+
+/** A fixture on SQLite, or on a fresh PostgreSQL schema (dropped when closed). */
+async function fixtureOn(provider: "sqlite" | "postgresql"): Promise<Fixture> {
+  if (provider === "sqlite") return fixture();
+  const db = await pgSchemaUrl();
+  const store = await openStore({ databaseUrl: db.url });
+  await store.migrate();
+  const fx = await fixture({ store });
+  const close = fx.close;
+  fx.close = async () => {
+    await close();
+    await db.drop();
+  };
+  return fx;
+}
+
+describe.each(["sqlite", "postgresql"] as const)("yearly frequency caps with exemptions (%s)", (provider) => {
+  if (provider === "postgresql" && problem) return void it.skip(`PostgreSQL at ${PG_URL} unreachable: ${problem}`, () => {});
   let fx: Fixture;
   let batchId: number;
   let items: Record<number, number[]>;
@@ -22,13 +42,13 @@ describe("yearly frequency caps with exemptions", () => {
   const url = () => `/departments/${fx.dept.a}/frequency-cap`;
 
   beforeAll(async () => {
-    fx = await fixture();
+    fx = await fixtureOn(provider);
     ({ batchId, items } = await seedBatch(fx, { entities: 12, count: 1 }));
     const a = await fx.store.prisma.department.findUniqueOrThrow({ where: { id: fx.dept.a } });
     // A district bureau under department A: its checks count toward A's cross-level cap.
     childId = (await fx.store.prisma.department.create({ data: { code: `${a.code}-QX`, name: "测试市某区市场监督管理局", level: "district", districtCode: "460105", parentId: a.id } })).id;
   });
-  afterAll(async () => fx.close());
+  afterAll(async () => fx?.close());
 
   const directed = (code: string, directedKind: string, windowStart = "2026-08-03") =>
     fx.as("officerA", { method: "POST", url: "/tasks", payload: { entityCode: code, itemIds: items[fx.dept.a]!.slice(0, 1), directedKind, reason: "内部事由 #1", windowStart, windowEnd: windowStart.replace(/-\d\d$/, "-28") } });
