@@ -206,11 +206,13 @@ function commitForm(t: Turn): Html {
 <div class="actions"><button type="submit">冻结并公布承诺值</button></div></form></section>`;
 }
 
+/** A department's name from its code (seed plans and commitments name departments by code). */
+const nameOf = (t: Turn, code: string): string => t.me.departments.find((d) => d.code === code)?.name ?? code;
 const secretKey = (d: PanelDraw, code: string | null) => `panel-draw-${d.id}-${code ?? ""}`;
 
 function secretSteps(t: Turn, d: PanelDraw): Html {
   const mine = d.secretCommitments.find((x) => x.department === t.myCode);
-  const missing = (d.seedPlan?.departments ?? []).filter((c) => !d.secretCommitments.some((x) => x.department === c));
+  const missing = (d.seedPlan?.departments ?? []).filter((c) => !d.secretCommitments.some((x) => x.department === c)).map((c) => nameOf(t, c));
   if (!mine)
     return html`<form method="post" action="${CONSOLE}/panel-draws/${d.id}/commitment" class="form" data-secret-commit="${secretKey(d, t.myCode)}" data-busy>${csrf(t.token)}<input type="hidden" name="hash" value="">
 <p>在<strong>本部门电脑的浏览器</strong>中生成本部门的秘密值：它只保存在这个浏览器里（可下载备份），服务器只收到它的 SHA-256；公开阶段再提交秘密值本身。</p>
@@ -259,7 +261,7 @@ function currentStep(t: Turn): Html {
   if (!d) return t.lead ? commitForm(t) : html`<p>等待行政审批部门开始抽取。</p>`;
   const seeders = d.seedPlan?.departments ?? [];
   if (d.status === "committed" && d.seedPlan?.mode === "commitReveal")
-    return t.myCode && seeders.includes(t.myCode) ? secretSteps(t, d) : html`<p>等待 ${seeders.join("、")} 的科员在本部门浏览器中提交并公开秘密值（管理员不能代交）。</p>`;
+    return t.myCode && seeders.includes(t.myCode) ? secretSteps(t, d) : html`<p>等待 ${seeders.map((c) => nameOf(t, c)).join("、")} 的科员在本部门浏览器中提交并公开秘密值（管理员不能代交）。</p>`;
   if (d.status === "committed") return t.lead ? externalForm(t, d) : html`<p>等待行政审批部门录入外部随机数。</p>`;
   if (d.status === "seeded") return t.lead ? actionButton(`${CONSOLE}/panel-draws/${d.id}/run`, "抽取（只能一次）", t.token, { confirm: "抽取只能进行一次，结果不可更改。确定抽取？" }) : html`<p>种子已确定，等待行政审批部门抽取。</p>`;
   if (d.status === "drawn") return t.lead ? html`${drawnForms(t, d)}${voidForm(t, d)}` : html``;
