@@ -10,8 +10,11 @@
  *    (default postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
  * `--twice` imports the same file a second time (every row unchanged).
  * Prints time, rows/s, CPU seconds and the process's peak RSS (a high-water mark: it only grows).
+ * On Linux also the main thread's own CPU seconds, its seconds waiting for a CPU (run queue: the
+ * machine is busy) and asleep (waiting for the database or the disk), and on PostgreSQL the server
+ * backend's CPU seconds: on a shared machine, main-thread CPU + asleep estimates the quiet wall time.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir, cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -42,6 +45,24 @@ const cpuSince = (from: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(from);
   return `${((u.user + u.system) / 1e6).toFixed(1)} s CPU`;
 };
+
+/** The main thread's CPU and run-queue seconds (Linux schedstat), or null elsewhere. */
+function mainThread(): { cpu: number; queued: number } | null {
+  const path = `/proc/self/task/${process.pid}/schedstat`;
+  if (!existsSync(path)) return null;
+  const [cpu, queued] = readFileSync(path, "utf8").trim().split(" ").map(Number);
+  return { cpu: cpu! / 1e9, queued: queued! / 1e9 };
+}
+
+/** PostgreSQL on this machine: the pooled backend's pid and CPU seconds (the import reuses the one idle client), or null. */
+async function backendCpu(store: Store): Promise<{ pid: number; cpu: number } | null> {
+  if (store.kind !== "postgresql") return null;
+  const pid = (await store.raw.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]!.p;
+  const path = `/proc/${pid}/stat`;
+  if (!existsSync(path)) return null;
+  const f = readFileSync(path, "utf8").split(") ")[1]!.split(" ");
+  return { pid, cpu: (Number(f[11]) + Number(f[12])) / 100 };
+}
 
 console.log(`import bench: ${rows} entity rows, node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`);
 
@@ -83,12 +104,18 @@ try {
 
   const timeImport = async (label: string, store: Store) => {
     for (let k = 0; k < (twice ? 2 : 1); k++) {
+      const server0 = await backendCpu(store);
+      const main0 = mainThread();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const r: DirectoryImportReport = await importDirectory(store, { kind: "entities", source: source(), fileName: file!, actor: "bench", totalBytes: size });
       const ms = performance.now() - t0;
+      const main1 = mainThread();
+      const server1 = await backendCpu(store);
+      const main = main0 && main1 ? `; main thread ${(main1.cpu - main0.cpu).toFixed(1)} s CPU, ${(main1.queued - main0.queued).toFixed(1)} s queued, ${(ms / 1000 - (main1.cpu - main0.cpu) - (main1.queued - main0.queued)).toFixed(1)} s asleep` : "";
+      const server = server0 && server1 && server0.pid === server1.pid ? `; server backend ${(server1.cpu - server0.cpu).toFixed(1)} s CPU` : "";
       console.log(
-        `${label}${k ? " (again)" : ""}: ${r.rowsRead} rows in ${secs(ms)} (${cpuSince(cpu0)}) = ${Math.round(r.rowsRead / (ms / 1000))} rows/s; ` +
+        `${label}${k ? " (again)" : ""}: ${r.rowsRead} rows in ${secs(ms)} (${cpuSince(cpu0)}${main}${server}) = ${Math.round(r.rowsRead / (ms / 1000))} rows/s; ` +
           `created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}, flagged ${r.flagged}; peak RSS ${peakRss()}`,
       );
     }
