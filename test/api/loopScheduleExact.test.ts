@@ -44,11 +44,11 @@ describe("审管联动 loop schedule: the exact step", () => {
     const deptId = { S: fx.dept.a, W: fx.dept.b } as Record<string, number>;
     const deptCode = new Map((await p.department.findMany()).map((d) => [d.id, d.code]));
     await setConfig(fx.store, "optimizer", { dailyCapacity: 1 }, "test");
-    const entities = [];
+    const entities: { id: number; code: string }[] = [];
     for (let k = 0; k < 4; k++) entities.push(await p.entity.create({ data: { code: creditCode(900 + k), codeKind: "uscc", name: `联动测试企业${k}`, districtCode: "460100", kind: "enterprise" } }));
     for (const o of OFFICERS)
       await p.inspector.create({ data: { departmentId: deptId[o.dept]!, name: `执法员${o.cert}`, certificateNo: o.cert, qualifications: [], specialities: [], districts: ["460100"], unavailable: o.unavailable } });
-    const tasks = [];
+    const tasks: { id: number; entityId: number; departmentId: number; windowStart: string; windowEnd: string }[] = [];
     for (const [i, t] of TASKS.entries())
       tasks.push(await p.task.create({ data: { taskNo: `LX-${i}`, entityId: entities[t.entity]!.id, departmentId: deptId[t.dept]!, kind: "directed", directedKind: "commitment", directedReason: "告知承诺核查（测试）", windowStart: t.from, windowEnd: t.to } }));
     m = {
