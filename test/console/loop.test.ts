@@ -14,6 +14,7 @@ import { createAccount } from "../../src/store/repos/accounts.ts";
 import { createUser } from "../../src/store/repos/users.ts";
 import { pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch } from "../api/helpers.ts";
 import { newSecret, secretHash } from "../api/support/ceremony.ts";
+import { todayBeijing } from "../../api/console/html.ts";
 import { consoleFixture, cookieOf, type ConsoleFixture, type Who } from "./helpers.ts";
 
 type Session = { cookie: string; csrf: string };
@@ -274,6 +275,26 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect(imported.statusCode, imported.body).toBe(303);
       expect(flashOf(imported)).toContain("已接收预警 1 条（重复 0 条）");
       expect((await get("officerA", "/console/alerts?open=1")).body).toContain(`YJF-${tag}`);
+    });
+
+    it("进一次门: A puts its open loop tasks into visits from the verifications page; the auditor cannot; bad dates come back on the form", async () => {
+      expect((await get("officerA", "/console/verifications")).body).toContain('action="/console/loop-schedule"');
+      expect((await get("auditor", "/console/verifications")).body).not.toContain('action="/console/loop-schedule"');
+      expect((await post("auditor", "/console/loop-schedule", { from: "2026-12-01", to: "2026-12-31" })).statusCode).toBe(403);
+      const bad = await post("officerA", "/console/loop-schedule", { from: "2026-12-31", to: "2026-12-01" });
+      expect(bad.statusCode).toBeGreaterThanOrEqual(400);
+      expect(bad.statusCode).toBeLessThan(500);
+      expect(bad.body).toContain("未能保存");
+      const open = await fx.store.prisma.task.count({ where: { departmentId: fx.dept.a, kind: "directed", status: "open" } });
+      expect(open).toBeGreaterThan(0);
+      const today = todayBeijing();
+      const res = await post("officerA", "/console/loop-schedule", { from: today, to: `${today.slice(0, 4)}-12-31` }); // a year with holiday data (fail closed otherwise)
+      expect(res.statusCode, res.body).toBe(200);
+      const cards = [...res.body.matchAll(/<div class="n">(\d+)<\/div><div class="k">([^<]+)<\/div>/g)].map((m) => [m[2], Number(m[1])]);
+      const n = Object.fromEntries(cards) as Record<string, number>;
+      expect(n["参与排期的任务"]).toBeGreaterThan(0);
+      expect(n["并入已排期的检查"]! + n["新排的检查"]! + n["未能排期"]!).toBeGreaterThan(0);
+      expect(await fx.store.prisma.task.count({ where: { departmentId: fx.dept.a, kind: "directed", status: "open" } })).toBe(open - n["参与排期的任务"]! + n["未能排期"]!);
     });
 
     it("专家和人员抽取: the drawn panel is listed with its status; manifests download; links go to the public record; B (outside the case) is refused", async () => {

@@ -14,6 +14,8 @@
  *   GET  /console/alerts/:id                    one and its feedback form
  *   POST /console/alerts/:id/feedback           处置结果 (及时反馈处理结果)
  *   POST /console/alerts/import                 a file of the 互联网+监管 system's alerts (POST /risk-alerts/import)
+ *   POST /console/loop-schedule                 the open 核查 / 预警 / 后续监管 tasks into visits (POST /approvals/schedule:
+ *                                               joined to planned visits on the same entity, else new ones)
  */
 import { ApiCallError, field, fields, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, raw, todayBeijing, type Html } from "../html.ts";
@@ -33,7 +35,39 @@ const mineOf = (ctx: PageContext, departmentId: number) => ctx.role === "officer
 
 // ── 告知承诺核查 ─────────────────────────────────────────────────────────────────────────────
 
-async function verificationList(ctx: PageContext) {
+interface Scheduled {
+  runId: number | null;
+  tasks: number;
+  joined: number;
+  created: number;
+  unscheduled: { taskId: number; taskNo: string; reason: string }[];
+}
+
+/** 进一次门、查多项事: the loop's open directed tasks into the schedule (officers: their own department's). */
+function scheduleForm(ctx: PageContext, f: FormBody = {}, error: ApiCallError | null = null): Html {
+  if (ctx.role === "auditor") return html``;
+  return html`<section aria-labelledby="sched-title"><h2 id="sched-title">并入检查排期（进一次门、查多项事）</h2>
+<p>把${ctx.role === "officer" ? "本部门" : "各部门"}未完成的告知承诺核查、风险预警和复核后续监管任务排入检查：能并入同一市场主体已排期检查的并入（日期和人员不变），其余新排。</p>
+${errorBox(formError(error), { from: "开始日期", to: "结束日期", departmentId: "部门" })}
+<form method="post" action="${CONSOLE}/loop-schedule" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+<div class="row"><div class="field"><label for="from">开始日期</label><input id="from" name="from" type="date" required value="${field(f, "from")}" data-message="请填写开始日期"></div>
+<div class="field"><label for="to">结束日期</label><input id="to" name="to" type="date" required value="${field(f, "to")}" data-message="请填写结束日期"></div></div>
+<div class="actions"><button type="submit">排期</button><span class="hint">排期记录（输入摘要即种子）保存，不能重抽。</span></div></form></section>`;
+}
+
+async function scheduleResult(ctx: PageContext, r: Scheduled) {
+  return ctx.render(
+    html`${crumbs("verifications", "告知承诺核查", "并入检查排期")}
+<h1>并入检查排期</h1>
+<div class="cards"><div class="card"><div class="n">${r.tasks}</div><div class="k">参与排期的任务</div></div><div class="card"><div class="n">${r.joined}</div><div class="k">并入已排期的检查</div></div><div class="card"><div class="n">${r.created}</div><div class="k">新排的检查</div></div><div class="card"><div class="n">${r.unscheduled.length}</div><div class="k">未能排期</div></div></div>
+${r.unscheduled.length
+  ? html`<table class="cards-sm"><caption>未能排期的任务</caption><thead><tr><th scope="col">任务</th><th scope="col">原因</th></tr></thead><tbody>${r.unscheduled.map((u) => html`<tr>${td("任务", html`<a href="${CONSOLE}/tasks/${u.taskId}">${u.taskNo}</a>`)}${td("原因", u.reason)}</tr>`)}</tbody></table>`
+  : ""}
+<p><a href="${CONSOLE}/tasks">检查任务</a> · <a href="${CONSOLE}/verifications">告知承诺核查</a></p>`,
+  );
+}
+
+async function verificationList(ctx: PageContext, f: FormBody = {}, error: ApiCallError | null = null) {
   const open = yesFilter(ctx, "open");
   const offset = pageOffset(ctx.query);
   const page = await ctx.api.get<Paged<VerificationView>>("/verifications", { open: open ? "true" : undefined, limit: LIMIT, offset });
@@ -51,8 +85,9 @@ ${filterForm(`${CONSOLE}/verifications`, "open", "只看未录入结果的", ope
 ${page.items.length
   ? html`<table class="cards-sm"><thead><tr><th scope="col">核查</th><th scope="col">审批决定</th><th scope="col">市场主体</th><th scope="col">核查部门</th><th scope="col">期限</th><th scope="col">状态</th><th scope="col">结果</th></tr></thead><tbody>${rows}</tbody></table>`
   : html`<p>没有符合条件的核查。</p>`}
-${pager(`${CONSOLE}/verifications`, open ? { open } : {}, page.total, offset, LIMIT)}`,
-    { wide: true },
+${pager(`${CONSOLE}/verifications`, open ? { open } : {}, page.total, offset, LIMIT)}
+${scheduleForm(ctx, f, error)}`,
+    { wide: true, status: error ? error.statusCode : 200 },
   );
 }
 
@@ -222,7 +257,20 @@ const D_USES = ["GET /disputes/:id", "GET /departments/:id/items"];
 const A_USES = ["GET /risk-alerts/:id"];
 
 export const loopStepPages: ConsolePage[] = [
-  { path: `${CONSOLE}/verifications`, title: "告知承诺核查", roles: ALL, nav: { group: "results", label: "告知承诺核查", order: 55 }, uses: ["GET /verifications"], handler: verificationList },
+  { path: `${CONSOLE}/verifications`, title: "告知承诺核查", roles: ALL, nav: { group: "results", label: "告知承诺核查", order: 55 }, uses: ["GET /verifications"], handler: (ctx) => verificationList(ctx) },
+  {
+    path: `${CONSOLE}/loop-schedule`,
+    method: "POST",
+    title: "并入检查排期",
+    roles: WRITERS,
+    uses: ["POST /approvals/schedule", "GET /verifications"],
+    handler: (ctx) =>
+      submit(
+        ctx,
+        async () => scheduleResult(ctx, await ctx.api.post<Scheduled>("/approvals/schedule", { from: field(ctx.form, "from"), to: field(ctx.form, "to") })),
+        (e) => verificationList(ctx, ctx.form, e),
+      ),
+  },
   { path: `${CONSOLE}/verifications/:id`, title: "告知承诺核查", roles: ALL, uses: V_USES, handler: (ctx) => verificationPage(ctx) },
   {
     path: `${CONSOLE}/verifications/:id/outcome`,
