@@ -185,12 +185,6 @@ export function slice<T>(all: T[], offset: number, limit = LIMIT): Paged<T> {
   return { total: all.length, items: all.slice(offset, offset + limit) };
 }
 
-/** `?name=` as a whole number ≥ 0 (else 0): the offset of a second list on one page. */
-export function offsetOf(q: Record<string, string>, name: string): number {
-  const n = Number(q[name] ?? 0);
-  return Number.isInteger(n) && n >= 0 ? n : 0;
-}
-
 /** Only allowed values of a filter pass. */
 export const oneOf = (v: string | undefined, allowed: readonly string[]): string => (v !== undefined && allowed.includes(v) ? v : "");
 
