@@ -396,5 +396,17 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect(after.body).toContain("已作废");
       expect(after.body).toContain(`action="/console/panels/${panelId}/draws"`); // a new attempt, with new secrets
     });
+
+    it("an administrator imports a list for a bureau it names (none named: refused, naming the field)", async () => {
+      const dA = await fx.store.prisma.department.findUniqueOrThrow({ where: { id: fx.dept.a } });
+      const file = { name: "清单.csv", text: `${HEAD}\nSP-001,食品经营许可,《食品安全法》,食品经营监督检查,证后检查,${dA.code},${itemCode},否\n` };
+      expect((await get("admin", "/console/duty-lists")).body).toContain('name="bureauId"');
+      const unnamed = await upload("admin", "/console/duty-lists/import", { reason: "管理员代为发布" }, file);
+      expect(unnamed.statusCode).toBe(400);
+      expect(unnamed.body).toContain("【行政审批部门】");
+      const named = await upload("admin", "/console/duty-lists/import", { reason: "管理员代为发布", bureauId: String(bureauId) }, file);
+      expect(named.statusCode, named.body).toBe(303);
+      expect(flashOf(named)).toContain("测试市行政审批服务局 职责边界清单第 3 版");
+    });
   });
 }
