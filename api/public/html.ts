@@ -7,6 +7,7 @@ import type { DepartmentCount, PublicAnchorRecord, PublicDrawRecord, PublicPlanR
 import { NEEDS_FULL_MANIFEST, PUBLIC_PROVES } from "../../src/draws/v2/claims.ts";
 import type { PublicPanelDraw } from "../../src/store/repos/panels.ts";
 import type { PublicVerification } from "../../src/store/repos/loopSteps.ts";
+import type { PublicFrequencyCap } from "../../src/store/repos/frequencyCaps.ts";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (c) => ESC[c]!);
@@ -75,6 +76,8 @@ export interface PageModel {
   panelDraws: PublicPanelDraw[];
   /** Published 告知承诺 verification outcomes: the latest, or the searched entity's. */
   verifications: PublicVerification[];
+  /** Each department's published yearly cap of checks on one entity, with its exemptions. */
+  frequencyCaps: PublicFrequencyCap[];
 }
 
 function layout(title: string, main: string): string {
@@ -203,6 +206,30 @@ ${d.seedProvenance ? `<dt>种子来源</dt><dd>${esc(provenanceText(d.seedProven
 </article>`;
 }
 
+function frequencyCapTable(caps: readonly PublicFrequencyCap[]): string {
+  if (caps.length === 0) return "<p>暂无部门公布同一企业年度检查频次上限。</p>";
+  const exempt = (c: PublicFrequencyCap) =>
+    c.exemptions.length === 0 ? "无" : `<ul>${c.exemptions.map((e) => `<li>${esc(e.label)}${e.reason ? `：${esc(e.reason)}` : ""}</li>`).join("")}</ul>`;
+  const rows = caps
+    .map(
+      (c) => `<tr>
+<td data-label="部门">${esc(c.department)}</td>
+<td data-label="层级" class="nowrap">${esc(c.levelLabel)}</td>
+<td data-label="本层级每年最多">${c.maxPerYear} 次</td>
+<td data-label="跨层级合计每年最多">${c.maxPerYearAllLevels === null ? "不限" : `${c.maxPerYearAllLevels} 次`}</td>
+<td data-label="不计入频次的检查">${exempt(c)}</td>
+</tr>`,
+    )
+    .join("\n");
+  return `<table class="caps">
+<caption>各部门对同一市场主体每年检查次数的上限（双随机抽查计入；所列定向检查不计入）</caption>
+<thead><tr><th scope="col">部门</th><th scope="col">层级</th><th scope="col">本层级每年最多</th><th scope="col">跨层级合计每年最多</th><th scope="col">不计入频次的检查</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
+
 function verificationTable(m: PageModel): string {
   const forCode = m.searchedBy === "code";
   if (m.verifications.length === 0) return `<p>${forCode ? `统一社会信用代码为 ${esc(m.form.q)} 的市场主体没有公示的告知承诺核查结果。` : "暂无公示的告知承诺核查结果。"}</p>`;
@@ -329,6 +356,10 @@ ${verificationTable(m)}
 <p>行政审批部门为现场踏勘、技术审查、听证论证和验收从专家库和监管部门人员中抽取，与抽查抽取使用同一可核验的方法：先公布承诺值，再生成种子，一次抽取，不得重抽。专家和人员的姓名不公示；公示抽取的事实、方法、承诺值、种子和公开清单的摘要。全部记录：<a href="${API_PATH}/panel-draws">${API_PATH}/panel-draws</a>（JSON）。</p>
 ${m.panelDraws.length ? m.panelDraws.map(panelDrawDetails).join("\n") : "<p>暂无专家和人员抽取记录。</p>"}
 </section>
+<section aria-labelledby="caps-title" id="frequency-caps">
+<h2 id="caps-title">同一企业年度检查频次上限</h2>
+${frequencyCapTable(m.frequencyCaps)}
+</section>
 <section aria-labelledby="anchors-title">
 <h2 id="anchors-title">审计日志链头</h2>
 ${anchors}
@@ -389,7 +420,7 @@ code.hash{word-break:break-all;font-size:.85rem}
 .void-note{color:var(--accent)}
 .timeline{margin:.5rem 0;padding-left:1.25rem;font-size:.92rem}
 .verify ul{margin:.25rem 0 .5rem;padding-left:1.25rem}
-.seats{margin:0;padding-left:1.25rem}
+.seats,.caps ul{margin:0;padding-left:1.25rem}
 @media (max-width:40rem){
  table,thead,tbody,tr,th,td,caption{display:block}
  thead{position:absolute;left:-9999px;top:-9999px}

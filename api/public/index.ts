@@ -27,6 +27,7 @@ import type { PublicAnchorRecord } from "../../src/store/readModel/index.ts";
 import type { RepoStore } from "../../src/store/repos/db.ts";
 import { listPublicPanelDraws, type PublicPanelDraw } from "../../src/store/repos/panels.ts";
 import { listPublishedVerifications, type PublicVerification } from "../../src/store/repos/loopSteps.ts";
+import { listPublicFrequencyCaps, type PublicFrequencyCap } from "../../src/store/repos/frequencyCaps.ts";
 import {
   API_PATH,
   PAGE_PATH,
@@ -144,6 +145,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
   // model in benchmarks) the page shows none.
   const main = ctx?.store && "prisma" in ctx.store ? (ctx.store as unknown as RepoStore) : null;
   const panelDraws = (): Promise<PublicPanelDraw[]> => (main ? cached("panelDraws", () => listPublicPanelDraws(main, { limit: 5 })) : Promise.resolve([]));
+  const frequencyCaps = (): Promise<PublicFrequencyCap[]> => (main ? cached("frequencyCaps", () => listPublicFrequencyCaps(main)) : Promise.resolve([]));
   const verifications = (code: string | null): Promise<PublicVerification[]> => {
     if (!main) return Promise.resolve([]);
     if (code) return listPublishedVerifications(main, { code, limit: 50, offset: 0 });
@@ -325,7 +327,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
       const cursor = raw.cursor && /^\d{1,15}$/.test(raw.cursor) ? Number(raw.cursor) : undefined;
       const upper = form.q.toUpperCase();
       const searchedBy = !form.q ? null : CODE.test(upper) ? "code" : "name";
-      const [departments, page, plans, draws, anchors, panels, outcomes] = await Promise.all([
+      const [departments, page, plans, draws, anchors, panels, outcomes, caps] = await Promise.all([
         cached("departments", () => m.departments()),
         error
           ? Promise.resolve<DocPage>({ docs: [], nextCursor: null })
@@ -343,6 +345,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
         cached("anchors", () => m.listAnchors(5)),
         panelDraws(),
         verifications(searchedBy === "code" && !error ? upper : null),
+        frequencyCaps(),
       ]);
       const html = renderPage({
         form,
@@ -357,6 +360,7 @@ const publicRoutes: FastifyPluginAsync<PublicOptions> = async (fastify, opts) =>
         anchors: anchors.map((d) => JSON.parse(d) as PublicAnchorRecord),
         panelDraws: panels,
         verifications: outcomes,
+        frequencyCaps: caps,
       });
       if (error) return reply.code(400).type(HTML_TYPE).header("cache-control", "no-store").send(html);
       return sendCached(request, reply, html, HTML_TYPE, CACHE_SHORT);

@@ -20,7 +20,7 @@ import {
   setConfig,
 } from "../../src/store/repos/directories.ts";
 import { validateConfig } from "../../src/store/repos/settings.ts";
-import { MAX_CAP, getFrequencyCaps, listFrequencyCaps, setFrequencyCaps } from "../../src/store/repos/frequencyCaps.ts";
+import { MAX_CAP, getFrequencyCaps, listFrequencyCaps, listPublicFrequencyCaps, setFrequencyCaps } from "../../src/store/repos/frequencyCaps.ts";
 import { IdParams, errors } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
@@ -259,6 +259,29 @@ const directoryRoutes: FastifyPluginAsync = async (fastify) => {
     "/frequency-caps",
     { config: { access: ALL }, schema: { tags: ["configuration"], summary: "各部门的同一企业年度检查频次上限及豁免", response: { 200: Type.Array(FrequencyCaps), ...errors } } },
     async () => listFrequencyCaps(store),
+  );
+
+  const PublicCap = Type.Object({
+    department: Type.String(),
+    level: Type.String({ description: "city | district | zone" }),
+    levelLabel: Type.String({ description: "市级、区县级、开发区" }),
+    maxPerYear: Type.Integer({ description: "本层级每年对同一企业最多检查次数" }),
+    maxPerYearAllLevels: Type.Union([Type.Integer(), Type.Null()], { description: "与上下级部门合计每年最多检查次数；null = 不限" }),
+    exemptions: Type.Array(Type.Object({ kind: Type.String(), label: Type.String(), reason: Type.String() })),
+    updatedAt: Type.Union([Type.String(), Type.Null()]),
+  });
+  app.get(
+    "/api/public/frequency-caps",
+    {
+      config: { access: "public" as const, rateLimit: app.ssj.publicRateLimit },
+      schema: {
+        tags: ["public"],
+        summary: "公示：各部门的同一企业年度检查频次上限及豁免（国办发〔2024〕54号）",
+        description: "只列出已设上限的部门：本层级上限、跨层级上限和不计入频次的定向检查类型及理由。",
+        response: { 200: Type.Array(PublicCap), ...errors },
+      },
+    },
+    async () => listPublicFrequencyCaps(store),
   );
 
   app.get(

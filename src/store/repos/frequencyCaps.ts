@@ -137,3 +137,39 @@ export async function listFrequencyCaps(store: RepoStore): Promise<FrequencyCaps
   const [depts, rows] = await Promise.all([store.prisma.department.findMany({ orderBy: { id: "asc" } }), store.prisma.frequencyCap.findMany({ where: { planId: null }, orderBy: { id: "asc" } })]);
   return depts.map((d) => viewOf(d, rows.filter((r) => r.departmentId === d.id)));
 }
+
+/**
+ * A department's cap as published (国办发〔2024〕54号 asks every department to publish it):
+ *
+ *   { department: "某市市场监督管理局", level: "city", levelLabel: "市级", maxPerYear: 2,
+ *     maxPerYearAllLevels: 4, exemptions: [{ kind: "complaint", label: "投诉举报", reason: "…" }], updatedAt }
+ *
+ * Only departments that set a cap; the exemption reasons are the department's published rule.
+ */
+export interface PublicFrequencyCap {
+  department: string;
+  level: string;
+  levelLabel: string;
+  maxPerYear: number;
+  maxPerYearAllLevels: number | null;
+  exemptions: { kind: string; label: string; reason: string }[];
+  updatedAt: string | null;
+}
+
+const LEVEL_LABEL: Record<string, string> = { city: "市级", district: "区县级", zone: "开发区" };
+
+export async function listPublicFrequencyCaps(store: RepoStore): Promise<PublicFrequencyCap[]> {
+  const [views, depts] = await Promise.all([listFrequencyCaps(store), store.prisma.department.findMany({ select: { id: true, name: true } })]);
+  const name = new Map(depts.map((d) => [d.id, d.name]));
+  return views
+    .filter((v) => v.configured)
+    .map((v) => ({
+      department: name.get(v.departmentId) ?? "",
+      level: v.level,
+      levelLabel: LEVEL_LABEL[v.level] ?? v.level,
+      maxPerYear: v.maxPerYear,
+      maxPerYearAllLevels: v.maxPerYearAllLevels,
+      exemptions: v.exemptions.map((e) => ({ kind: e.kind, label: EXEMPT_KIND_LABEL[e.kind] ?? e.kind, reason: e.reason })),
+      updatedAt: v.updatedAt,
+    }));
+}
