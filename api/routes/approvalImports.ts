@@ -30,7 +30,7 @@ function uploadError(e: unknown, limit: number): never {
 }
 
 /** The uploaded file (one `file` part) of a multipart request. */
-async function upload(request: FastifyRequest, limit: number): Promise<{ bytes: Buffer; fileName: string }> {
+export async function upload(request: FastifyRequest, limit: number): Promise<{ bytes: Buffer; fileName: string }> {
   if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请以 multipart/form-data 上传，文件放在 file 字段", "file");
   let bytes: Buffer;
   let fileName: string;

@@ -7,14 +7,17 @@
  *   GET    /recusals?person=&entity=&kind=&limit=&offset=          → { total, items } (admin, auditor)
  *   POST   /recusals        { kind, certificateNo, entityCode, reason }  (admin)
  *   DELETE /recusals/:kind/:id                                            (admin)
+ *   POST   /recusals/import  (multipart `file`: XLSX or CSV, 人员类别 证件号 企业代码 回避理由)  (admin)
  *
  * Recusals are private: no public page or record names them.
  */
 import type { FastifyPluginAsync } from "fastify";
+import multipart from "@fastify/multipart";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { requirePrincipal, type Principal } from "../auth.ts";
-import { createRecusal, deleteRecusal, getExpert, listRecusals, searchExperts } from "../../src/store/repos/expertDirectory.ts";
+import { createRecusal, deleteRecusal, getExpert, importRecusalsFile, listRecusals, searchExperts } from "../../src/store/repos/expertDirectory.ts";
+import { upload } from "./approvalImports.ts";
 import type { PanelActor } from "../../src/store/repos/panels.ts";
 import { IdParams, errors } from "../schemas.ts";
 
@@ -46,6 +49,7 @@ const Recusal = Type.Object({
 const tags = ["directories"];
 
 const expertDirectoryRoutes: FastifyPluginAsync = async (fastify) => {
+  await fastify.register(multipart, { limits: { fileSize: fastify.ssj.uploadLimit, files: 1, fields: 5, parts: 6, headerPairs: 100 } });
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const store = app.ssj.store;
 
@@ -122,6 +126,24 @@ const expertDirectoryRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => reply.status(201).send(await createRecusal(store, request.body, actorOf(requirePrincipal(request)))),
+  );
+
+  app.post(
+    "/recusals/import",
+    {
+      config: { access: ["admin"] },
+      schema: {
+        tags,
+        summary: "从文件登记回避（XLSX 或 CSV，表头：人员类别 证件号 企业代码 回避理由）：先核对整个文件，任何一行有误则不导入并逐行说明；已登记的计为未变",
+        consumes: ["multipart/form-data"],
+        response: { 200: Type.Object({ rows: Type.Integer(), created: Type.Integer(), unchanged: Type.Integer(), ignoredColumns: Type.Array(Type.String()) }), 413: Type.Ref("Error"), 415: Type.Ref("Error"), ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const { bytes } = await upload(request, app.ssj.uploadLimit);
+      return importRecusalsFile(store, bytes, actorOf(p));
+    },
   );
 
   app.delete(

@@ -89,6 +89,7 @@ const MATRIX: Record<string, ["public" | Who[], string]> = {
   "GET /recusals": [AA, "/recusals"],
   "POST /recusals": [ADMIN, "/recusals"],
   "DELETE /recusals/:kind/:id": [ADMIN, "/recusals/inspector/999999"],
+  "POST /recusals/import": [ADMIN, "/recusals/import"],
   "GET /jobs/:id": [A, "/jobs/nosuchjob1"],
   "GET /panels": [A, "/panels"],
   "POST /panels": [AO, "/panels"],

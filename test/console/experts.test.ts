@@ -11,7 +11,7 @@ import { fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch, type Fi
 import { openStore } from "../../src/store/index.ts";
 import { commit, external, fullManifest, publicManifest, run } from "../api/support/ceremony.ts";
 import { demoPanels, getPanelDraw } from "../../src/store/repos/panels.ts";
-import { consoleFixture, type ConsoleFixture } from "./helpers.ts";
+import { consoleFixture, cookieOf, type ConsoleFixture } from "./helpers.ts";
 
 describe("console: 专家库 and 回避", () => {
   let fx: ConsoleFixture;
@@ -124,6 +124,45 @@ describe("console: 专家库 and 回避", () => {
     const audit = await fx.store.prisma.auditLog.findMany({ where: { action: { startsWith: "recusal." } } });
     expect(audit.map((a) => a.action).sort()).toEqual(["recusal.create", "recusal.create", "recusal.delete"]);
     expect(JSON.stringify(audit)).not.toContain("配偶");
+  });
+});
+
+describe("console: recusals from a file", () => {
+  let fx: ConsoleFixture;
+  afterAll(async () => fx?.close());
+
+  const upload = async (content: string) => {
+    const s = await fx.session("admin");
+    const boundary = `----ssjr${Math.random().toString(16).slice(2)}`;
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${s.csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="recusals.csv"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+    const res = await fx.app.inject({ method: "POST", url: "/console/recusals/import", headers: { cookie: s.cookie, "content-type": `multipart/form-data; boundary=${boundary}` }, payload: Buffer.from(body, "utf8") });
+    return { res, s };
+  };
+
+  it("refuses a file with a bad row whole, naming every row; then records a good one once", async () => {
+    fx = await consoleFixture();
+    await seedBatch(fx, { entities: 2, count: 1, officers: 1 });
+    const p = fx.store.prisma;
+    await p.expert.create({ data: { name: "文件专家", certificateNo: "WJ-1", specialities: ["食品安全"], districts: ["4601"] } });
+    const cert = (await p.inspector.findFirstOrThrow()).certificateNo;
+    const [e1, e2] = (await p.entity.findMany({ orderBy: { id: "asc" } })).map((e) => e.code) as [string, string];
+    const head = "人员类别,证件号,企业代码,回避理由";
+    const bad = await upload([head, `执法人员,${cert},${e1},配偶任职`, `专家,NO-SUCH,${e2},咨询`, `律师,X,${e2},？`, `执法人员,${cert},91460000MA5NOTHERE,亲属`].join("\n"));
+    expect(bad.res.statusCode).toBe(422);
+    expect(bad.res.body).toContain("文件有 3 处问题，未导入");
+    expect(bad.res.body).toContain("第 3 行：证件号 NO-SUCH 不在专家库中");
+    expect(bad.res.body).toContain("第 4 行：人员类别应为“执法人员”或“专家”");
+    expect(bad.res.body).toContain("第 5 行：企业代码 91460000MA5NOTHERE 不在检查对象名录中");
+    expect(await p.recusal.count()).toBe(0);
+    const good = [head, `执法人员,${cert},${e1},配偶任职`, `专家,WJ-1,${e2.toLowerCase()},曾提供咨询`, `专家,WJ-1,91460000MA5APPLIC1,申请人的设计单位`].join("\n");
+    const first = await upload(good);
+    expect(first.res.statusCode, first.res.body).toBe(303);
+    const page = await fx.app.inject({ method: "GET", url: "/console/recusals", headers: { cookie: `${first.s.cookie}; ${cookieOf(first.res, "ssj_flash")}` } });
+    expect(page.body).toContain("已从文件读取 3 行：新登记 3 项回避，0 项此前已登记。");
+    expect(page.body).toContain("共 3 项回避");
+    const again = await fx.as("admin", { method: "POST", url: "/recusals/import", payload: Buffer.from(`--b\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\n${good}\r\n--b--\r\n`), headers: { "content-type": "multipart/form-data; boundary=b" } });
+    expect(again.json()).toMatchObject({ rows: 3, created: 0, unchanged: 3 });
+    expect((await fx.as("officerA", { method: "POST", url: "/recusals/import", payload: {} })).statusCode).toBe(403);
   });
 });
 

@@ -6,7 +6,8 @@
  * appear on a public page. Forms check as typed (pattern + data-message, console.js) and the
  * page and the API check again, naming the field in Chinese.
  */
-import { ApiCallError, field, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
+import { randomBytes } from "node:crypto";
+import { ApiCallError, answer, field, type ConsolePage, type FormBody, type PageContext } from "../framework.ts";
 import { beijing, html, options, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
 import { ADMIN, actionButton, badge, csrf, pageOffset, pager, td, type Department } from "./shared.ts";
@@ -211,6 +212,39 @@ ${text("entityCode", "企业代码", field(v, "entityCode"), html`required maxle
 <p class="hint">登记后，此后的抽取不再把该人员派往该企业；已承诺的抽取保留其冻结的名录。回避不公示。</p></form></section>`;
 }
 
+function uploadForm(ctx: PageContext, error?: ApiCallError | null): Html {
+  const details = error?.details?.length ? html`<ul class="note">${error.details.map((d) => html`<li>${d.message}</li>`)}</ul>` : "";
+  return html`<section aria-labelledby="upload-recusals"><h2 id="upload-recusals">从文件登记回避</h2>
+${errorBox(error && { message: error.details?.length ? `文件有 ${error.details.length} 处问题，未导入（见下）` : error.message, field: "file" }, { file: "文件" })}${details}
+<form method="post" action="${CONSOLE}/recusals/import" enctype="multipart/form-data" class="form" data-busy>${csrf(ctx.session.csrfToken)}
+<div class="field"><label for="recusal-file">文件（XLSX 或 CSV）</label><input id="recusal-file" name="file" type="file" required accept=".csv,.xlsx" aria-describedby="recusal-file-h"><small id="recusal-file-h">第一行为表头：人员类别（执法人员或专家）、证件号、企业代码、回避理由</small></div>
+<div class="actions"><button type="submit">上传并登记</button></div>
+<p class="hint">先核对整个文件：任何一行有误（人员或企业不在名录中等）则一行也不导入，并逐行说明；已登记过的回避计为未变。</p></form></section>`;
+}
+
+/** The file forwarded to the API's multipart route as the administrator. */
+async function forwardFile(ctx: PageContext, url: string): Promise<{ rows: number; created: number; unchanged: number }> {
+  const file = ctx.files.file;
+  if (!file) throw invalid("file", "请选择要上传的文件");
+  const boundary = `----ssj${randomBytes(12).toString("hex")}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename.replace(/["\r\n]/g, "_")}"\r\nContent-Type: ${file.mimetype || "application/octet-stream"}\r\n\r\n`, "utf8"),
+    file.data,
+    Buffer.from(`\r\n--${boundary}--\r\n`, "utf8"),
+  ]);
+  return answer(await ctx.api.raw("POST", url, body, `multipart/form-data; boundary=${boundary}`));
+}
+
+async function importRecusals(ctx: PageContext) {
+  try {
+    const r = await forwardFile(ctx, "/recusals/import");
+    return ctx.redirect(`${CONSOLE}/recusals`, `已从文件读取 ${r.rows} 行：新登记 ${r.created} 项回避，${r.unchanged} 项此前已登记。`);
+  } catch (e) {
+    if (isRefusal(e)) return recusalsPage(ctx, {}, null, e);
+    throw e;
+  }
+}
+
 function recusalRow(ctx: PageContext, r: Recusal): Html {
   const del = actionButton(`${CONSOLE}/recusals/${r.kind}/${r.id}/delete`, "撤销", ctx.session.csrfToken, { secondary: true, confirm: `撤销 ${r.person.name} 对 ${r.entity.code} 的回避？` });
   return html`<tr>${td("人员", r.person.name)}${td("类别", PERSON_KIND[r.kind])}${td("证件号", r.person.certificateNo ?? "")}${td("企业", html`${r.entity.name ?? "（不在名录中）"} <code>${r.entity.code}</code>`)}${td("理由", r.reason)}${td(
@@ -219,7 +253,7 @@ function recusalRow(ctx: PageContext, r: Recusal): Html {
   )}${td("操作", del)}</tr>`;
 }
 
-async function recusalsPage(ctx: PageContext, v: FormBody = {}, error?: ApiCallError | null) {
+async function recusalsPage(ctx: PageContext, v: FormBody = {}, error?: ApiCallError | null, uploadError?: ApiCallError | null) {
   const person = (ctx.query.person ?? "").trim().slice(0, 100);
   const entity = /^[0-9A-Za-z]{1,23}$/.test(ctx.query.entity ?? "") ? ctx.query.entity!.toUpperCase() : "";
   const kind = ctx.query.kind === "inspector" || ctx.query.kind === "expert" ? ctx.query.kind : "";
@@ -248,8 +282,9 @@ ${page.items.length
   ? html`<table class="cards-sm"><caption>共 ${page.total} 项回避</caption><thead><tr><th scope="col">人员</th><th scope="col">类别</th><th scope="col">证件号</th><th scope="col">企业</th><th scope="col">理由</th><th scope="col">登记时间</th><th scope="col">操作</th></tr></thead><tbody>${page.items.map((r) => recusalRow(ctx, r))}</tbody></table>`
   : html`<p>没有符合条件的回避登记。</p>`}
 ${pager(`${CONSOLE}/recusals`, kept, page.total, offset, LIMIT)}
-${recusalForm(ctx, v, error)}`,
-    { wide: true, status: error ? error.statusCode : 200 },
+${recusalForm(ctx, v, error)}
+${uploadForm(ctx, uploadError)}`,
+    { wide: true, status: (error ?? uploadError)?.statusCode ?? 200 },
   );
 }
 
@@ -287,5 +322,6 @@ export const expertPages: ConsolePage[] = [
   { path: `${E}/:id/active`, method: "POST", title: "停用或恢复专家", roles: ADMIN, uses: ["PUT /experts/:id"], handler: setActive },
   { path: R, title: "回避登记", roles: ADMIN, nav: { group: "admin", label: "回避登记", order: 27 }, uses: ["GET /recusals"], handler: (ctx) => recusalsPage(ctx) },
   { path: R, method: "POST", title: "回避登记", roles: ADMIN, uses: ["POST /recusals", "GET /recusals"], handler: createRecusal },
+  { path: `${R}/import`, method: "POST", multipart: true, title: "从文件登记回避", roles: ADMIN, uses: ["POST /recusals/import", "GET /recusals"], handler: importRecusals },
   { path: `${R}/:kind/:id/delete`, method: "POST", title: "撤销回避", roles: ADMIN, uses: ["DELETE /recusals/:kind/:id"], handler: deleteRecusal },
 ];

@@ -6,6 +6,7 @@
  *   listRecusals(store, { person, entity, kind, limit, offset })           → { total, items }
  *   createRecusal(store, { kind, certificateNo, entityCode, reason }, actor)
  *   deleteRecusal(store, kind, id, actor)
+ *   importRecusalsFile(store, bytes, actor)                              → { rows, created, unchanged }
  *
  * A recusal is a person (执法人员 or 专家) who must not inspect an entity (行政处罚法 art. 43), with
  * its reason. Inspectors' recusals name an entity of the directory (recusals table); experts'
@@ -13,6 +14,8 @@
  * directory). Both are private: no public page or record names them; the audit entries carry
  * ids only (the chain's heads are public).
  */
+import { sheetRecords, type SheetColumn, type SheetProblem } from "../../approvals/index.ts";
+import { sheetRows } from "./approvalImports.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore } from "./db.ts";
 import { asArray } from "./directories.ts";
@@ -195,4 +198,62 @@ export async function deleteRecusal(store: RepoStore, kind: RecusalKind, id: num
     if (gone.count === 0) throw new RepoError(404, "NOT_FOUND", `回避 ${id} 不存在`);
     return { value: null, audit: { actor: actorString(a), action: "recusal.delete", subject: `recusal:${kind}:${id}`, payload: { kind } } };
   });
+}
+
+// ─── recusals from a file ─────────────────────────────────────────────────────────────────────
+
+const col = (field: string, ...headers: string[]): SheetColumn => ({ field, required: true, headers: [...headers, field] });
+export const RECUSAL_COLUMNS: readonly SheetColumn[] = [
+  col("kind", "人员类别", "类别"),
+  col("certificateNo", "证件号", "执法证号", "专家证件号"),
+  col("entityCode", "企业代码", "统一社会信用代码", "注册号"),
+  col("reason", "回避理由", "理由"),
+];
+const KIND_TEXT: Record<string, RecusalKind> = { 执法人员: "inspector", 检查人员: "inspector", inspector: "inspector", 专家: "expert", expert: "expert" };
+
+/**
+ * A file of recusals (XLSX or CSV, header 人员类别 证件号 企业代码 回避理由), checked whole first:
+ * any row naming an unknown kind, person or entity refuses the file (422, every problem by row);
+ * else one transaction records the new ones and counts those already recorded as unchanged.
+ */
+export async function importRecusalsFile(store: RepoStore, bytes: Uint8Array, a: PanelActor): Promise<{ rows: number; created: number; unchanged: number; ignoredColumns: string[] }> {
+  const sheet = sheetRecords(await sheetRows(bytes), RECUSAL_COLUMNS);
+  const problems: SheetProblem[] = [...sheet.problems];
+  if (problems.length === 0 && sheet.records.length === 0) throw new RepoError(422, "EMPTY_FILE", "文件中没有数据行", "file");
+  const rows = sheet.records.map(({ row, values: v }) => ({ row, kind: KIND_TEXT[v.kind!.trim()], cert: v.certificateNo!.trim(), code: v.entityCode!.trim().toUpperCase(), reason: v.reason!.trim() }));
+  const certs = (k: RecusalKind) => [...new Set(rows.filter((r) => r.kind === k).map((r) => r.cert))];
+  const inspectors = new Map((await inChunks(certs("inspector"), (c) => store.prisma.inspector.findMany({ where: { certificateNo: { in: c } }, select: { id: true, certificateNo: true } }))).map((x) => [x.certificateNo, x.id]));
+  const experts = new Map((await inChunks(certs("expert"), (c) => store.prisma.expert.findMany({ where: { certificateNo: { in: c } }, select: { id: true, certificateNo: true } }))).map((x) => [x.certificateNo!, x.id]));
+  const entities = new Map((await inChunks([...new Set(rows.filter((r) => r.kind === "inspector").map((r) => r.code))], (c) => store.prisma.entity.findMany({ where: { code: { in: c } }, select: { id: true, code: true } }))).map((e) => [e.code, e.id]));
+  for (const r of rows) {
+    const at = `第 ${r.row} 行：`;
+    if (!r.kind) problems.push({ row: r.row, field: "kind", message: `${at}人员类别应为“执法人员”或“专家”` });
+    else if (!CODE.test(r.code)) problems.push({ row: r.row, field: "entityCode", message: `${at}“${r.code}”不是企业代码（1–23 位数字和字母）` });
+    else if (r.kind === "inspector" && !inspectors.has(r.cert)) problems.push({ row: r.row, field: "certificateNo", message: `${at}执法证号 ${r.cert} 不在执法人员名录中` });
+    else if (r.kind === "inspector" && !entities.has(r.code)) problems.push({ row: r.row, field: "entityCode", message: `${at}企业代码 ${r.code} 不在检查对象名录中` });
+    else if (r.kind === "expert" && !experts.has(r.cert)) problems.push({ row: r.row, field: "certificateNo", message: `${at}证件号 ${r.cert} 不在专家库中` });
+  }
+  if (problems.length) {
+    const shown = problems.slice(0, 20).map((p) => p.message).join("；");
+    throw new RepoError(422, "IMPORT_INVALID", `文件有 ${problems.length} 处问题，未导入：${shown}${problems.length > 20 ? `；另有 ${problems.length - 20} 处` : ""}`, problems[0]!.field ?? "file", problems.slice(0, 100));
+  }
+  const created = await inTransaction(store, async (tx) => {
+    const inspectorPairs = new Map(rows.filter((r) => r.kind === "inspector").map((r) => [`${inspectors.get(r.cert)}:${entities.get(r.code)}`, { inspectorId: inspectors.get(r.cert)!, entityId: entities.get(r.code)!, reason: r.reason }]));
+    const expertPairs = new Map(rows.filter((r) => r.kind === "expert").map((r) => [`${experts.get(r.cert)}:${r.code}`, { expertId: experts.get(r.cert)!, code: r.code, reason: r.reason }]));
+    const oldI = new Set((await tx.recusal.findMany({ where: { inspectorId: { in: [...new Set([...inspectorPairs.values()].map((p) => p.inspectorId))] } }, select: { inspectorId: true, entityId: true } })).map((p) => `${p.inspectorId}:${p.entityId}`));
+    const oldE = new Set((await tx.expertRecusal.findMany({ where: { expertId: { in: [...new Set([...expertPairs.values()].map((p) => p.expertId))] } }, select: { expertId: true, code: true } })).map((p) => `${p.expertId}:${p.code}`));
+    const newI = [...inspectorPairs].filter(([k]) => !oldI.has(k)).map(([, v]) => v);
+    const newE = [...expertPairs].filter(([k]) => !oldE.has(k)).map(([, v]) => v);
+    if (newI.length) await tx.recusal.createMany({ data: newI });
+    if (newE.length) await tx.expertRecusal.createMany({ data: newE });
+    return { value: newI.length + newE.length, audit: { actor: actorString(a), action: "recusal.import", subject: "directory:recusals", payload: { rows: rows.length, inspectors: newI.length, experts: newE.length } } };
+  });
+  return { rows: rows.length, created, unchanged: rows.length - created, ignoredColumns: sheet.ignored };
+}
+
+/** Prisma's `in` lists in slices (SQLite's variable limit). */
+async function inChunks<T, R>(values: T[], find: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += 500) out.push(...(await find(values.slice(i, i + 500))));
+  return out;
 }
