@@ -609,7 +609,7 @@ function pgWriter(query: SerialQuery, plan: KindPlan<unknown>, updatable: Target
   let indexes: { indexname: string; indexdef: string }[] | null = null;
   const json = cols.map((c) => c.type === "json");
   let changes = 0;
-  // One batch in flight (with the change-list part queued behind it) while the next is parsed.
+  // One batch in flight while the next is parsed (the change-list part goes behind it).
   let inFlight: Promise<void> | null = null;
   return {
     async write(rows, log) {
@@ -632,6 +632,11 @@ function pgWriter(query: SerialQuery, plan: KindPlan<unknown>, updatable: Target
           arrays[k]![r] = v === undefined ? null : json[k] && v !== null ? JSON.stringify(v) : v;
         }
       }
+      // The previous batch (its changes are in the log by then) and the change-list part queued
+      // behind it must be done before this batch is handed over: queued behind a part, it would go
+      // out only when the main thread next got a turn, i.e. after the next batch had been parsed.
+      if (inFlight) await inFlight;
+      await query.drain();
       const p = query(sql, arrays).then((res) => {
         changes += res.rowCount ?? 0;
         if (emptyLoad) {
@@ -645,8 +650,7 @@ function pgWriter(query: SerialQuery, plan: KindPlan<unknown>, updatable: Target
           else log.updated(r.k as string, oldValues(updatable, watched, updatable.map((_, i) => r[`o${i}`]), byKey.get(r.k)!, pgValue));
         }
       });
-      p.catch(() => {}); // observed below; keep Node from reporting it unhandled meanwhile
-      if (inFlight) await inFlight;
+      p.catch(() => {}); // observed by the next write or flush; keep Node from reporting it unhandled meanwhile
       inFlight = p;
     },
     async flush() {
