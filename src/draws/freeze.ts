@@ -43,10 +43,16 @@ export function matchesConditions(e: Pick<Entity, "district" | "industry" | "kin
   return true;
 }
 
+/** Entity statuses as the exclusion reason names them (public text of the manifest). */
+const STATUS_NAMES: Readonly<Record<string, string>> = { deregistered: "注销", revoked: "吊销", cancelled: "撤销", closed: "停业", "moved-out": "迁出" };
+
 /** Exclusion for a non-active entity (注销, 吊销, 撤销, 迁出 …), or null. */
 export function statusExclusion(e: Entity): Exclusion | null {
-  return e.status === "active" ? null : { code: e.code, rule: "status", reason: `entity status is '${e.status}', not 'active'` };
+  return e.status === "active" ? null : { code: e.code, rule: "status", reason: `登记状态为${STATUS_NAMES[e.status] ?? e.status}，不是存续` };
 }
+
+/** Department levels as the exclusion reason names them (public text of the manifest). */
+const LEVEL_NAMES: Readonly<Record<string, string>> = { city: "市级", district: "区县级", zone: "开发区" };
 
 /**
  * Yearly frequency cap: given the entity's past checks, does `department` at `level` in `year`
@@ -69,13 +75,13 @@ export function frequencyCapExclusion(
     return {
       code,
       rule: "frequencyCap",
-      reason: `${sameLevel} counted checks by ${cap.department} at level ${cap.level} in ${year} (cap ${cap.maxPerYear})`,
+      reason: `${cap.department} ${year} 年在本层级（${LEVEL_NAMES[cap.level] ?? cap.level}）已计入检查 ${sameLevel} 次，达到年度频次上限 ${cap.maxPerYear} 次`,
     };
   if (cap.maxPerYearAllLevels !== undefined && allLevels >= cap.maxPerYearAllLevels)
     return {
       code,
       rule: "frequencyCap",
-      reason: `${allLevels} counted checks by ${cap.department} across levels in ${year} (cap ${cap.maxPerYearAllLevels})`,
+      reason: `${cap.department} ${year} 年与上下级合计已计入检查 ${allLevels} 次，达到跨层级年度频次上限 ${cap.maxPerYearAllLevels} 次`,
     };
   return null;
 }

@@ -136,7 +136,7 @@ describe.each(["sqlite", "postgresql"] as const)("yearly frequency caps with exe
     const b = pub.departments.find((d) => d.id !== codeA)!;
     // Entities 0 (two counted checks), 1 (three across levels) and 3 (two counted, one cancelled) are at A's cap.
     expect(a.excluded.map((x) => x.code).sort()).toEqual([creditCode(0), creditCode(1), creditCode(3)].sort());
-    for (const x of a.excluded) expect(x).toMatchObject({ rule: "frequencyCap", reason: expect.stringMatching(/cap [23]/) });
+    for (const x of a.excluded) expect(x).toMatchObject({ rule: "frequencyCap", reason: expect.stringMatching(/达到(跨层级)?年度频次上限 [23] 次$/) });
     // Entity 2 (no checks) stays a candidate of A; B has no cap and keeps every entity.
     expect(b.excluded).toEqual([]);
     expect(pub.pool.codes).toContain(creditCode(0));

@@ -197,7 +197,7 @@ describe("freezeInputs rules", () => {
     const req = makeRequest({ n: 200, inspectors: false });
     req.entities[0]!.status = "revoked";
     const f = freezeInputs(req);
-    expect(f.excluded).toContainEqual({ code: req.entities[0]!.code, rule: "status", reason: "entity status is 'revoked', not 'active'" });
+    expect(f.excluded).toContainEqual({ code: req.entities[0]!.code, rule: "status", reason: "登记状态为吊销，不是存续" });
     expect(f.pool.codes).not.toContain(req.entities[0]!.code);
   });
 
@@ -205,8 +205,8 @@ describe("freezeInputs rules", () => {
     const cap = { department: "D01", level: "city", maxPerYear: 2, maxPerYearAllLevels: 3, exemptKinds: ["complaint", "referral"] };
     const h = (level: string, kind = "random", department = "D01", year = 2026) => ({ code: "X", department, level, year, kind });
     expect(frequencyCapExclusion("X", cap, 2026, [h("city"), h("city", "complaint"), h("city", "referral")])).toBeNull();
-    expect(frequencyCapExclusion("X", cap, 2026, [h("city"), h("city")])?.rule).toBe("frequencyCap");
-    expect(frequencyCapExclusion("X", cap, 2026, [h("city"), h("district"), h("district")])?.reason).toMatch(/across levels/);
+    expect(frequencyCapExclusion("X", cap, 2026, [h("city"), h("city")])).toEqual({ code: "X", rule: "frequencyCap", reason: "D01 2026 年在本层级（市级）已计入检查 2 次，达到年度频次上限 2 次" });
+    expect(frequencyCapExclusion("X", cap, 2026, [h("city"), h("district"), h("district")])?.reason).toBe("D01 2026 年与上下级合计已计入检查 3 次，达到跨层级年度频次上限 3 次");
     expect(frequencyCapExclusion("X", cap, 2026, [h("city"), h("city", "random", "D02"), h("city", "random", "D01", 2025)])).toBeNull();
   });
 
