@@ -134,6 +134,9 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       const after = await get("auditor", "/console/law-change-notices");
       expect(after.body).toContain(`<a href="/console/duty-lists/${listId}">修订为第 2 版</a>`);
       expect((await fx.as("auditor", { method: "GET", url: "/law-change-notices" })).json()[0].status).toBe("revised");
+      const resolved = await post("bureau", `/console/law-change-notices/${notice.id}/resolve`, { note: "无需修订" });
+      expect(resolved.statusCode).toBe(409);
+      expect(resolved.body).toContain("已处理");
     });
 
     it("审批决定: the bureau's form is checked on the server, records a 告知承诺 decision and shows its push; B is refused the decision", async () => {
@@ -220,6 +223,7 @@ function suite(name: string, open: () => Promise<{ fx: ConsoleFixture; drop?: ()
       expect(fed.body).toContain("经营场所与承诺不符");
       const again = await post("officerA", `/console/verifications/${verificationId}/outcome`, { outcome: "true", checkedOn: "2026-03-02" });
       expect(again.statusCode).toBe(409);
+      expect(again.body).toContain("未能保存"); // the refusal is shown although the form is gone
     });
 
     it("函告 → 复核 → 签收: A sends, B cannot review, the bureau reviews, A signs and gets the follow-up task", async () => {

@@ -153,7 +153,7 @@ ${d.approvingBody ? html`<dt>实施机关</dt><dd>${d.approvingBody}</dd>` : ""}
 ${d.commitment ? html`<dt>承诺内容（内部）</dt><dd>${d.commitment}</dd>` : ""}<dt>来源</dt><dd>${d.source === "api" ? "API 推送" : d.source === "import" ? "文件导入" : d.source}，${beijing(d.recordedAt)}</dd></dl>
 ${pushTable(d.pushes)}
 ${d.verifications.length ? html`<h2>告知承诺核查</h2><ul>${d.verifications.map((x) => html`<li><a href="${CONSOLE}/verifications/${x.id}">核查 ${x.id}</a>（${x.outcome ? "已录入结果" : "待核查"}）</li>`)}</ul>` : ""}
-${pushedToMe ? disputeForm(ctx, d, v, error) : ""}`,
+${pushedToMe ? disputeForm(ctx, d, v, error) : errorBox(formError(error))}`,
     { wide: true, status: error ? error.statusCode : 200 },
   );
 }

@@ -180,7 +180,7 @@ function noticeTable(ctx: PageContext, me: LoopUser, list: Notice[]): Html {
 }
 
 function sendForm(ctx: PageContext, me: LoopUser, v: FormBody, error: ApiCallError | null): Html {
-  if (!me.supervisor) return html``;
+  if (!me.supervisor) return errorBox(formError(error), NOTICE_LABELS);
   const bureaus = me.departments.filter((d) => d.kind === "approval" && d.active);
   return html`<section aria-labelledby="send-title"><h2 id="send-title">书面告知行政审批部门：法律法规变化</h2>
 ${errorBox(formError(error), NOTICE_LABELS)}

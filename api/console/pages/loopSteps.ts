@@ -116,7 +116,7 @@ ${v.decision.commitment ? html`<dt>承诺内容（内部）</dt><dd>${v.decision
 <dt>核查部门</dt><dd>${v.department.name}</dd><dt>核查任务</dt><dd><a href="${CONSOLE}/tasks/${v.task.id}">${v.task.taskNo}</a>（${v.task.windowStart} 至 ${v.task.windowEnd}）</dd>
 <dt>期限</dt><dd>${deadline(v.step)}${v.nominalDueOn !== v.step.dueOn ? html`<span class="small">（按月计算为 ${v.nominalDueOn}，遇节假日顺延）</span>` : ""} ${stepBadge(v.step)}</dd>
 ${v.outcome ? html`<dt>核查结果</dt><dd>${v.outcomeLabel}（${beijing(v.recordedAt)} 录入）</dd>${v.findings ? html`<dt>核查发现（内部）</dt><dd>${v.findings}</dd>` : ""}<dt>反馈</dt><dd>已推送 ${v.feedbackTo.name}</dd>` : html`<dt>反馈</dt><dd>录入结果后推送 ${v.feedbackTo.name}</dd>`}</dl>
-${mine && !v.outcome ? outcomeForm(ctx, v, f, error) : ""}
+${mine && !v.outcome ? outcomeForm(ctx, v, f, error) : errorBox(formError(error))}
 ${mine && broken ? html`<p><a href="${CONSOLE}/decisions/${v.decision.id}?verification=${v.id}#dispute">据此核查函告行政审批部门</a></p>` : ""}`,
     { status: error ? error.statusCode : 200 },
   );
@@ -187,7 +187,7 @@ async function disputePage(ctx: PageContext, f: FormBody = {}, error: ApiCallErr
 <dt>复核</dt><dd>期限 ${deadline(d.review)} ${stepBadge(d.review)}${d.outcome ? html`<br>${d.outcomeLabel}（${beijing(d.reviewedAt)}）：${d.reviewNote}` : ""}</dd>
 ${d.feedbackAck ? html`<dt>签收复核结果</dt><dd>期限 ${deadline(d.feedbackAck)} ${stepBadge(d.feedbackAck)}</dd>` : ""}
 ${d.followUpTask ? html`<dt>后续监管任务</dt><dd><a href="${CONSOLE}/tasks/${d.followUpTask.id}">${d.followUpTask.taskNo}</a>（${d.followUpTask.windowStart} 至 ${d.followUpTask.windowEnd}）</dd>` : ""}</dl>
-${bureauTurn ? reviewForm(ctx, d, f, error) : ""}${deptTurn ? ackForm(ctx, d, items, f, error) : ""}`,
+${bureauTurn ? reviewForm(ctx, d, f, error) : deptTurn ? ackForm(ctx, d, items, f, error) : errorBox(formError(error))}`,
     { status: error ? error.statusCode : 200 },
   );
 }
@@ -246,7 +246,7 @@ async function alertPage(ctx: PageContext, f: FormBody = {}, error: ApiCallError
 <dt>类型 · 等级</dt><dd>${a.category} · ${a.levelLabel}</dd><dt>预警内容（内部，不公示）</dt><dd>${a.detail}</dd><dt>预警日期</dt><dd>${a.raisedOn}</dd>
 <dt>检查任务</dt><dd><a href="${CONSOLE}/tasks/${a.task.id}">${a.task.taskNo}</a></dd><dt>处置期限</dt><dd>${deadline(a.step)}（${a.workingDays} 个工作日） ${stepBadge(a.step)}</dd>
 ${a.handling ? html`<dt>处置结果</dt><dd>${a.handlingLabel}（${beijing(a.handledAt)}）：${a.feedback}</dd>` : ""}</dl>
-${mineOf(ctx, a.department.id) && !a.handling ? feedbackForm(ctx, a, f, error) : ""}`,
+${mineOf(ctx, a.department.id) && !a.handling ? feedbackForm(ctx, a, f, error) : errorBox(formError(error))}`,
     { status: error ? error.statusCode : 200 },
   );
 }
