@@ -92,12 +92,14 @@ describe.skipIf(!haveBrowser)("console: a panel draw for an approval in Chromium
     await Promise.all([bureau.waitForURL(panelUrl), bureau.getByRole("button", { name: "抽取（只能一次）" }).click()]);
     await expect(bureau.locator(".flash").textContent()).resolves.toContain("已抽取");
     await expect(bureau.locator("main").textContent()).resolves.toContain("核验通过");
+    await e.shot(bureau, "panel-draw");
   });
 
   it("the auditor reads the panel page at 390 px without horizontal scrolling, and finds no form to act", async () => {
     const { page } = await e.loggedIn("demo-auditor", { width: 390 });
     await page.goto(panelUrl);
     await expect(page.locator("main").textContent()).resolves.toContain("核验通过");
+    await e.shot(page, "panel-draw-390");
     expect(await page.locator("main form[method=post]").count()).toBe(0);
     for (const url of [panelUrl, `${e.base}/console/panels`, `${e.base}/console/verifications`, `${e.base}/console/duty-lists`]) {
       await page.goto(url);

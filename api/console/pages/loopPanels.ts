@@ -279,7 +279,7 @@ async function panelPage(ctx: PageContext, panelId: string | number = ctx.params
 <h1>${p.name}</h1>
 <dl class="kv"><dt>事由</dt><dd>${p.purposeLabel}</dd><dt>行政审批部门</dt><dd>${me.names.get(p.bureauId) ?? p.bureauId}</dd><dt>办件编号</dt><dd>${p.applicationNo}${p.decisionId ? html`（<a href="${CONSOLE}/decisions/${p.decisionId}">审批决定</a>）` : ""}</dd>
 <dt>日期</dt><dd>${p.day}</dd><dt>申报回避</dt><dd>${p.recusals} 人（内容不公开）</dd>
-<dt>席位</dt><dd><ul>${p.seats.map((s) => html`<li>${s.id}：${s.kind === "expert" ? `专家，专业 ${s.speciality ?? ""}` : `监管人员，${s.department ?? ""}${s.qualifications?.length ? `（资质 ${s.qualifications.join("、")}）` : ""}`}，${s.count} 人</li>`)}</ul></dd></dl>
+<dt>席位</dt><dd><ul>${p.seats.map((s) => html`<li>${s.id}：${s.kind === "expert" ? `专家，专业 ${s.speciality ?? ""}` : `监管人员，${me.departments.find((x) => x.code === s.department)?.name ?? s.department ?? ""}${s.qualifications?.length ? `（资质 ${s.qualifications.join("、")}）` : ""}`}，${s.count} 人</li>`)}</ul></dd></dl>
 ${errorBox(formError(error), { hash: "秘密值承诺", secret: "秘密值", value: "外部随机数", publishedAt: "公布时间", reason: "理由", out: "退出的人员", seed: "种子方案", reserves: "候补人数" })}
 ${writer ? html`<h2>当前步骤</h2>${currentStep(turn)}` : ""}
 ${p.draws.length ? [...p.draws].reverse().map((d) => drawSection(d, verdicts[p.draws.indexOf(d)] ?? null)) : html`<p>尚未开始抽取。</p>`}`,
