@@ -20,7 +20,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { canonicalJson, DrawInputError, MANIFEST_VERSION, parseManifest, verifyManifest, type DrawManifest } from "../../draws/index.ts";
 import {
   ChainReplay,
-  CeremonyError,
   classProof,
   enterExternalValue as ceremonyExternal,
   freezeDraw,
@@ -50,6 +49,7 @@ import { publishToReadModel, type PublicRecord } from "../readModel/index.ts";
 import { drawRequestFromRows, expertId, instanceFromDraw, scheduleFromSolver } from "../translate/draws.ts";
 import { coreCap, departmentCaps, departmentTree } from "../translate/frequencyCaps.ts";
 import { inTransaction, type AuditEntry } from "./audit.ts";
+import { assertPublishedBeforeNow, ceremonyRepoError } from "./ceremonyErrors.ts";
 import { RepoError, type RepoStore, type Tx } from "./db.ts";
 import { asArray, getConfig } from "./directories.ts";
 import { calendarFor } from "./settings.ts";
@@ -106,16 +106,7 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 // ─── errors ──────────────────────────────────────────────────────────────────────────────────
 
 function engineError(e: unknown): never {
-  if (e instanceof CeremonyError) {
-    const status = ["wrongPhase", "duplicate", "secretReused"].includes(e.code) ? 409 : 422;
-    throw new RepoError(status, `DRAW_${e.code.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, e.message);
-  }
-  if (e instanceof DrawInputError) {
-    const msg = e.message.replace(/^.*?: /, "").replace(/ \[[A-Za-z]+\]$/, "");
-    const status = e.rule === "seedReused" || e.rule === "secretReused" ? 409 : 422;
-    throw new RepoError(status, e.rule === "seedReused" || e.rule === "secretReused" ? "DRAW_SEED_REUSED" : "DRAW_INPUT_INVALID", msg, e.field);
-  }
-  throw e;
+  return ceremonyRepoError(e, "DRAW_INPUT_INVALID");
 }
 
 // ─── authorization (one place for API and CLI) ───────────────────────────────────────────────
@@ -583,8 +574,7 @@ export async function revealSecret(store: RepoStore, drawId: number, departmentI
 
 export async function enterExternalValue(store: RepoStore, drawId: number, value: string, publishedAt: string, a: DrawActor, log?: { error(obj: unknown, msg: string): void }): Promise<DrawView> {
   assertCanRun(a, await drawScope(store.prisma, drawId));
-  if (Date.parse(publishedAt) > Date.now() + 5 * 60_000)
-    throw new RepoError(422, "DRAW_TIME_ORDER", `外部数值的公布时间 ${publishedAt} 晚于当前时间：只能录入已经公布的数值`, "body.publishedAt");
+  assertPublishedBeforeNow(publishedAt);
   await inTransaction(store, async (tx) => {
     const d = await loadDraw(tx, drawId);
     if (!isV2(d)) throw new RepoError(409, "LEGACY_DRAW", "ssj-draw/1 版本的抽取不能继续");
