@@ -15,7 +15,7 @@ import { assertCanRead, drawScope } from "../../src/store/repos/draws.ts";
 import { assertBatchAccess } from "./plans.ts";
 import { categoriesFor } from "../../src/store/repos/settings.ts";
 import { IdParams, IsoDate, errors } from "../schemas.ts";
-import { DIRECTED_KINDS, type DirectedKind } from "../../src/store/values.ts";
+import { DIRECTED_KINDS, STORED_DIRECTED_KINDS, type DirectedKind, type StoredDirectedKind } from "../../src/store/values.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const OFFICER = ["officer"] as const;
@@ -31,7 +31,14 @@ const Task = Type.Object({
   batchId: Null(Type.Integer()),
   drawId: Null(Type.Integer()),
   kind: Type.String({ description: "random（双随机抽取）或 directed（定向检查）" }),
-  directedKind: Type.Union([DirectedKindSchema("定向检查的类型：complaint 投诉举报、referral 转办交办、dataAlert 数据监测；公示时只显示类型和检查事项"), Type.Null()]),
+  directedKind: Type.Union([
+    Type.Unsafe<StoredDirectedKind>({
+      type: "string",
+      enum: [...STORED_DIRECTED_KINDS],
+      description: "定向检查的类型：complaint 投诉举报、referral 转办交办、dataAlert 数据监测；审管联动的 commitment 告知承诺核查、riskAlert 风险预警、followUp 复核后续监管；unspecified 未注明（早期记录）。公示时只显示类型和检查事项",
+    }),
+    Type.Null(),
+  ]),
   directedReason: Null(Type.String({ description: "定向检查的事由（内部记录，仅本部门执法人员、管理员和审计人员可见，永不公示）" })),
   windowStart: Type.String(),
   windowEnd: Type.String(),

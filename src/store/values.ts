@@ -84,6 +84,8 @@ export type CapLevel = (typeof CAP_LEVELS)[number];
 export type DrawStatus = (typeof DRAW_STATUSES)[number];
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type DirectedKind = (typeof DIRECTED_KINDS)[number];
+/** Every kind a stored directed task can carry: an officer's (DirectedKind), the loop's, or `unspecified` (older rows). */
+export type StoredDirectedKind = (typeof STORED_DIRECTED_KINDS)[number];
 export type DrawRecordKind = (typeof DRAW_RECORD_KINDS)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export type JointCheckStatus = (typeof JOINT_CHECK_STATUSES)[number];

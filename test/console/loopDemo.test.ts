@@ -98,4 +98,17 @@ describe("console: 审管联动 pages on the demo", () => {
     const alerts = await store.prisma.riskAlert.count({ where: { departmentId: supervisorId } });
     expect((await get("supervisor", "/console/alerts")).body).toContain(`共 ${alerts} 条`);
   });
+
+  it("the task pages open with the loop's directed tasks among them (GET /tasks once answered 500 on their kinds), named in Chinese", async () => {
+    const loopTask = await store.prisma.task.findFirstOrThrow({ where: { kind: "directed", directedKind: "commitment", departmentId: supervisorId } });
+    for (const who of ["supervisor", "auditor"]) {
+      const list = await get(who, "/console/tasks");
+      expect(list.statusCode, `${who} ${list.body.slice(0, 300)}`).toBe(200);
+    }
+    const api = await app.inject({ method: "GET", url: `/tasks?limit=500`, headers: { cookie: cookies.auditor! } });
+    expect(api.statusCode, api.body.slice(0, 300)).toBe(200);
+    const page = await get("supervisor", `/console/tasks/${loopTask.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("定向检查（告知承诺核查）");
+  });
 });

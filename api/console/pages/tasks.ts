@@ -6,7 +6,12 @@
 import { ApiCallError, field, fields, type ConsolePage, type PageContext } from "../framework.ts";
 import { beijing, html, options, raw, todayBeijing, type Html } from "../html.ts";
 import { CONSOLE, errorBox } from "../layout.ts";
+import { DIRECTED_KIND_LABELS } from "../../../src/publication/results.ts";
+import { LOOP_DIRECTED_KIND_LABELS } from "../../../src/approvals/values.ts";
 import { ALL, OFFICER, TASK_STATUS, actionButton, badge, csrf, pageOffset, pager, td, type Category, type Department, type Item, type Task } from "./shared.ts";
+
+const KIND_LABELS: Record<string, string> = { ...DIRECTED_KIND_LABELS, ...LOOP_DIRECTED_KIND_LABELS, unspecified: "未注明" };
+const directedKindLabel = (k: string | null | undefined): string => (k ? (KIND_LABELS[k] ?? k) : "未注明");
 
 const LIMIT = 50;
 
@@ -93,7 +98,7 @@ ${actionButton(`${CONSOLE}/tasks/${t.id}/publish`, "公示检查结果", ctx.ses
     html`<p class="small"><a href="${CONSOLE}/tasks">检查任务</a> › ${t.taskNo}</p>
 <h1>任务 ${t.taskNo}</h1>
 <dl class="kv"><dt>检查对象</dt><dd>${t.entity.name}（${t.entity.code}）</dd><dt>部门</dt><dd>${depts.find((d) => d.id === t.departmentId)?.name ?? ""}</dd>
-<dt>类型</dt><dd>${t.kind === "directed" ? `定向检查（${t.directedKind ?? ""}）` : "双随机抽查"}</dd>${t.directedReason ? html`<dt>事由（内部，不公示）</dt><dd>${t.directedReason}</dd>` : ""}
+<dt>类型</dt><dd>${t.kind === "directed" ? `定向检查（${directedKindLabel(t.directedKind)}）` : "双随机抽查"}</dd>${t.directedReason ? html`<dt>事由（内部，不公示）</dt><dd>${t.directedReason}</dd>` : ""}
 <dt>时间窗口</dt><dd>${t.windowStart} 至 ${t.windowEnd}</dd><dt>状态</dt><dd>${TASK_STATUS[t.status] ?? t.status}</dd>
 <dt>检查事项</dt><dd><ul>${t.itemIds.map((id) => {
       const it = items.find((x) => x.id === id);

@@ -11,7 +11,7 @@ import { PUBLICATION_WORKING_DAYS, publicationDeadline } from "../../calendar/in
 import { deadlineStatus, validateResult } from "../../publication/index.ts";
 import { publishToReadModel } from "../readModel/index.ts";
 import { publicResultRecord, publishableTaskInclude } from "../readModel/source.ts";
-import { DIRECTED_KINDS, type DirectedKind } from "../values.ts";
+import { DIRECTED_KINDS, type DirectedKind, type StoredDirectedKind } from "../values.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore } from "./db.ts";
 import { asArray } from "./directories.ts";
@@ -31,8 +31,8 @@ export interface TaskView {
   batchId: number | null;
   drawId: number | null;
   kind: string;
-  /** Directed checks: 'complaint' | 'referral' | 'dataAlert' (what the public sees, as a label). */
-  directedKind: DirectedKind | null;
+  /** Directed checks: an officer's kind ('complaint' | 'referral' | 'dataAlert') or the loop's ('commitment' | 'riskAlert' | 'followUp'); the public sees its label. */
+  directedKind: StoredDirectedKind | null;
   /** Directed checks: the internal reason (never published). */
   directedReason: string | null;
   windowStart: string;
@@ -61,7 +61,7 @@ function taskView(t: any): TaskView {
     batchId: t.batchId ?? null,
     drawId: t.drawId ?? null,
     kind: t.kind,
-    directedKind: t.directedKind ?? null,
+    directedKind: (t.directedKind as StoredDirectedKind | null) ?? null,
     directedReason: t.directedReason ?? null,
     windowStart: t.windowStart,
     windowEnd: t.windowEnd,
