@@ -9,6 +9,7 @@
 import { appendAudit, withTransaction, type Store } from "../store/index.ts";
 import { BulkLoadError, type BulkInsertResult, type BulkProgress } from "../store/bulk/bulkInsert.ts";
 import { writeDemoCity } from "../store/bulk/demoCity.ts";
+import { setFrequencyCaps, type FrequencyCapsInput } from "../store/repos/frequencyCaps.ts";
 import { demoCity, entityGenerator, resolveOptions, type DemoCityOptions } from "./city.ts";
 
 export interface DemoLoadProgress extends BulkProgress {
@@ -67,5 +68,29 @@ export async function loadDemoCity(
   await withTransaction(store, (tx) =>
     appendAudit(tx, { actor: "ssj demo", action: "demo.load", subject: `demo-city:${seed}`, payload: { seed, entities, rows } }),
   );
+  await setDemoFrequencyCap(store);
   return { seed, entities, rows, ms, timings };
+}
+
+/**
+ * The demo's 同一企业年度检查频次上限 (the local example of ../shared/domain.md: 2 checks a year at
+ * the level, 4 across levels, complaints and referrals exempt) for D01 市场监督管理局, so that a
+ * newcomer sees one on the configuration page and on 公示. The loop's mandated checks are exempt
+ * too, so on a fresh demo no entity is at the cap and no draw differs from a city without it.
+ */
+export const DEMO_FREQUENCY_CAP: FrequencyCapsInput = {
+  maxPerYear: 2,
+  maxPerYearAllLevels: 4,
+  exemptions: [
+    { kind: "complaint", reason: "投诉举报引发的检查依法必须处理，不计入频次" },
+    { kind: "referral", reason: "上级转办交办的案件线索依法必须查处，不计入频次" },
+    { kind: "commitment", reason: "告知承诺核查是审批后的法定核查，不计入频次" },
+    { kind: "riskAlert", reason: "风险预警须及时处置并反馈，不计入频次" },
+    { kind: "followUp", reason: "复核后续监管落实复核结果，不计入频次" },
+  ],
+};
+
+async function setDemoFrequencyCap(store: Store): Promise<void> {
+  const d01 = await store.prisma.department.findUnique({ where: { code: "D01" } });
+  if (d01) await setFrequencyCaps(store, d01.id, DEMO_FREQUENCY_CAP, "ssj demo");
 }

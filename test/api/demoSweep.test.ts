@@ -77,4 +77,13 @@ describe("every GET route on the demo city and its loop", () => {
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(100);
   }, 300_000);
+
+  it("shows a newcomer the demo's published frequency cap (D01: 2 a year, 4 across levels, its exemptions with reasons)", async () => {
+    const caps = (await app.inject({ method: "GET", url: "/api/public/frequency-caps" })).json() as { department: string; maxPerYear: number; maxPerYearAllLevels: number; exemptions: { label: string; reason: string }[] }[];
+    expect(caps).toHaveLength(1);
+    expect(caps[0]).toMatchObject({ department: "西安市市场监督管理局", maxPerYear: 2, maxPerYearAllLevels: 4 });
+    expect(caps[0]!.exemptions.map((e) => e.label)).toEqual(["投诉举报", "转办交办", "告知承诺核查", "风险预警", "复核后续监管"]);
+    const page = (await app.inject({ method: "GET", url: "/public" })).body;
+    expect(page).toContain("投诉举报：投诉举报引发的检查依法必须处理，不计入频次");
+  });
 });

@@ -312,7 +312,7 @@ describe.skipIf(!haveBrowser)("console: the officer's journey in Chromium", () =
   it("the published result is on 公示", async () => {
     const citizen = await e.person({ width: 390 });
     await citizen.page.goto(`${e.base}/public?q=${entityCode}`);
-    const rows = citizen.page.locator("table:not(.anchors) tbody tr");
+    const rows = citizen.page.locator("#results table tbody tr");
     expect(await rows.count()).toBe(1);
     await expect(rows.first().textContent()).resolves.toContain("未发现问题");
     await expect(rows.first().textContent()).resolves.toContain("西安市市场监督管理局");

@@ -221,27 +221,29 @@ describe.skipIf(!haveBrowser)("console: administrator, auditor and refusals in C
     const { page } = await e.loggedIn("demo-admin");
     await page.goto(`${e.base}/console/config`);
     const section = page.locator("section[aria-labelledby=cfg-frequencyCaps]");
-    const details = section.locator("details").first();
+    // the demo city's own cap (D01, src/demo/load.ts) is listed; this journey sets another department's
+    await expect.poll(() => section.locator("tbody").textContent()).toContain("西安市市场监督管理局");
+    const details = section.locator("details", { has: page.locator("summary", { hasText: "设置 西安市应急管理局" }) });
     await details.locator("summary").click();
     const form = details.locator("form[data-frequency-cap]");
-    await form.getByLabel("本层级每年对同一企业最多检查（次）").fill("2");
+    await form.getByLabel("本层级每年对同一企业最多检查（次）").fill("3");
     const all = form.getByLabel("与上下级部门合计每年最多（次）");
-    await all.fill("1");
+    await all.fill("2");
     expect(await all.evaluate((el) => (el as any).validity.valid as boolean)).toBe(false);
     expect(await all.getAttribute("aria-invalid")).toBe("true");
-    await all.fill("4");
+    await all.fill("5");
     expect(await all.evaluate((el) => (el as any).validity.valid as boolean)).toBe(true);
     await form.getByLabel("投诉举报", { exact: true }).check();
     const reason = form.getByLabel("投诉举报的豁免理由");
     expect(await reason.evaluate((el) => (el as any).validity.valueMissing as boolean)).toBe(true);
-    await reason.fill("投诉举报引发的检查依法必须处理");
+    await reason.fill("应急投诉须依法处理（测试）");
     await Promise.all([page.waitForURL(/\/console\/config/), form.getByRole("button", { name: /^保存/ }).click()]);
     await expect.poll(() => page.locator(".flash").textContent()).toContain("年度检查频次上限已保存");
-    await expect.poll(() => section.locator("tbody").textContent()).toContain("本层级 2 次，合计 4 次");
-    await expect.poll(() => section.locator("tbody").textContent()).toContain("投诉举报：投诉举报引发的检查依法必须处理");
+    await expect.poll(() => section.locator("tbody").textContent()).toContain("本层级 3 次，合计 5 次");
+    await expect.poll(() => section.locator("tbody").textContent()).toContain("投诉举报：应急投诉须依法处理（测试）");
     // removed again: the other journeys draw on this demo city
-    await section.locator("details").first().locator("summary").click();
-    await Promise.all([page.waitForURL(/\/console\/config/), section.getByRole("button", { name: /^取消 .+ 的上限$/ }).first().click()]);
+    await details.locator("summary").click();
+    await Promise.all([page.waitForURL(/\/console\/config/), section.getByRole("button", { name: "取消 西安市应急管理局 的上限" }).click()]);
     await expect.poll(() => page.locator(".flash").textContent()).toContain("已取消");
   });
 
