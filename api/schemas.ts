@@ -43,3 +43,18 @@ export function verifyResult(kinds: string) {
     ]),
   });
 }
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+/** An expert of a 专家库 as the API returns it (experts routes and panel draws). */
+export const ExpertView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  certificateNo: Nullable(Type.String()),
+  organization: Nullable(Type.String()),
+  department: Nullable(Type.String({ description: "所属监管部门代码（null：共享专家库）" })),
+  specialities: Type.Array(Type.String()),
+  districts: Type.Array(Type.String()),
+  unavailable: Type.Array(Type.String()),
+  active: Type.Boolean(),
+});

@@ -19,24 +19,14 @@ import { requirePrincipal, type Principal } from "../auth.ts";
 import { createRecusal, deleteRecusal, getExpert, importRecusalsFile, listRecusals, searchExperts } from "../../src/store/repos/expertDirectory.ts";
 import { upload } from "./approvalImports.ts";
 import type { PanelActor } from "../../src/store/repos/panels.ts";
-import { IdParams, errors } from "../schemas.ts";
+import { errors, ExpertView, IdParams } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const actorOf = (p: Principal): PanelActor => ({ userId: p.userId, role: p.role, departmentId: p.departmentId });
 const N = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Paging = { limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) };
 
-const Expert = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  certificateNo: N(Type.String()),
-  organization: N(Type.String()),
-  department: N(Type.String({ description: "所属监管部门代码（null：共享专家库）" })),
-  specialities: Type.Array(Type.String()),
-  districts: Type.Array(Type.String()),
-  unavailable: Type.Array(Type.String()),
-  active: Type.Boolean(),
-});
+const Expert = ExpertView;
 const Kind = Type.Union([Type.Literal("inspector"), Type.Literal("expert")], { description: "inspector 执法人员 | expert 专家" });
 const Recusal = Type.Object({
   id: Type.Integer({ description: "同一 kind 内唯一" }),

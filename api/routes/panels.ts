@@ -36,7 +36,7 @@ import {
   voidPanelDraw,
   type PanelActor,
 } from "../../src/store/repos/panels.ts";
-import { Hex64, IdParams, IsoDate, Page, errors, verifyResult } from "../schemas.ts";
+import { errors, ExpertView, Hex64, IdParams, IsoDate, Page, verifyResult } from "../schemas.ts";
 
 const ALL = ["admin", "officer", "auditor"] as const;
 const WRITERS = ["admin", "officer"] as const;
@@ -128,17 +128,7 @@ const PublicPanel = Type.Object({
   voidReason: N(Type.String()),
   voidedAt: N(Type.String()),
 });
-const Expert = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  certificateNo: N(Type.String()),
-  organization: N(Type.String()),
-  department: N(Type.String({ description: "所属监管部门代码（null：共享专家库）" })),
-  specialities: Type.Array(Type.String()),
-  districts: Type.Array(Type.String()),
-  unavailable: Type.Array(Type.String()),
-  active: Type.Boolean(),
-});
+const Expert = ExpertView;
 const Verify = verifyResult("full（完整清单）| public（公开清单）");
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 const tags = ["panels"];

@@ -7,26 +7,11 @@
  * in the published inputs (no entity disappears silently) while another department may still draw it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/index.ts";
-import { creditCode, fixture, pgProblem, pgSchemaUrl, PG_URL, REQUIRE_PG, seedBatch, type Fixture } from "./helpers.ts";
+import { creditCode, fixtureOn, pgProblem, PG_URL, REQUIRE_PG, seedBatch, type Fixture } from "./helpers.ts";
 
 const problem = await pgProblem();
 if (problem && REQUIRE_PG) throw new Error(`SSJ_REQUIRE_PG=1 but PostgreSQL at ${PG_URL} is unreachable: ${problem}`);
 
-/** A fixture on SQLite, or on a fresh PostgreSQL schema (dropped when closed). */
-async function fixtureOn(provider: "sqlite" | "postgresql"): Promise<Fixture> {
-  if (provider === "sqlite") return fixture();
-  const db = await pgSchemaUrl();
-  const store = await openStore({ databaseUrl: db.url });
-  await store.migrate();
-  const fx = await fixture({ store });
-  const close = fx.close;
-  fx.close = async () => {
-    await close();
-    await db.drop();
-  };
-  return fx;
-}
 
 describe.each(["sqlite", "postgresql"] as const)("yearly frequency caps with exemptions (%s)", (provider) => {
   if (provider === "postgresql" && problem) return void it.skip(`PostgreSQL at ${PG_URL} unreachable: ${problem}`, () => {});

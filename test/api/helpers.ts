@@ -194,3 +194,18 @@ export async function seedBatch(fx: Fixture, options: { entities?: number; count
   }
   return { planId: plan.id, batchId: res.json().id as number, items };
 }
+
+/** A fixture on SQLite, or on a fresh PostgreSQL schema of SSJ_TEST_PG_URL (dropped when closed). */
+export async function fixtureOn(provider: "sqlite" | "postgresql"): Promise<Fixture> {
+  if (provider === "sqlite") return fixture();
+  const db = await pgSchemaUrl();
+  const store = await openStore({ databaseUrl: db.url });
+  await store.migrate();
+  const fx = await fixture({ store });
+  const close = fx.close;
+  fx.close = async () => {
+    await close();
+    await db.drop();
+  };
+  return fx;
+}
