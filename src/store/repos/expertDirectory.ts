@@ -18,8 +18,7 @@ import { sheetRecords, type SheetColumn, type SheetProblem } from "../../approva
 import { sheetRows } from "./approvalImports.ts";
 import { inTransaction } from "./audit.ts";
 import { RepoError, type RepoStore } from "./db.ts";
-import { asArray } from "./directories.ts";
-import { listExperts, type ExpertView, type PanelActor } from "./panels.ts";
+import { expertView, listExperts, type ExpertView, type PanelActor } from "./panels.ts";
 
 const CODE = /^[0-9A-Z]{1,23}$/;
 const bad = (field: string, message: string) => new RepoError(422, "VALIDATION_FAILED", message, field);
@@ -35,17 +34,6 @@ export interface ExpertQuery {
   offset: number;
 }
 
-const expertView = (x: { id: number; name: string; certificateNo: string | null; organization: string | null; department: { code: string } | null; specialities: unknown; districts: unknown; unavailable: unknown; active: boolean }): ExpertView => ({
-  id: x.id,
-  name: x.name,
-  certificateNo: x.certificateNo,
-  organization: x.organization,
-  department: x.department?.code ?? null,
-  specialities: asArray(x.specialities),
-  districts: asArray(x.districts),
-  unavailable: asArray(x.unavailable),
-  active: x.active,
-});
 
 /** The libraries `a` may read (listExperts' rule): null = all, else one department's id. */
 async function readableLibrary(store: RepoStore, a: PanelActor, wanted: number | "shared" | undefined): Promise<number | "shared" | undefined> {

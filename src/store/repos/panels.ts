@@ -706,7 +706,8 @@ export interface ExpertView {
   active: boolean;
 }
 
-const expertView = (x: { id: number; name: string; certificateNo: string | null; organization: string | null; department: { code: string } | null; specialities: unknown; districts: unknown; unavailable: unknown; active: boolean }): ExpertView => ({
+/** An expert row (with its department's code) as the API shows it; shared with expertDirectory.ts. */
+export const expertView = (x: { id: number; name: string; certificateNo: string | null; organization: string | null; department: { code: string } | null; specialities: unknown; districts: unknown; unavailable: unknown; active: boolean }): ExpertView => ({
   id: x.id,
   name: x.name,
   certificateNo: x.certificateNo,
